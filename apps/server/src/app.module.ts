@@ -1,0 +1,18 @@
+// The application: infrastructure, identity/authorization, then one module per domain feature.
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type Infra, InfraModule } from './base/infra.module.js';
+import { AccessModule } from './core/access.module.js';
+import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
+
+/** Feature modules, in one list (each adds its controllers/gateways). */
+export const featureModules = [WorkspacesModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(infra: Infra, secret: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfraModule.forRoot(infra), AccessModule.forRoot(secret), ...featureModules],
+    };
+  }
+}

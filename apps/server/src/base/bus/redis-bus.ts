@@ -1,0 +1,110 @@
+// Redis pub/sub bus (REDIS_URL): msgpack on the wire. While Redis is away, local delivery continues
+// (this node's own subscribers still get messages), the node reports not-ready, and after the
+// reconnect every onResync handler runs so state that may have missed messages is rebuilt.
+import { Redis } from 'ioredis';
+import { Packr } from 'msgpackr';
+import { logger } from '../logger/logger.js';
+import type { Bus, BusHandler } from './bus.js';
+
+const log = logger('bus');
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+export class RedisBus implements Bus {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly resyncHandlers: (() => void)[] = [];
+  private lostConnection = false;
+
+  private constructor(url: string) {
+    const opts = {
+      autoResubscribe: false,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: (n: number) => Math.min(n * 200, 2000),
+    };
+    this.pub = new Redis(url, { ...opts, lazyConnect: true });
+    this.sub = new Redis(url, { ...opts, lazyConnect: true });
+    this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.deliver(channel.toString(), message));
+    for (const conn of [this.pub, this.sub]) {
+      conn.on('error', (err) => log.debug({ err: err.message }, 'redis error'));
+      conn.on('close', () => {
+        if (!this.lostConnection) log.warn('redis connection lost');
+        this.lostConnection = true;
+      });
+    }
+    this.sub.on('ready', () => {
+      if (!this.lostConnection) return;
+      this.lostConnection = false;
+      log.info('redis connection restored; resyncing');
+      const channels = [...this.handlers.keys()];
+      const resubscribe = channels.length ? this.sub.subscribe(...channels) : Promise.resolve();
+      void resubscribe.then(() => {
+        for (const h of this.resyncHandlers) h();
+      });
+    });
+  }
+
+  static async connect(url: string): Promise<RedisBus> {
+    const bus = new RedisBus(url);
+    await Promise.all([bus.pub.connect(), bus.sub.connect()]);
+    return bus;
+  }
+
+  private deliver(channel: string, raw: Buffer) {
+    const set = this.handlers.get(channel);
+    if (!set || set.size === 0) return;
+    let message: unknown;
+    try {
+      message = packr.unpack(raw);
+    } catch (err) {
+      log.warn({ channel, err }, 'undecodable bus message dropped');
+      return;
+    }
+    for (const h of set) h(message, channel);
+  }
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    const raw = packr.pack(message);
+    if (this.pub.status === 'ready') {
+      try {
+        await this.pub.publish(channel, raw);
+        return;
+      } catch (err) {
+        log.warn({ err: (err as Error).message, channel }, 'redis publish failed; delivering locally');
+      }
+    }
+    // Redis unreachable: keep serving this node's subscribers.
+    queueMicrotask(() => this.deliver(channel, raw));
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<() => Promise<void>> {
+    let set = this.handlers.get(channel);
+    if (!set) {
+      this.handlers.set(channel, (set = new Set()));
+      await this.sub.subscribe(channel).catch((err) => log.warn({ err: err.message, channel }, 'subscribe deferred until redis returns'));
+    }
+    set.add(handler);
+    return async () => {
+      set.delete(handler);
+      if (set.size === 0 && this.handlers.get(channel) === set) {
+        this.handlers.delete(channel);
+        await this.sub.unsubscribe(channel).catch(() => undefined);
+      }
+    };
+  }
+
+  healthy(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready';
+  }
+
+  onResync(handler: () => void): void {
+    this.resyncHandlers.push(handler);
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}

@@ -1,0 +1,118 @@
+// The one configuration loader: environment only, validated once at start-up. A bad value stops
+// the server with a message naming the variable.
+import { homedir, platform, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  TANDEM_DATA_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY: z.string().optional(),
+  S3_SECRET_KEY: z.string().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  MEILI_URL: z.string().url().optional(),
+  MEILI_KEY: z.string().optional(),
+  TANDEM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TANDEM_ALLOWED_ORIGINS: csv.optional(),
+  TANDEM_PUBLIC_URL: z.string().url().optional(),
+  TANDEM_WEB_DIR: z.string().optional(),
+  TANDEM_MIGRATE_ON_START: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
+  BCRYPT_ROUNDS: int(4, 15).default(12),
+  LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_LOCK_SECONDS: int(1, 86_400).default(300),
+  BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  UPLOAD_LIMIT_BYTES: int(1024, 5 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// URL')
+    .optional(),
+  SMTP_FROM: z.string().default('Tandem <no-reply@tandem.local>'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  /** True when no DATABASE_URL is set and the server runs its own PostgreSQL. */
+  embeddedDatabase: boolean;
+  s3: { endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string } | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Where Tandem keeps its data when TANDEM_DATA_DIR is not set. */
+export function defaultDataDir(): string {
+  if (platform() === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Tandem');
+  if (platform() === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Tandem');
+  // A root-run service keeps its state in /var/lib: the embedded PostgreSQL runs as the `postgres`
+  // user, which cannot enter /root.
+  if (userInfo().uid === 0) return '/var/lib/tandem';
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'tandem');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset" so `FOO= node main.js` behaves like no FOO.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const s3Vars = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET'] as const;
+  const s3Set = s3Vars.filter((k) => e[k] !== undefined);
+  if (s3Set.length > 0 && s3Set.length < s3Vars.length) {
+    throw new ConfigError(s3Vars.filter((k) => e[k] === undefined).map((k) => `${k}: required when S3_ENDPOINT is used`));
+  }
+  if (e.MEILI_URL === undefined && e.MEILI_KEY !== undefined) {
+    throw new ConfigError(['MEILI_URL: required when MEILI_KEY is set']);
+  }
+  return {
+    ...e,
+    dataDir: e.TANDEM_DATA_DIR ?? defaultDataDir(),
+    embeddedDatabase: e.DATABASE_URL === undefined,
+    s3:
+      s3Set.length === s3Vars.length
+        ? {
+            endpoint: e.S3_ENDPOINT!,
+            accessKey: e.S3_ACCESS_KEY!,
+            secretKey: e.S3_SECRET_KEY!,
+            bucket: e.S3_BUCKET!,
+            region: e.S3_REGION,
+          }
+        : null,
+  };
+}
+
+/** Injection token for the Config object. */
+export const CONFIG = Symbol('CONFIG');

@@ -1,0 +1,70 @@
+// Opens the database the deployment uses: DATABASE_URL, or the embedded PostgreSQL. Applies
+// migrations (unless disabled) and exposes one pg pool shared by Prisma and the raw-SQL paths
+// (update log, counters) that need it.
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../../../generated/prisma/index.js';
+import type { Config } from '../config/config.js';
+import { logger } from '../logger/logger.js';
+import { EmbeddedDatabase } from './embedded-postgres.js';
+import { migrate } from './migrator.js';
+
+const log = logger('database');
+
+export class Database {
+  private constructor(
+    readonly url: string,
+    readonly pool: pg.Pool,
+    readonly prisma: PrismaClient,
+    private readonly embedded: EmbeddedDatabase | null,
+  ) {}
+
+  static async open(config: Config): Promise<Database> {
+    let embedded: EmbeddedDatabase | null = null;
+    let url = config.DATABASE_URL;
+    if (!url) {
+      embedded = new EmbeddedDatabase(config.dataDir);
+      url = await embedded.start();
+    }
+    try {
+      if (config.TANDEM_MIGRATE_ON_START) {
+        const { applied, total } = await migrate(url);
+        log.info({ applied: applied.length, total }, 'database schema up to date');
+      }
+      const pool = new pg.Pool({ connectionString: url, max: config.DATABASE_POOL_SIZE, idleTimeoutMillis: 30_000 });
+      pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
+      const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }) });
+      return new Database(url, pool, prisma, embedded);
+    } catch (err) {
+      await embedded?.stop();
+      throw err;
+    }
+  }
+
+  /** True when the database answers a trivial query within the timeout. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.pool.query('SELECT 1'),
+        new Promise((_, rej) => {
+          timer = setTimeout(() => rej(new Error('timeout')), timeoutMs);
+        }),
+      ]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.prisma.$disconnect().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+    await this.embedded?.stop();
+  }
+}
+
+export type { Prisma } from '../../../generated/prisma/index.js';
+export { PrismaClient };

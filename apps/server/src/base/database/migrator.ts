@@ -1,0 +1,73 @@
+// Applies prisma/migrations/*/migration.sql in order, once each, under a PostgreSQL advisory lock so
+// that several servers starting at once migrate exactly once. An applied migration whose file has
+// changed stops the server: history must not be rewritten.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { logger } from '../logger/logger.js';
+
+const log = logger('migrator');
+const LOCK_KEY = 7_263_001; // any constant shared by every Tandem node
+
+/** prisma/migrations of this checkout or image (apps/server/{src,dist}/base/database → repo root). */
+export function migrationsDir(): string {
+  const fromEnv = process.env.TANDEM_MIGRATIONS_DIR;
+  if (fromEnv) return fromEnv;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = join(here, '..', '..', '..', '..', '..', 'prisma', 'migrations');
+  if (!existsSync(dir)) throw new Error(`migrations not found at ${dir} (set TANDEM_MIGRATIONS_DIR)`);
+  return dir;
+}
+
+export interface MigrationResult {
+  applied: string[];
+  total: number;
+}
+
+export async function migrate(databaseUrl: string, dir = migrationsDir()): Promise<MigrationResult> {
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'migration.sql')))
+    .map((d) => d.name)
+    .sort();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS _tandem_migrations (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const done = new Map(
+      (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _tandem_migrations')).rows.map((r) => [
+        r.name,
+        r.checksum,
+      ]),
+    );
+    for (const name of files) {
+      const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
+      const checksum = createHash('sha256').update(sql).digest('hex');
+      const previous = done.get(name);
+      if (previous !== undefined) {
+        if (previous !== checksum) throw new Error(`migration ${name} was changed after it was applied`);
+        continue;
+      }
+      log.info({ migration: name }, 'applying migration');
+      await client.query('BEGIN');
+      try {
+        await client.query(sql);
+        await client.query('INSERT INTO _tandem_migrations (name, checksum) VALUES ($1, $2)', [name, checksum]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${name} failed: ${(err as Error).message}`);
+      }
+      applied.push(name);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    await client.end();
+  }
+  return { applied, total: files.length };
+}

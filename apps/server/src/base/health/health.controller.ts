@@ -1,0 +1,37 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../../core/auth/current-user.js';
+import { BUS, type Bus } from '../bus/bus.js';
+import { Database } from '../database/database.js';
+import { Metrics } from '../metrics/metrics.js';
+
+@ApiExcludeController()
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly db: Database,
+    @Inject(BUS) private readonly bus: Bus,
+    private readonly metrics: Metrics,
+  ) {}
+
+  @Get('health/live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** 503 while a dependency (database, bus) is unreachable. */
+  @Get('health/ready')
+  async ready(@Res() reply: FastifyReply) {
+    const checks = { database: await this.db.ping(), bus: this.bus.healthy() };
+    const ok = Object.values(checks).every(Boolean);
+    void reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  metricsText() {
+    return this.metrics.registry.metrics();
+  }
+}

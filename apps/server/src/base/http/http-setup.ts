@@ -1,0 +1,83 @@
+// Fastify-level behaviour: request ids and logging context, per-IP rate limit, metrics, CORS,
+// the web client's static files, and the OpenAPI document.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/config.js';
+import { AppError } from '../errors/app-error.js';
+import { requestContext } from '../logger/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+
+const UNLIMITED = /^\/(health|metrics)/;
+
+export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics) {
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  const windows = new Map<string, { start: number; count: number }>();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [k, w] of windows) if (now - w.start > 60_000) windows.delete(k);
+  }, 60_000);
+  sweep.unref();
+  fastify.addHook('onClose', async () => clearInterval(sweep));
+
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    void reply.header('x-request-id', req.id);
+    (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
+    if (!UNLIMITED.test(req.url)) {
+      const now = Date.now();
+      let w = windows.get(req.ip);
+      if (!w || now - w.start > 60_000) windows.set(req.ip, (w = { start: now, count: 0 }));
+      if (++w.count > config.RATE_LIMIT_PER_MINUTE) {
+        done(AppError.rateLimited((w.start + 60_000 - now) / 1000));
+        return;
+      }
+    }
+    requestContext.run({ requestId: req.id }, done);
+  });
+
+  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    const started = (req as FastifyRequest & { startedAt?: bigint }).startedAt;
+    metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    if (started) metrics.httpDuration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+    done();
+  });
+}
+
+export function requestIdGenerator(req: { headers: Record<string, unknown> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+export function setupOpenApi(app: INestApplication) {
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tandem API')
+      .setDescription('Tasks, documents and realtime collaboration. Errors: { error: { code, message, details? } }')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** The built web client (apps/web/dist), served at / with SPA fallback. */
+export async function serveWebClient(app: NestFastifyApplication, config: Config) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = config.TANDEM_WEB_DIR ?? join(here, '..', '..', '..', '..', 'web', 'dist');
+  if (!existsSync(join(dir, 'index.html'))) return false;
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  await fastify.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
+  return true;
+}
+
+export function isApiPath(url: string) {
+  return /^\/(api|ws|collab|health|metrics)(\/|\?|$)/.test(url);
+}

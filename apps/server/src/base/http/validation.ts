@@ -1,0 +1,68 @@
+// Request validation with the zod schemas from @tandem/protocol. One way to validate: `@ValidBody(S)`,
+// `@ValidQuery(S)` and `@IdParam('id')`; each also describes itself in the OpenAPI document.
+import { applyDecorators, Body, Param, type PipeTransform, Query } from '@nestjs/common';
+import { ApiBody, ApiParam, ApiQuery } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AppError } from '../errors/app-error.js';
+
+export class ZodPipe<T extends z.ZodType> implements PipeTransform {
+  constructor(private readonly schema: T) {}
+  transform(value: unknown): z.infer<T> {
+    const result = this.schema.safeParse(value ?? {});
+    if (result.success) return result.data;
+    throw AppError.validation(result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })));
+  }
+}
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  try {
+    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  } catch {
+    return { type: 'object' };
+  }
+}
+
+export function ValidBody(schema: z.ZodType): ParameterDecorator {
+  return Body(new ZodPipe(schema));
+}
+
+export function ValidQuery(schema: z.ZodType): ParameterDecorator {
+  return Query(new ZodPipe(schema));
+}
+
+/** Documents a body schema on a route (use with @ValidBody on the parameter). */
+export function ApiJsonBody(schema: z.ZodType) {
+  return applyDecorators(ApiBody({ schema: jsonSchema(schema) as never }));
+}
+
+export function ApiQueryFrom(schema: z.ZodObject) {
+  return applyDecorators(
+    ...Object.keys(schema.shape).map((name) =>
+      ApiQuery({ name, required: false, schema: jsonSchema(schema.shape[name] as z.ZodType) as never }),
+    ),
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A path id. Ids are opaque to clients; anything that cannot be an id is simply not found. */
+export class IdPipe implements PipeTransform {
+  constructor(private readonly what: string) {}
+  transform(value: unknown): string {
+    if (typeof value !== 'string' || !UUID.test(value)) throw AppError.notFound(this.what);
+    return value.toLowerCase();
+  }
+}
+
+export function IdParam(name: string, what = 'Resource'): ParameterDecorator {
+  const param = Param(name, new IdPipe(what));
+  const doc = ApiParam({ name, type: String });
+  return (target, key, index) => {
+    param(target, key, index);
+    if (key !== undefined) doc(target, key, Object.getOwnPropertyDescriptor(target, key)!);
+  };
+}
+
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}

@@ -1,0 +1,38 @@
+// Infrastructure shared by every feature module (global): config, database, bus, events, mail,
+// metrics, health. Built from values opened before Nest starts (see server.ts).
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { BUS, type Bus } from './bus/bus.js';
+import { CONFIG, type Config } from './config/config.js';
+import { Database, PrismaClient } from './database/database.js';
+import { DomainEvents } from './events/domain-events.js';
+import { HealthController } from './health/health.controller.js';
+import { Mailer } from './mail/mailer.js';
+import { Metrics } from './metrics/metrics.js';
+
+export interface Infra {
+  config: Config;
+  db: Database;
+  bus: Bus;
+  metrics: Metrics;
+}
+
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(infra: Infra): DynamicModule {
+    return {
+      module: InfraModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: CONFIG, useValue: infra.config },
+        { provide: Database, useValue: infra.db },
+        { provide: PrismaClient, useValue: infra.db.prisma },
+        { provide: BUS, useValue: infra.bus },
+        { provide: Metrics, useValue: infra.metrics },
+        DomainEvents,
+        Mailer,
+      ],
+      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, DomainEvents, Mailer],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+// Identity and authorization shared by every feature (global): tokens, sessions, the permission
+// policy, the auth service (also used by the socket gateways) and notifications.
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthController, MeController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthService } from './auth/auth.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { SessionRegistry } from './auth/sessions.js';
+import { TOKEN_SIGNER, TokenSigner } from './auth/tokens.js';
+import { Notifier } from './notifications/notifier.js';
+import { PermissionPolicy } from './permission/policy.js';
+
+@Global()
+@Module({})
+export class AccessModule {
+  static forRoot(secret: string): DynamicModule {
+    return {
+      module: AccessModule,
+      controllers: [AuthController, MeController],
+      providers: [
+        { provide: TOKEN_SIGNER, useValue: new TokenSigner(secret) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        AuthService,
+        LoginThrottle,
+        SessionRegistry,
+        PermissionPolicy,
+        Notifier,
+      ],
+      exports: [TOKEN_SIGNER, AuthService, SessionRegistry, PermissionPolicy, Notifier],
+    };
+  }
+}

@@ -1,0 +1,247 @@
+// Register, login, refresh rotation with reuse detection, logout, password change and reset, email
+// verification, socket authentication.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthResult, UserView } from '@tandem/protocol';
+import bcrypt from 'bcrypt';
+import { CONFIG, type Config } from '../../base/config/config.js';
+import { PrismaClient } from '../../base/database/database.js';
+import { AppError } from '../../base/errors/app-error.js';
+import { logger } from '../../base/logger/logger.js';
+import { Mailer } from '../../base/mail/mailer.js';
+import type { Actor } from './current-user.js';
+import { LoginThrottle } from './login-throttle.js';
+import { SessionRegistry } from './sessions.js';
+import { TOKEN_SIGNER, type TokenSigner } from './tokens.js';
+
+const log = logger('auth');
+const SOCKET_TICKET_TTL_S = 30;
+const EMAIL_TOKEN_TTL_MS = { verify_email: 48 * 3600_000, reset_password: 3600_000 } as const;
+
+export interface ClientInfo {
+  ip: string;
+  userAgent?: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export function userView(u: { id: string; email: string; displayName: string; emailVerifiedAt?: Date | null }): UserView {
+  return { id: u.id, email: u.email, displayName: u.displayName, emailVerified: !!u.emailVerifiedAt };
+}
+
+@Injectable()
+export class AuthService {
+  /** Compared against when the email is unknown, so both answers cost the same. */
+  private readonly dummyHash: Promise<string>;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(TOKEN_SIGNER) private readonly tokens: TokenSigner,
+    private readonly sessions: SessionRegistry,
+    private readonly throttle: LoginThrottle,
+    private readonly mailer: Mailer,
+  ) {
+    this.dummyHash = bcrypt.hash(randomBytes(16).toString('hex'), config.BCRYPT_ROUNDS);
+  }
+
+  async register(body: { email: string; password: string; displayName: string }, client: ClientInfo): Promise<AuthResult> {
+    const passwordHash = await bcrypt.hash(body.password, this.config.BCRYPT_ROUNDS);
+    let user;
+    try {
+      user = await this.prisma.user.create({ data: { email: body.email, displayName: body.displayName, passwordHash } });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') throw AppError.conflict('An account with this email already exists');
+      throw err;
+    }
+    if (this.mailer.enabled) await this.sendEmailToken(user.id, user.email, 'verify_email');
+    return this.startSession(user, client);
+  }
+
+  async login(body: { email: string; password: string }, client: ClientInfo): Promise<AuthResult> {
+    const email = body.email.trim().toLowerCase();
+    await this.throttle.check(email, client.ip);
+    const user = await this.prisma.user.findUnique({ where: { email } });
+    const ok = await bcrypt.compare(body.password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !ok) {
+      await this.throttle.fail(email, client.ip);
+      throw AppError.unauthenticated('Wrong email or password');
+    }
+    await this.throttle.succeed(email);
+    return this.startSession(user, client);
+  }
+
+  private async startSession(
+    user: { id: string; email: string; displayName: string; emailVerifiedAt: Date | null },
+    client: ClientInfo,
+  ): Promise<AuthResult> {
+    const jti = randomUUID();
+    const session = await this.prisma.session.create({
+      data: {
+        userId: user.id,
+        currentJti: jti,
+        ip: client.ip,
+        userAgent: client.userAgent?.slice(0, 500),
+        expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
+      },
+    });
+    return { user: userView(user), ...this.issue(user.id, session.id, jti) };
+  }
+
+  private issue(userId: string, sessionId: string, refreshJti: string) {
+    return {
+      accessToken: this.tokens.sign('access', userId, sessionId, this.config.ACCESS_TOKEN_TTL_SECONDS),
+      refreshToken: this.tokens.sign('refresh', userId, sessionId, this.config.REFRESH_TOKEN_TTL_DAYS * 86_400, refreshJti),
+    };
+  }
+
+  async refresh(refreshToken: string): Promise<AuthResult> {
+    const claims = this.tokens.verify('refresh', refreshToken);
+    const session = await this.prisma.session.findUnique({ where: { id: claims.sid }, include: { user: true } });
+    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw AppError.unauthenticated('Session ended');
+    const next = randomUUID();
+    // Compare-and-set: only the current refresh token may rotate; a spent one (or a race) ends the family.
+    const rotated = await this.prisma.session.updateMany({
+      where: { id: session.id, currentJti: claims.jti, revokedAt: null },
+      data: { currentJti: next, lastUsedAt: new Date() },
+    });
+    if (rotated.count !== 1) {
+      log.warn({ userId: session.userId, sessionId: session.id }, 'refresh token reuse detected; revoking the login');
+      await this.revokeSessions(session.userId, [session.id], 'refresh_reuse');
+      throw AppError.unauthenticated('Refresh token already used; please sign in again');
+    }
+    return { user: userView(session.user), ...this.issue(session.userId, session.id, next) };
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    const claims = this.tokens.verify('refresh', refreshToken);
+    await this.revokeSessions(claims.sub, [claims.sid], 'logout');
+  }
+
+  async revokeSessions(userId: string, sessionIds: string[], reason: string): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.prisma.session.updateMany({
+      where: { id: { in: sessionIds }, userId, revokedAt: null },
+      data: { revokedAt: new Date(), revokedReason: reason },
+    });
+    await this.sessions.announce({ kind: 'session.revoked', sessionIds, userId });
+  }
+
+  private async revokeAllExcept(userId: string, keepSessionId: string | null, reason: string) {
+    const others = await this.prisma.session.findMany({
+      where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+      select: { id: true },
+    });
+    await this.revokeSessions(
+      userId,
+      others.map((s) => s.id),
+      reason,
+    );
+  }
+
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.prisma.user.findUniqueOrThrow({ where: { id: actor.id } });
+    if (!(await bcrypt.compare(currentPassword, user.passwordHash))) {
+      throw AppError.validation([{ field: 'currentPassword', message: 'is wrong' }], 'Current password is wrong');
+    }
+    await this.prisma.user.update({
+      where: { id: user.id },
+      data: { passwordHash: await bcrypt.hash(newPassword, this.config.BCRYPT_ROUNDS), passwordChangedAt: new Date() },
+    });
+    await this.revokeAllExcept(user.id, actor.sessionId, 'password_changed');
+  }
+
+  async me(actor: Actor): Promise<UserView> {
+    const user = await this.prisma.user.findUnique({ where: { id: actor.id } });
+    if (!user) throw AppError.unauthenticated();
+    return userView(user);
+  }
+
+  async updateMe(actor: Actor, displayName: string): Promise<UserView> {
+    return userView(await this.prisma.user.update({ where: { id: actor.id }, data: { displayName } }));
+  }
+
+  // ---- email tokens
+
+  private async sendEmailToken(userId: string, email: string, kind: 'verify_email' | 'reset_password') {
+    const token = randomBytes(32).toString('base64url');
+    await this.prisma.emailToken.create({
+      data: { userId, kind, tokenHash: sha256(token), expiresAt: new Date(Date.now() + EMAIL_TOKEN_TTL_MS[kind]) },
+    });
+    const base = this.config.TANDEM_PUBLIC_URL ?? `http://localhost:${this.config.PORT}`;
+    const link = kind === 'verify_email' ? `${base}/verify-email?token=${token}` : `${base}/reset-password?token=${token}`;
+    await this.mailer.send(
+      kind === 'verify_email'
+        ? { to: email, subject: 'Confirm your Tandem email', text: `Confirm your email address:\n${link}\n\nToken: ${token}\n` }
+        : {
+            to: email,
+            subject: 'Reset your Tandem password',
+            text: `Someone asked to reset your Tandem password. If it was you:\n${link}\n\nToken: ${token}\n\nOtherwise ignore this mail.`,
+          },
+    );
+  }
+
+  private async consumeEmailToken(token: string, kind: 'verify_email' | 'reset_password') {
+    const row = await this.prisma.emailToken.findUnique({ where: { tokenHash: sha256(token) } });
+    if (!row || row.kind !== kind || row.usedAt || row.expiresAt.getTime() <= Date.now()) {
+      throw AppError.validation([{ field: 'token', message: 'is invalid or expired' }], 'Invalid or expired token');
+    }
+    const used = await this.prisma.emailToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (used.count !== 1) throw AppError.validation([{ field: 'token', message: 'is invalid or expired' }], 'Invalid or expired token');
+    return row;
+  }
+
+  async resendVerification(actor: Actor): Promise<void> {
+    const user = await this.prisma.user.findUniqueOrThrow({ where: { id: actor.id } });
+    if (!user.emailVerifiedAt) await this.sendEmailToken(user.id, user.email, 'verify_email');
+  }
+
+  async verifyEmail(token: string): Promise<void> {
+    const row = await this.consumeEmailToken(token, 'verify_email');
+    await this.prisma.user.update({ where: { id: row.userId }, data: { emailVerifiedAt: new Date() } });
+  }
+
+  /** Always answers the same, whether the email is known or not. */
+  async requestPasswordReset(email: string): Promise<void> {
+    const user = await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+    if (user) await this.sendEmailToken(user.id, user.email, 'reset_password');
+  }
+
+  async resetPassword(token: string, newPassword: string): Promise<void> {
+    const row = await this.consumeEmailToken(token, 'reset_password');
+    await this.prisma.user.update({
+      where: { id: row.userId },
+      data: { passwordHash: await bcrypt.hash(newPassword, this.config.BCRYPT_ROUNDS), passwordChangedAt: new Date() },
+    });
+    await this.revokeAllExcept(row.userId, null, 'password_reset');
+  }
+
+  // ---- sockets
+
+  async socketTicket(actor: Actor): Promise<{ ticket: string; expiresIn: number }> {
+    return {
+      ticket: this.tokens.sign('socket', actor.id, actor.sessionId, SOCKET_TICKET_TTL_S),
+      expiresIn: SOCKET_TICKET_TTL_S,
+    };
+  }
+
+  /**
+   * Authenticates a socket's `?token=`: an access token, or a single-use socket ticket. Returns the
+   * actor; throws 401 otherwise.
+   */
+  async authenticateSocket(token: string): Promise<Actor> {
+    let claims;
+    try {
+      claims = this.tokens.verify('access', token);
+    } catch {
+      claims = this.tokens.verify('socket', token);
+      const used = await this.prisma.$executeRaw`
+        INSERT INTO "SocketTicket" (jti, "userId", "sessionId", "expiresAt", "usedAt")
+        VALUES (${claims.jti}, ${claims.sub}::uuid, ${claims.sid}::uuid, to_timestamp(${claims.exp}), now())
+        ON CONFLICT (jti) DO NOTHING`;
+      if (used !== 1) throw AppError.unauthenticated('Ticket already used');
+    }
+    if (!(await this.sessions.isActive(claims.sid))) throw AppError.unauthenticated('Session revoked');
+    return { id: claims.sub, sessionId: claims.sid };
+  }
+}

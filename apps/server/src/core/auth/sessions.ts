@@ -1,0 +1,60 @@
+// Whether a login (session) is still valid, asked on every authenticated request and socket frame
+// batch. Answers are cached briefly; revocations reach every node's cache at once through the bus,
+// and every node's sockets of that session are closed by the realtime gateway.
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { BUS, type Bus, Channels } from '../../base/bus/bus.js';
+import { PrismaClient } from '../../base/database/database.js';
+
+export type AuthChange =
+  | { kind: 'session.revoked'; sessionIds: string[]; userId: string }
+  /** A user's access to a workspace/project/document changed (demotion, removal, share change). */
+  | { kind: 'access.changed'; userId: string; workspaceId: string };
+
+const CACHE_MS = 30_000;
+
+@Injectable()
+export class SessionRegistry implements OnModuleInit, OnModuleDestroy {
+  private readonly cache = new Map<string, { active: boolean; at: number }>();
+  private readonly listeners = new Set<(change: AuthChange) => void>();
+  private unsubscribe?: () => Promise<void>;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    @Inject(BUS) private readonly bus: Bus,
+  ) {}
+
+  async onModuleInit() {
+    this.unsubscribe = await this.bus.subscribe(Channels.auth, (m) => {
+      const change = m as AuthChange;
+      if (change.kind === 'session.revoked') for (const id of change.sessionIds) this.cache.set(id, { active: false, at: Date.now() });
+      for (const l of this.listeners) l(change);
+    });
+    this.bus.onResync(() => this.cache.clear());
+  }
+
+  async onModuleDestroy() {
+    await this.unsubscribe?.();
+  }
+
+  async isActive(sessionId: string): Promise<boolean> {
+    const hit = this.cache.get(sessionId);
+    const now = Date.now();
+    if (hit && (!hit.active || now - hit.at < CACHE_MS)) return hit.active;
+    const s = await this.prisma.session.findUnique({ where: { id: sessionId }, select: { revokedAt: true, expiresAt: true } });
+    const active = !!s && !s.revokedAt && s.expiresAt.getTime() > now;
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(sessionId, { active, at: now });
+    return active;
+  }
+
+  /** Tells every node (this one included) that these sessions are revoked. */
+  async announce(change: AuthChange): Promise<void> {
+    await this.bus.publish(Channels.auth, change);
+  }
+
+  /** Subscribes to auth changes from any node (used by the socket gateways). */
+  onChange(listener: (change: AuthChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

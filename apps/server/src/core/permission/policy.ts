@@ -1,0 +1,151 @@
+// The one permission policy. Every controller, socket gateway and collab connection asks here.
+// Effective role: the workspace member role, overridden per project, raised by direct document
+// shares (on the document or any ancestor). Anyone without a role gets 404 (existence never leaks);
+// a role too weak for the action gets 403.
+import { Injectable } from '@nestjs/common';
+import { type Role, roleAtLeast, strongerRole } from '@tandem/protocol';
+import { PrismaClient } from '../../base/database/database.js';
+import { AppError } from '../../base/errors/app-error.js';
+import { isId } from '../../base/http/validation.js';
+
+/** What each action needs, in one table. */
+export const ActionRoles = {
+  'workspace.read': 'viewer',
+  'workspace.update': 'owner',
+  'workspace.delete': 'owner',
+  'workspace.members.manage': 'owner',
+  'project.read': 'viewer',
+  'project.create': 'owner',
+  'project.update': 'owner',
+  'project.delete': 'owner',
+  'project.members.manage': 'owner',
+  'status.manage': 'owner',
+  'sprint.manage': 'editor',
+  'label.manage': 'editor',
+  'task.read': 'viewer',
+  'task.create': 'editor',
+  'task.update': 'editor',
+  'task.delete': 'editor',
+  'comment.create': 'editor',
+  /** Delete anyone's comment. */
+  'comment.moderate': 'owner',
+  'document.read': 'viewer',
+  'document.create': 'editor',
+  'document.update': 'editor',
+  'document.trash': 'editor',
+  'document.purge': 'owner',
+  'document.share': 'owner',
+  'file.read': 'viewer',
+  'file.upload': 'editor',
+} as const satisfies Record<string, Role>;
+
+export type Action = keyof typeof ActionRoles;
+
+export type ResourceRef = { workspace: string } | { project: string } | { task: string } | { document: string };
+
+export interface Access {
+  role: Role;
+  workspaceId: string;
+  projectId: string | null;
+  taskId?: string;
+  documentId?: string;
+  /** A document in the trash (or under a trashed ancestor). */
+  trashed?: boolean;
+}
+
+export function allows(role: Role | null | undefined, action: Action): boolean {
+  return roleAtLeast(role, ActionRoles[action]);
+}
+
+type Row = { workspaceId: string; projectId: string | null; wsRole: Role | null; projectRole: Role | null };
+
+@Injectable()
+export class PermissionPolicy {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  private effective(row: Row): Role | null {
+    if (!row.wsRole) return null; // project overrides apply to workspace members only
+    return row.projectRole ?? row.wsRole;
+  }
+
+  async workspaceAccess(userId: string, workspaceId: string): Promise<Access | null> {
+    if (!isId(workspaceId)) return null;
+    const rows = await this.prisma.$queryRaw<{ role: Role }[]>`
+      SELECT m.role FROM "WorkspaceMember" m JOIN "Workspace" w ON w.id = m."workspaceId"
+      WHERE m."workspaceId" = ${workspaceId}::uuid AND m."userId" = ${userId}::uuid AND w."deletedAt" IS NULL`;
+    const role = rows[0]?.role;
+    return role ? { role, workspaceId, projectId: null } : null;
+  }
+
+  async projectAccess(userId: string, projectId: string): Promise<Access | null> {
+    if (!isId(projectId)) return null;
+    const rows = await this.prisma.$queryRaw<Row[]>`
+      SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
+      FROM "Project" p
+      JOIN "Workspace" w ON w.id = p."workspaceId" AND w."deletedAt" IS NULL
+      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = ${userId}::uuid
+      LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = ${userId}::uuid
+      WHERE p.id = ${projectId}::uuid`;
+    const row = rows[0];
+    const role = row && this.effective(row);
+    return row && role ? { role, workspaceId: row.workspaceId, projectId } : null;
+  }
+
+  async taskAccess(userId: string, taskId: string): Promise<Access | null> {
+    if (!isId(taskId)) return null;
+    const rows = await this.prisma.$queryRaw<Row[]>`
+      SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
+      FROM "Task" t
+      JOIN "Project" p ON p.id = t."projectId"
+      JOIN "Workspace" w ON w.id = p."workspaceId" AND w."deletedAt" IS NULL
+      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = ${userId}::uuid
+      LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = ${userId}::uuid
+      WHERE t.id = ${taskId}::uuid`;
+    const row = rows[0];
+    const role = row && this.effective(row);
+    return row && role ? { role, workspaceId: row.workspaceId, projectId: row.projectId, taskId } : null;
+  }
+
+  async documentAccess(userId: string, documentId: string): Promise<Access | null> {
+    if (!isId(documentId)) return null;
+    const rows = await this.prisma.$queryRaw<(Row & { shareRole: Role | null; trashed: boolean })[]>`
+      WITH RECURSIVE chain AS (
+        SELECT d.id, d."parentId", d."deletedAt" FROM "Document" d WHERE d.id = ${documentId}::uuid
+        UNION ALL
+        SELECT p.id, p."parentId", p."deletedAt" FROM "Document" p JOIN chain c ON p.id = c."parentId"
+      )
+      SELECT d."workspaceId", d."projectId", wm.role AS "wsRole", pm.role AS "projectRole",
+        (SELECT s.role FROM "DocumentShare" s WHERE s."userId" = ${userId}::uuid AND s."documentId" IN (SELECT id FROM chain)
+          ORDER BY CASE s.role WHEN 'owner' THEN 3 WHEN 'editor' THEN 2 ELSE 1 END DESC LIMIT 1) AS "shareRole",
+        EXISTS (SELECT 1 FROM chain WHERE chain."deletedAt" IS NOT NULL) AS trashed
+      FROM "Document" d
+      JOIN "Workspace" w ON w.id = d."workspaceId" AND w."deletedAt" IS NULL
+      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = d."workspaceId" AND wm."userId" = ${userId}::uuid
+      LEFT JOIN "ProjectMember" pm ON pm."projectId" = d."projectId" AND pm."userId" = ${userId}::uuid
+      WHERE d.id = ${documentId}::uuid`;
+    const row = rows[0];
+    if (!row) return null;
+    const role = strongerRole(this.effective(row), row.shareRole);
+    return role ? { role, workspaceId: row.workspaceId, projectId: row.projectId, documentId, trashed: row.trashed } : null;
+  }
+
+  /** The caller's access to a resource, or null when they may not see it. */
+  access(userId: string, ref: ResourceRef): Promise<Access | null> {
+    if ('workspace' in ref) return this.workspaceAccess(userId, ref.workspace);
+    if ('project' in ref) return this.projectAccess(userId, ref.project);
+    if ('task' in ref) return this.taskAccess(userId, ref.task);
+    return this.documentAccess(userId, ref.document);
+  }
+
+  /**
+   * Authorizes `action` on a resource: 404 when the caller cannot see it, 403 when they can but their
+   * role is too weak. Returns the resolved access (ids and role) for the caller to use.
+   */
+  async authorize(userId: string, ref: ResourceRef, action: Action): Promise<Access> {
+    const access = await this.access(userId, ref);
+    const what = Object.keys(ref)[0]!;
+    if (!access) throw AppError.notFound(what[0]!.toUpperCase() + what.slice(1));
+    if (!allows(access.role, action)) throw AppError.forbidden();
+    return access;
+  }
+}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import type { MemberView, Role, WorkspaceView } from '@tandem/protocol';
+import { PrismaClient } from '../../base/database/database.js';
+import { AppError } from '../../base/errors/app-error.js';
+import { DomainEvents } from '../../base/events/domain-events.js';
+import type { Actor } from '../auth/current-user.js';
+import { SessionRegistry } from '../auth/sessions.js';
+import { Notifier } from '../notifications/notifier.js';
+import { PermissionPolicy } from '../permission/policy.js';
+
+const wsView = (w: { id: string; name: string; createdAt: Date }, role: Role): WorkspaceView => ({
+  id: w.id,
+  name: w.name,
+  role,
+  createdAt: w.createdAt.toISOString(),
+});
+
+@Injectable()
+export class WorkspacesService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly policy: PermissionPolicy,
+    private readonly events: DomainEvents,
+    private readonly sessions: SessionRegistry,
+    private readonly notifier: Notifier,
+  ) {}
+
+  async create(actor: Actor, name: string): Promise<WorkspaceView> {
+    const w = await this.prisma.workspace.create({
+      data: { name, members: { create: { userId: actor.id, role: 'owner' } } },
+    });
+    return wsView(w, 'owner');
+  }
+
+  async list(actor: Actor): Promise<{ items: WorkspaceView[]; nextCursor: null }> {
+    const rows = await this.prisma.workspaceMember.findMany({
+      where: { userId: actor.id, workspace: { deletedAt: null } },
+      include: { workspace: true },
+      orderBy: { workspace: { createdAt: 'asc' } },
+    });
+    return { items: rows.map((m) => wsView(m.workspace, m.role)), nextCursor: null };
+  }
+
+  async get(actor: Actor, id: string): Promise<WorkspaceView> {
+    const access = await this.policy.authorize(actor.id, { workspace: id }, 'workspace.read');
+    const w = await this.prisma.workspace.findUniqueOrThrow({ where: { id } });
+    return wsView(w, access.role);
+  }
+
+  async rename(actor: Actor, id: string, name: string): Promise<WorkspaceView> {
+    const access = await this.policy.authorize(actor.id, { workspace: id }, 'workspace.update');
+    const w = await this.prisma.workspace.update({ where: { id }, data: { name } });
+    await this.events.emit({ type: 'workspace.updated', workspaceId: id, actorId: actor.id, data: { id, name } });
+    return wsView(w, access.role);
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.policy.authorize(actor.id, { workspace: id }, 'workspace.delete');
+    await this.prisma.workspace.update({ where: { id }, data: { deletedAt: new Date() } });
+    await this.events.emit({ type: 'workspace.deleted', workspaceId: id, actorId: actor.id, data: { id } });
+  }
+
+  async members(actor: Actor, id: string): Promise<{ items: MemberView[]; nextCursor: null }> {
+    await this.policy.authorize(actor.id, { workspace: id }, 'workspace.read');
+    const rows = await this.prisma.workspaceMember.findMany({
+      where: { workspaceId: id },
+      include: { user: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return { items: rows.map(memberView), nextCursor: null };
+  }
+
+  async addMember(actor: Actor, id: string, email: string, role: Role): Promise<MemberView> {
+    await this.policy.authorize(actor.id, { workspace: id }, 'workspace.members.manage');
+    const user = await this.prisma.user.findUnique({ where: { email } });
+    if (!user) throw AppError.notFound('User');
+    let row;
+    try {
+      row = await this.prisma.workspaceMember.create({ data: { workspaceId: id, userId: user.id, role }, include: { user: true } });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') throw AppError.conflict('Already a member');
+      throw err;
+    }
+    const view = memberView(row);
+    await this.events.emit({
+      type: 'member.changed',
+      workspaceId: id,
+      actorId: actor.id,
+      userIds: [user.id],
+      data: { change: 'added', member: view },
+    });
+    await this.notifier.notify([user.id], { type: 'added_to_workspace', workspaceId: id, actorId: actor.id, data: { role } });
+    return view;
+  }
+
+  /** Refuses to leave a workspace without an owner. */
+  private async assertNotLastOwner(workspaceId: string, userId: string) {
+    const owners = await this.prisma.workspaceMember.findMany({ where: { workspaceId, role: 'owner' }, select: { userId: true } });
+    if (owners.length === 1 && owners[0]!.userId === userId) throw AppError.conflict('A workspace needs at least one owner');
+  }
+
+  async updateMember(actor: Actor, id: string, userId: string, role: Role): Promise<MemberView> {
+    await this.policy.authorize(actor.id, { workspace: id }, 'workspace.members.manage');
+    const current = await this.prisma.workspaceMember.findUnique({ where: { workspaceId_userId: { workspaceId: id, userId } } });
+    if (!current) throw AppError.notFound('Member');
+    if (current.role === 'owner' && role !== 'owner') await this.assertNotLastOwner(id, userId);
+    const row = await this.prisma.workspaceMember.update({
+      where: { workspaceId_userId: { workspaceId: id, userId } },
+      data: { role },
+      include: { user: true },
+    });
+    const view = memberView(row);
+    await this.events.emit({
+      type: 'member.changed',
+      workspaceId: id,
+      actorId: actor.id,
+      userIds: [userId],
+      data: { change: 'role', member: view },
+    });
+    await this.sessions.announce({ kind: 'access.changed', userId, workspaceId: id });
+    return view;
+  }
+
+  /** Owners remove anyone; any member may remove themselves (leave). */
+  async removeMember(actor: Actor, id: string, userId: string): Promise<void> {
+    await this.policy.authorize(actor.id, { workspace: id }, actor.id === userId ? 'workspace.read' : 'workspace.members.manage');
+    const current = await this.prisma.workspaceMember.findUnique({ where: { workspaceId_userId: { workspaceId: id, userId } } });
+    if (!current) throw AppError.notFound('Member');
+    if (current.role === 'owner') await this.assertNotLastOwner(id, userId);
+    await this.prisma.$transaction([
+      this.prisma.projectMember.deleteMany({ where: { userId, project: { workspaceId: id } } }),
+      this.prisma.workspaceMember.delete({ where: { workspaceId_userId: { workspaceId: id, userId } } }),
+    ]);
+    await this.events.emit({
+      type: 'member.changed',
+      workspaceId: id,
+      actorId: actor.id,
+      userIds: [userId],
+      data: { change: 'removed', userId },
+    });
+    await this.sessions.announce({ kind: 'access.changed', userId, workspaceId: id });
+  }
+}
+
+function memberView(m: { userId: string; role: Role; createdAt: Date; user: { email: string; displayName: string } }): MemberView {
+  return { userId: m.userId, email: m.user.email, displayName: m.user.displayName, role: m.role, joinedAt: m.createdAt.toISOString() };
+}

@@ -1,0 +1,97 @@
+// Assembles one Tandem node: opens the database (embedded or DATABASE_URL), the bus (in-process or
+// Redis), then the Nest application on Fastify. Used by main.ts and by the tests.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { AppModule } from './app.module.js';
+import type { Bus } from './base/bus/bus.js';
+import { InProcessBus } from './base/bus/in-process-bus.js';
+import { RedisBus } from './base/bus/redis-bus.js';
+import type { Config } from './base/config/config.js';
+import { Database } from './base/database/database.js';
+import { AppErrorFilter } from './base/errors/error.filter.js';
+import { installHttpHooks, isApiPath, requestIdGenerator, serveWebClient, setupOpenApi } from './base/http/http-setup.js';
+import { configureLogger, logger, NestLogger } from './base/logger/logger.js';
+import { Metrics } from './base/metrics/metrics.js';
+import { tokenSecret } from './base/secrets.js';
+
+export interface TandemServer {
+  app: NestFastifyApplication;
+  url: string;
+  port: number;
+  db: Database;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<TandemServer> {
+  configureLogger(config.LOG_LEVEL);
+  const log = logger('server');
+  const db = await Database.open(config);
+  let bus: Bus | null = null;
+  let app: NestFastifyApplication | null = null;
+  try {
+    bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL) : new InProcessBus();
+    const secret = await tokenSecret(db.prisma, config.TANDEM_SECRET);
+    const metrics = new Metrics();
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      genReqId: requestIdGenerator as never,
+      trustProxy: false,
+      return503OnClosing: true,
+    });
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, bus, metrics }, secret), adapter, {
+      logger: new NestLogger(),
+      bufferLogs: false,
+      abortOnError: false,
+    });
+    app.useGlobalFilters(new AppErrorFilter());
+    app.enableCors({
+      origin: config.TANDEM_ALLOWED_ORIGINS ?? false,
+      credentials: false,
+      exposedHeaders: ['x-request-id', 'retry-after'],
+    });
+    installHttpHooks(app, config, metrics);
+    setupOpenApi(app);
+    const hasWeb = await serveWebClient(app, config);
+    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+    if (hasWeb) {
+      // Client-side routes fall back to index.html; API paths keep the JSON 404.
+      fastify.setNotFoundHandler((req, reply) => {
+        if (req.method === 'GET' && !isApiPath(req.url) && (req.headers.accept ?? '').includes('text/html')) {
+          return reply.sendFile('index.html');
+        }
+        return reply.status(404).send({ error: { code: 'not_found', message: 'Route not found' } });
+      });
+    }
+    await app.init();
+    await app.listen(config.PORT, config.HOST);
+    const address = fastify.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+    const url = `http://${host}:${port}`;
+    log.info({ url, embeddedDatabase: config.embeddedDatabase, redis: !!config.REDIS_URL, web: hasWeb }, 'Tandem is listening');
+    let closing: Promise<void> | null = null;
+    const openApp = app;
+    const openBus = bus;
+    return {
+      app,
+      url,
+      port,
+      db,
+      close() {
+        closing ??= (async () => {
+          await openApp.close().catch((err) => log.error({ err }, 'closing the application failed'));
+          await openBus.close().catch(() => undefined);
+          await db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
+    await db.close();
+    throw err;
+  }
+}

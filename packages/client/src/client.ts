@@ -1,0 +1,64 @@
+// The typed SDK used by the web app, the desktop app, the tests and the load tools.
+import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
+import { Http, type HttpOptions } from './http.js';
+
+export class TandemClient {
+  readonly http: Http;
+
+  constructor(opts: HttpOptions | string) {
+    this.http = new Http(typeof opts === 'string' ? { baseUrl: opts } : opts);
+  }
+
+  get baseUrl() {
+    return this.http.baseUrl;
+  }
+  get accessToken() {
+    return this.http.tokens?.accessToken ?? null;
+  }
+  get refreshToken() {
+    return this.http.tokens?.refreshToken ?? null;
+  }
+
+  private signedIn(res: AuthResult): AuthResult {
+    this.http.setTokens({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+    return res;
+  }
+
+  readonly auth = {
+    register: async (body: { email: string; password: string; displayName: string }) =>
+      this.signedIn(await this.http.request<AuthResult>('POST', '/api/v1/auth/register', { body, auth: false })),
+    login: async (body: { email: string; password: string }) =>
+      this.signedIn(await this.http.request<AuthResult>('POST', '/api/v1/auth/login', { body, auth: false })),
+    refresh: () => this.http.refresh(),
+    logout: async () => {
+      const refreshToken = this.http.tokens?.refreshToken;
+      if (refreshToken) await this.http.request<void>('POST', '/api/v1/auth/logout', { body: { refreshToken }, auth: false });
+      this.http.setTokens(null);
+    },
+    changePassword: (currentPassword: string, newPassword: string) =>
+      this.http.request<void>('POST', '/api/v1/auth/password', { body: { currentPassword, newPassword } }),
+    requestPasswordReset: (email: string) =>
+      this.http.request<void>('POST', '/api/v1/auth/password-reset/request', { body: { email }, auth: false }),
+    resetPassword: (token: string, newPassword: string) =>
+      this.http.request<void>('POST', '/api/v1/auth/password-reset', { body: { token, newPassword }, auth: false }),
+    verifyEmail: (token: string) => this.http.request<void>('POST', '/api/v1/auth/verify-email', { body: { token }, auth: false }),
+    wsTicket: () => this.http.request<{ ticket: string; expiresIn: number }>('POST', '/api/v1/auth/ws-ticket'),
+  };
+
+  me = () => this.http.request<UserView>('GET', '/api/v1/me');
+  updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });
+
+  readonly workspaces = {
+    create: (body: { name: string }) => this.http.request<WorkspaceView>('POST', '/api/v1/workspaces', { body }),
+    list: () => this.http.request<Page<WorkspaceView>>('GET', '/api/v1/workspaces'),
+    get: (id: string) => this.http.request<WorkspaceView>('GET', `/api/v1/workspaces/${id}`),
+    update: (id: string, body: { name: string }) => this.http.request<WorkspaceView>('PATCH', `/api/v1/workspaces/${id}`, { body }),
+    remove: (id: string) => this.http.request<void>('DELETE', `/api/v1/workspaces/${id}`),
+    members: (id: string) => this.http.request<Page<MemberView>>('GET', `/api/v1/workspaces/${id}/members`),
+    addMember: (id: string, body: { email: string; role: Role }) =>
+      this.http.request<MemberView>('POST', `/api/v1/workspaces/${id}/members`, { body }),
+    updateMember: (id: string, userId: string, body: { role: Role }) =>
+      this.http.request<MemberView>('PATCH', `/api/v1/workspaces/${id}/members/${userId}`, { body }),
+    removeMember: (id: string, userId: string) => this.http.request<void>('DELETE', `/api/v1/workspaces/${id}/members/${userId}`),
+  };
+}

@@ -1,0 +1,2 @@
+export { TandemClient } from './client.js';
+export { ApiError, Http, type HttpOptions, type Tokens } from './http.js';
