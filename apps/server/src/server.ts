@@ -12,6 +12,7 @@ import type { Config } from './base/config/config.js';
 import { Database } from './base/database/database.js';
 import { AppErrorFilter } from './base/errors/error.filter.js';
 import { installHttpHooks, isApiPath, requestIdGenerator, serveWebClient, setupOpenApi } from './base/http/http-setup.js';
+import { UpgradeRouter } from './base/http/upgrade-router.js';
 import { configureLogger, logger, NestLogger } from './base/logger/logger.js';
 import { Metrics } from './base/metrics/metrics.js';
 import { tokenSecret } from './base/secrets.js';
@@ -31,7 +32,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
   let bus: Bus | null = null;
   let app: NestFastifyApplication | null = null;
   try {
-    bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL) : new InProcessBus();
+    bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL, config.REDIS_CHANNEL_PREFIX) : new InProcessBus();
     const secret = await tokenSecret(db.prisma, config.TANDEM_SECRET);
     const metrics = new Metrics();
     const adapter = new FastifyAdapter({
@@ -64,6 +65,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
         return reply.status(404).send({ error: { code: 'not_found', message: 'Route not found' } });
       });
     }
+    app.get(UpgradeRouter).attach(fastify.server);
     await app.init();
     await app.listen(config.PORT, config.HOST);
     const address = fastify.server.address();

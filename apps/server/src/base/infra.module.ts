@@ -6,6 +6,7 @@ import { CONFIG, type Config } from './config/config.js';
 import { Database, PrismaClient } from './database/database.js';
 import { DomainEvents } from './events/domain-events.js';
 import { HealthController } from './health/health.controller.js';
+import { UpgradeRouter } from './http/upgrade-router.js';
 import { Mailer } from './mail/mailer.js';
 import { Metrics } from './metrics/metrics.js';
 
@@ -31,8 +32,9 @@ export class InfraModule {
         { provide: Metrics, useValue: infra.metrics },
         DomainEvents,
         Mailer,
+        UpgradeRouter,
       ],
-      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, DomainEvents, Mailer],
+      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, DomainEvents, Mailer, UpgradeRouter],
     };
   }
 }

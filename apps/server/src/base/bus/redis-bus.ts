@@ -16,7 +16,10 @@ export class RedisBus implements Bus {
   private readonly resyncHandlers: (() => void)[] = [];
   private lostConnection = false;
 
-  private constructor(url: string) {
+  private constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
     const opts = {
       autoResubscribe: false,
       maxRetriesPerRequest: 1,
@@ -25,7 +28,7 @@ export class RedisBus implements Bus {
     };
     this.pub = new Redis(url, { ...opts, lazyConnect: true });
     this.sub = new Redis(url, { ...opts, lazyConnect: true });
-    this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.deliver(channel.toString(), message));
+    this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.deliver(channel.toString().slice(this.prefix.length), message));
     for (const conn of [this.pub, this.sub]) {
       conn.on('error', (err) => log.debug({ err: err.message }, 'redis error'));
       conn.on('close', () => {
@@ -38,15 +41,15 @@ export class RedisBus implements Bus {
       this.lostConnection = false;
       log.info('redis connection restored; resyncing');
       const channels = [...this.handlers.keys()];
-      const resubscribe = channels.length ? this.sub.subscribe(...channels) : Promise.resolve();
+      const resubscribe = channels.length ? this.sub.subscribe(...channels.map((c) => this.prefix + c)) : Promise.resolve();
       void resubscribe.then(() => {
         for (const h of this.resyncHandlers) h();
       });
     });
   }
 
-  static async connect(url: string): Promise<RedisBus> {
-    const bus = new RedisBus(url);
+  static async connect(url: string, prefix = ''): Promise<RedisBus> {
+    const bus = new RedisBus(url, prefix);
     await Promise.all([bus.pub.connect(), bus.sub.connect()]);
     return bus;
   }
@@ -68,7 +71,7 @@ export class RedisBus implements Bus {
     const raw = packr.pack(message);
     if (this.pub.status === 'ready') {
       try {
-        await this.pub.publish(channel, raw);
+        await this.pub.publish(this.prefix + channel, raw);
         return;
       } catch (err) {
         log.warn({ err: (err as Error).message, channel }, 'redis publish failed; delivering locally');
@@ -82,14 +85,16 @@ export class RedisBus implements Bus {
     let set = this.handlers.get(channel);
     if (!set) {
       this.handlers.set(channel, (set = new Set()));
-      await this.sub.subscribe(channel).catch((err) => log.warn({ err: err.message, channel }, 'subscribe deferred until redis returns'));
+      await this.sub
+        .subscribe(this.prefix + channel)
+        .catch((err) => log.warn({ err: err.message, channel }, 'subscribe deferred until redis returns'));
     }
     set.add(handler);
     return async () => {
       set.delete(handler);
       if (set.size === 0 && this.handlers.get(channel) === set) {
         this.handlers.delete(channel);
-        await this.sub.unsubscribe(channel).catch(() => undefined);
+        await this.sub.unsubscribe(this.prefix + channel).catch(() => undefined);
       }
     };
   }

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
+  /** Prefix for every bus channel, so several deployments (or test runs) can share one Redis. */
+  REDIS_CHANNEL_PREFIX: z.string().max(64).default(''),
   S3_ENDPOINT: z.string().url().optional(),
   S3_ACCESS_KEY: z.string().optional(),
   S3_SECRET_KEY: z.string().optional(),

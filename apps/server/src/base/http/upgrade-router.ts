@@ -1,0 +1,86 @@
+// One `upgrade` listener for the HTTP server, routing WebSocket upgrades by path to the gateway
+// that registered it (/ws, /collab/:id). Checks the Origin allowlist before any gateway sees the
+// request; unknown paths get 404. Gateways authenticate in their handler and answer with
+// `rejectUpgrade` (HTTP status + JSON error body) before the handshake when they refuse.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ErrorCode } from '@tandem/protocol';
+import { CONFIG, type Config } from '../config/config.js';
+import { logger } from '../logger/logger.js';
+
+const log = logger('upgrade');
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, match: RegExpExecArray) => void;
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/** Refuses an upgrade with an HTTP response in the API's error shape, then closes the socket. */
+export function rejectUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ error: { code, message } });
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
+  );
+}
+
+@Injectable()
+export class UpgradeRouter {
+  private readonly routes: { pattern: RegExp; handler: UpgradeHandler }[] = [];
+  private readonly allowedOrigins: Set<string>;
+
+  constructor(@Inject(CONFIG) config: Config) {
+    this.allowedOrigins = new Set(config.TANDEM_ALLOWED_ORIGINS ?? []);
+  }
+
+  /** `pattern` is matched against the path (without the query string). */
+  register(pattern: RegExp, handler: UpgradeHandler) {
+    this.routes.push({ pattern, handler });
+  }
+
+  /** Browsers send Origin: same-origin pages and allowlisted origins pass; other clients send none. */
+  originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    if (this.allowedOrigins.has(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  attach(server: Server) {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', (err) => log.debug({ err: err.message }, 'upgrade socket error'));
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (!this.originAllowed(req)) {
+        rejectUpgrade(socket, 403, 'forbidden', 'Origin not allowed');
+        return;
+      }
+      for (const route of this.routes) {
+        const match = route.pattern.exec(path);
+        if (match) {
+          try {
+            route.handler(req, socket, head, match);
+          } catch (err) {
+            log.error({ err, path }, 'upgrade handler failed');
+            rejectUpgrade(socket, 503, 'unavailable', 'Internal error');
+          }
+          return;
+        }
+      }
+      rejectUpgrade(socket, 404, 'not_found', 'Route not found');
+    });
+  }
+}
