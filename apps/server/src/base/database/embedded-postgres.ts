@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -84,7 +84,11 @@ export class EmbeddedDatabase {
     mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
     if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
     const password = readFileSync(secretFile, 'utf8').trim();
-    if (isRoot) assertTraversableByOthers(pgDir);
+    if (isRoot) {
+      // `postgres` must reach pgDir: the data dir is made traversable (not listable) and its parents checked.
+      chmodSync(this.dataDir, 0o711);
+      assertTraversableByOthers(this.dataDir);
+    }
     const port = await freePort();
     this.pg = new EmbeddedPostgres({
       databaseDir: pgDir,
@@ -103,7 +107,6 @@ export class EmbeddedDatabase {
       if (isRoot) {
         mkdirSync(pgDir, { recursive: true, mode: 0o700 });
         const { uid, gid } = postgresIds();
-        chownSync(this.dataDir, uid, gid);
         chownSync(pgDir, uid, gid);
       }
       log.info({ dir: pgDir }, 'initialising embedded PostgreSQL');

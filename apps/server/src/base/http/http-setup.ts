@@ -11,10 +11,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
-import { requestContext } from '../logger/logger.js';
+import { logger, requestContext } from '../logger/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 const UNLIMITED = /^\/(health|metrics)/;
+const accessLog = logger('http');
 
 export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics) {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
@@ -45,7 +46,11 @@ export function installHttpHooks(app: NestFastifyApplication, config: Config, me
     const route = req.routeOptions?.url ?? 'unmatched';
     const started = (req as FastifyRequest & { startedAt?: bigint }).startedAt;
     metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
-    if (started) metrics.httpDuration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+    const seconds = started ? Number(process.hrtime.bigint() - started) / 1e9 : 0;
+    metrics.httpDuration.observe({ method: req.method, route }, seconds);
+    if (!UNLIMITED.test(req.url)) {
+      accessLog.info({ method: req.method, route, status: reply.statusCode, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+    }
     done();
   });
 }
