@@ -3,17 +3,25 @@
 // use exist (PostgreSQL, Redis, Chromium: started or installed from Debian when missing and we are
 // root), checks lint/format, then runs every test with vitest.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { installAndBuild, pnpm, run } from './bootstrap.mjs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installAndBuild, PNPM, pnpm, run } from './bootstrap.mjs';
 
 const isRoot = process.getuid?.() === 0;
 
 function portOpen(port) {
   return new Promise((resolve) => {
     const s = createConnection({ port, host: '127.0.0.1' });
-    s.setTimeout(500, () => (s.destroy(), resolve(false)));
-    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.setTimeout(500, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -50,4 +58,21 @@ await ensureServices();
 console.log('› lint and format');
 pnpm(['exec', 'biome', 'ci', '.']);
 console.log('› tests');
-pnpm(['exec', 'vitest', 'run', ...process.argv.slice(2)]);
+const report = join(mkdtempSync(join(tmpdir(), 'tandem-test-')), 'vitest.json');
+const status = run('npx', [
+  '--yes',
+  PNPM,
+  'exec',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]);
+// One plain closing line for CI, whatever the runner prints above it.
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+}
+process.exit(status);

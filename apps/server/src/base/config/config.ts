@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   TANDEM_ALLOWED_ORIGINS: csv.optional(),
   TANDEM_PUBLIC_URL: z.string().url().optional(),
   TANDEM_WEB_DIR: z.string().optional(),
+  /** Where prisma/migrations is, when not beside the server (container images). */
+  TANDEM_MIGRATIONS_DIR: z.string().optional(),
   TANDEM_MIGRATE_ON_START: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400).default(900),

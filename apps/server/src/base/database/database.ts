@@ -7,7 +7,7 @@ import { PrismaClient } from '../../../generated/prisma/index.js';
 import type { Config } from '../config/config.js';
 import { logger } from '../logger/logger.js';
 import { EmbeddedDatabase } from './embedded-postgres.js';
-import { migrate } from './migrator.js';
+import { migrate, migrationsDir } from './migrator.js';
 
 const log = logger('database');
 
@@ -28,7 +28,7 @@ export class Database {
     }
     try {
       if (config.TANDEM_MIGRATE_ON_START) {
-        const { applied, total } = await migrate(url);
+        const { applied, total } = await migrate(url, migrationsDir(config.TANDEM_MIGRATIONS_DIR));
         log.info({ applied: applied.length, total }, 'database schema up to date');
       }
       const pool = new pg.Pool({ connectionString: url, max: config.DATABASE_POOL_SIZE, idleTimeoutMillis: 30_000 });

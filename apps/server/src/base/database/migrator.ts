@@ -12,12 +12,11 @@ const log = logger('migrator');
 const LOCK_KEY = 7_263_001; // any constant shared by every Tandem node
 
 /** prisma/migrations of this checkout or image (apps/server/{src,dist}/base/database → repo root). */
-export function migrationsDir(): string {
-  const fromEnv = process.env.TANDEM_MIGRATIONS_DIR;
-  if (fromEnv) return fromEnv;
+export function migrationsDir(configured?: string): string {
+  if (configured) return configured;
   const here = dirname(fileURLToPath(import.meta.url));
   const dir = join(here, '..', '..', '..', '..', '..', 'prisma', 'migrations');
-  if (!existsSync(dir)) throw new Error(`migrations not found at ${dir} (set TANDEM_MIGRATIONS_DIR)`);
+  if (!existsSync(dir)) throw new Error(`TANDEM_MIGRATIONS_DIR: migrations not found at ${dir}`);
   return dir;
 }
 
