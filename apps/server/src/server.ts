@@ -38,7 +38,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
     const adapter = new FastifyAdapter({
       bodyLimit: config.BODY_LIMIT_BYTES,
       genReqId: requestIdGenerator as never,
-      trustProxy: false,
+      trustProxy: config.TANDEM_TRUST_PROXY,
       return503OnClosing: true,
     });
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, bus, metrics }, secret), adapter, {

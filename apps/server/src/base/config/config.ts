@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   TANDEM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TANDEM_ALLOWED_ORIGINS: csv.optional(),
   TANDEM_PUBLIC_URL: z.string().url().optional(),
+  /** Behind a reverse proxy: trust X-Forwarded-For from it (client addresses for rate limits and logs). */
+  TANDEM_TRUST_PROXY: bool.default(false),
   TANDEM_WEB_DIR: z.string().optional(),
   /** Where prisma/migrations is, when not beside the server (container images). */
   TANDEM_MIGRATIONS_DIR: z.string().optional(),
