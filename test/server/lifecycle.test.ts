@@ -106,6 +106,18 @@ describe('server lifecycle', () => {
     expect(line).toMatchObject({ userId: user.id, status: 200, route: '/api/v1/me', method: 'GET' });
   });
 
+  it('generates the signing secret once per database, so a token from one node is valid on another', async () => {
+    const db = await createTestDatabase();
+    cleanups.push(db.drop);
+    const a = await startTestServer({}, db.url);
+    const b = await startTestServer({}, db.url);
+    cleanups.push(() => a.close(), () => b.close());
+    const ann = await a.user('ann');
+    const res = await fetch(`${b.url}/api/v1/me`, { headers: { authorization: `Bearer ${ann.accessToken}` } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).id).toBe(ann.userId);
+  });
+
   it('serves Prometheus metrics and the OpenAPI document', async () => {
     const server = await startTestServer();
     cleanups.push(() => server.close());
