@@ -36,7 +36,10 @@ describe('/ws bad input', () => {
     ['an unknown frame type', encodeFrame({ t: 'explode' } as never)],
     ['a wrong field type', encodeFrame({ t: 'sub', room: 42 } as never)],
     ['a room that is not a room', encodeFrame({ t: 'sub', room: 'project:../../etc' } as never)],
-    ['presence with unknown fields', encodeFrame({ t: 'presence', room: 'workspace:00000000-0000-4000-8000-000000000000', state: { html: '<b>' } } as never)],
+    [
+      'presence with unknown fields',
+      encodeFrame({ t: 'presence', room: 'workspace:00000000-0000-4000-8000-000000000000', state: { html: '<b>' } } as never),
+    ],
     ['trailing bytes', Uint8Array.from([...encodeFrame({ t: 'ping' }), 0x01])],
     ['a text frame', '{"t":"ping"}'],
   ];

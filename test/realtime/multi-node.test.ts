@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TandemClient } from '@tandem/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '../support/node-process.js';
+import { type NodeProcess, startNodeProcess } from '../support/node-process.js';
 import { createTestDatabase } from '../support/server.js';
 import { openProbe } from './socket-probe.js';
 

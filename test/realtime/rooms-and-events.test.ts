@@ -50,7 +50,7 @@ describe('/ws rooms', () => {
     o.close();
   });
 
-  it("admits a user to their own user room only, and refuses rooms of things that do not exist", async () => {
+  it('admits a user to their own user room only, and refuses rooms of things that do not exist', async () => {
     const a = await server.user('self');
     const b = await server.user('other');
     const p = await openProbe(server.url, a.accessToken!);
@@ -107,7 +107,10 @@ describe('/ws rooms', () => {
     const note = await p.next('notification');
     expect(note.data).toMatchObject({ type: 'added_to_workspace', workspaceId: ws.id, read: false });
     const changed = await p.next('event', (e) => e.type === 'member.changed');
-    expect(changed).toMatchObject({ room: `user:${invitee.userId}`, data: { change: 'added', member: { userId: invitee.userId, role: 'viewer' } } });
+    expect(changed).toMatchObject({
+      room: `user:${invitee.userId}`,
+      data: { change: 'added', member: { userId: invitee.userId, role: 'viewer' } },
+    });
     p.close();
   });
 });
