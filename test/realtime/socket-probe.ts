@@ -41,16 +41,16 @@ export async function openProbe(baseUrl: string, token: string, options: { autoP
     sendRaw: (bytes) => ws.send(bytes, { binary: typeof bytes !== 'string' }),
     next(t, match) {
       let from = 0;
-      return until(`a "${t}" frame`, () => {
+      return until<ServerFrame>(`a "${t}" frame`, () => {
         for (; from < probe.frames.length; from++) {
           const f = probe.frames[from]!;
           if (f.t === t && (!match || match(f as never))) {
             probe.frames.splice(from, 1);
-            return f as never;
+            return f;
           }
         }
         return undefined;
-      });
+      }) as never;
     },
     async sub(room) {
       probe.send({ t: 'sub', room });

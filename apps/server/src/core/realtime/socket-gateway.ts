@@ -92,7 +92,12 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit() {
-    this.router.register(/^\/ws$/, (req, socket, head) => void this.upgrade(req, socket, head));
+    this.router.register(/^\/ws$/, (req, socket, head) => {
+      this.upgrade(req, socket, head).catch((err) => {
+        log.error({ err }, 'socket upgrade failed');
+        rejectUpgrade(socket, 503, 'unavailable', 'Internal error');
+      });
+    });
     this.sweepTimer = setInterval(() => this.sweep(), this.config.WS_HEARTBEAT_INTERVAL_MS);
     this.sweepTimer.unref();
   }
