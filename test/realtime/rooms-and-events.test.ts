@@ -116,6 +116,20 @@ describe('/ws rooms', () => {
 });
 
 describe('/ws revocation', () => {
+  it('tells members a workspace was deleted, then takes their sockets out of its rooms without closing them', async () => {
+    const { owner, member, ws } = await team();
+    const room = `workspace:${ws.id}`;
+    const p = await openProbe(server.url, member.accessToken!);
+    await p.sub(room);
+    await owner.workspaces.remove(ws.id);
+    expect(await p.next('event')).toEqual({ t: 'event', room, type: 'workspace.deleted', data: { id: ws.id } });
+    expect(await p.next('error')).toMatchObject({ code: 'not_found', ref: room });
+    p.send({ t: 'ping' });
+    await p.next('pong');
+    expect(await p.sub(room)).toMatchObject({ t: 'error', code: 'not_found' });
+    p.close();
+  });
+
   it('closes the socket of a removed member (4403) and stops their events', async () => {
     const { owner, member, ws } = await team();
     const p = await openProbe(server.url, member.accessToken!);

@@ -3,10 +3,12 @@
 // - an access change (removal, demotion, project override, document share) re-checks that user's
 //   rooms in that workspace: rooms they may no longer read are left (error not_found, ref room),
 //   kept rooms take the new role, and a user who lost the workspace altogether is disconnected (4403).
+// - a deleted workspace takes every socket out of that workspace's rooms (error not_found, ref room).
 // After a bus outage, when revocations may have been missed, every socket is re-checked.
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CloseCodes } from '@tandem/protocol';
 import { BUS, type Bus } from '../../base/bus/bus.js';
+import { DomainEvents } from '../../base/events/domain-events.js';
 import { logger } from '../../base/logger/logger.js';
 import { type AuthChange, SessionRegistry } from '../auth/sessions.js';
 import { PermissionPolicy } from '../permission/policy.js';
@@ -21,6 +23,7 @@ const log = logger('realtime');
 @Injectable()
 export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
   private stopListening?: () => void;
+  private stopEvents?: () => Promise<void>;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -30,9 +33,14 @@ export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
     private readonly presence: PresenceTracker,
     private readonly directory: SocketDirectory,
     private readonly frames: ClientFrames,
+    private readonly events: DomainEvents,
   ) {}
 
-  onModuleInit() {
+  async onModuleInit() {
+    this.stopEvents = await this.events.subscribe((event) => {
+      // After the fan-out delivered `workspace.deleted` to the room itself.
+      if (event.type === 'workspace.deleted') setImmediate(() => this.dropWorkspace(event.workspaceId));
+    });
     this.stopListening = this.sessions.onChange((change) => {
       this.apply(change).catch((err) => log.error({ err, change }, 'applying an access change failed'));
     });
@@ -41,8 +49,19 @@ export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  onModuleDestroy() {
+  async onModuleDestroy() {
     this.stopListening?.();
+    await this.stopEvents?.();
+  }
+
+  private dropWorkspace(workspaceId: string) {
+    for (const conn of [...this.directory.all()]) {
+      for (const [room, grant] of [...(conn.rooms ?? [])]) {
+        if (grant.workspaceId !== workspaceId) continue;
+        this.directory.leave(conn, room);
+        conn.send(errorFrame('not_found', 'This workspace was deleted', room));
+      }
+    }
   }
 
   async apply(change: AuthChange): Promise<void> {

@@ -86,8 +86,8 @@ export class ClientFrames {
     }
     this.registry.join(conn, room, grant);
     conn.send(encodeFrame({ t: 'subbed', room, ...(grant.role ? { role: grant.role } : {}) }));
-    const users = this.presence.list(room);
-    if (users.length > 0) conn.send(encodeFrame({ t: 'presence', room, users }));
+    const present = this.presence.frame(room);
+    if (present) conn.send(present);
   }
 
   private setPresence(conn: SocketConnection, frame: Extract<ClientFrame, { t: 'presence' }>) {

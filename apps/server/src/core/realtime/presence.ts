@@ -37,6 +37,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   /** Other nodes → when they last announced themselves. */
   private readonly nodesSeen = new Map<string, number>();
   private readonly dirty = new Set<string>();
+  /** The encoded list frame per room, until the room changes (joins in a reconnect storm share it). */
+  private readonly encoded = new Map<string, Uint8Array>();
   private flushTimer: NodeJS.Timeout | null = null;
   private beatTimer: NodeJS.Timeout | null = null;
   private unsubscribe?: () => Promise<void>;
@@ -72,6 +74,14 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       if (!seen || e.at > seen.at) byUser.set(e.userId, { userId: e.userId, state: e.state, at: e.at });
     }
     return [...byUser.values()];
+  }
+
+  /** The room's `presence` frame, encoded once per change; null when nobody is present. */
+  frame(room: string): Uint8Array | null {
+    if (!this.rooms.has(room)) return null;
+    let frame = this.encoded.get(room);
+    if (!frame) this.encoded.set(room, (frame = encodeFrame({ t: 'presence', room, users: this.list(room) })));
+    return frame;
   }
 
   /** Sets a local socket's state in a room it has joined (the gateway checked that). */
@@ -171,6 +181,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   }
 
   private markDirty(room: string) {
+    this.encoded.delete(room);
     if (!this.registry.members(room)) return; // nobody here watches it
     this.dirty.add(room);
     if (!this.flushTimer) {
@@ -184,7 +195,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
     for (const room of this.dirty) {
       const members = this.registry.members(room);
       if (!members) continue;
-      const frame = encodeFrame({ t: 'presence', room, users: this.list(room) });
+      const frame = this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] });
       for (const conn of members) conn.send(frame);
     }
     this.dirty.clear();
