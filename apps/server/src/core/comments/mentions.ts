@@ -6,7 +6,7 @@ export interface Mentionable {
   displayName: string;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function findMentions(markdown: string, members: Mentionable[]): string[] {
   let text = markdown.replace(/```[\s\S]*?```/g, ' ').replace(/`[^`\n]*`/g, ' ');
@@ -20,7 +20,7 @@ export function findMentions(markdown: string, members: Mentionable[]): string[]
     .sort((a, b) => b.handle.length - a.handle.length);
   const found = new Set<string>();
   for (const { userId, handle } of handles) {
-    const re = new RegExp(`(^|[^\\p{L}\\p{N}_@.])@${escape(handle)}(?![\\p{L}\\p{N}_@-]|\\.[\\p{L}\\p{N}])`, 'giu');
+    const re = new RegExp(`(^|[^\\p{L}\\p{N}_@.])@${escapeRegExp(handle)}(?![\\p{L}\\p{N}_@-]|\\.[\\p{L}\\p{N}])`, 'giu');
     if (re.test(text)) {
       found.add(userId);
       text = text.replace(re, '$1 ');

@@ -18,7 +18,11 @@ export class ProjectsController {
 
   @Post('workspaces/:id/projects')
   @ApiJsonBody(CreateProjectBody)
-  create(@CurrentUser() actor: Actor, @IdParam('id', 'Workspace') id: string, @ValidBody(CreateProjectBody) body: CreateProjectBody) {
+  create(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Workspace') id: string,
+    @ValidBody(CreateProjectBody) body: z.infer<typeof CreateProjectBody>,
+  ) {
     return this.projects.create(actor, id, body);
   }
 
@@ -38,7 +42,11 @@ export class ProjectsController {
 
   @Patch('projects/:id')
   @ApiJsonBody(UpdateProjectBody)
-  update(@CurrentUser() actor: Actor, @IdParam('id', 'Project') id: string, @ValidBody(UpdateProjectBody) body: UpdateProjectBody) {
+  update(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Project') id: string,
+    @ValidBody(UpdateProjectBody) body: z.infer<typeof UpdateProjectBody>,
+  ) {
     return this.projects.update(actor, id, body);
   }
 

@@ -19,7 +19,11 @@ export class SprintsController {
 
   @Post('projects/:id/sprints')
   @ApiJsonBody(CreateSprintBody)
-  create(@CurrentUser() actor: Actor, @IdParam('id', 'Project') id: string, @ValidBody(CreateSprintBody) body: CreateSprintBody) {
+  create(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Project') id: string,
+    @ValidBody(CreateSprintBody) body: z.infer<typeof CreateSprintBody>,
+  ) {
     return this.sprints.create(actor, id, body);
   }
 
@@ -30,7 +34,11 @@ export class SprintsController {
 
   @Patch('sprints/:id')
   @ApiJsonBody(UpdateSprintBody)
-  update(@CurrentUser() actor: Actor, @IdParam('id', 'Sprint') id: string, @ValidBody(UpdateSprintBody) body: UpdateSprintBody) {
+  update(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Sprint') id: string,
+    @ValidBody(UpdateSprintBody) body: z.infer<typeof UpdateSprintBody>,
+  ) {
     return this.sprints.update(actor, id, body);
   }
 

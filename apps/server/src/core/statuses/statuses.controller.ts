@@ -19,13 +19,21 @@ export class StatusesController {
 
   @Post('projects/:id/statuses')
   @ApiJsonBody(CreateStatusBody)
-  create(@CurrentUser() actor: Actor, @IdParam('id', 'Project') id: string, @ValidBody(CreateStatusBody) body: CreateStatusBody) {
+  create(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Project') id: string,
+    @ValidBody(CreateStatusBody) body: z.infer<typeof CreateStatusBody>,
+  ) {
     return this.statuses.create(actor, id, body);
   }
 
   @Patch('statuses/:id')
   @ApiJsonBody(UpdateStatusBody)
-  update(@CurrentUser() actor: Actor, @IdParam('id', 'Status') id: string, @ValidBody(UpdateStatusBody) body: UpdateStatusBody) {
+  update(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Status') id: string,
+    @ValidBody(UpdateStatusBody) body: z.infer<typeof UpdateStatusBody>,
+  ) {
     return this.statuses.update(actor, id, body);
   }
 

@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CreateTaskBody, MoveTaskBody, TaskListQuery, UpdateTaskBody } from '@tandem/protocol';
+import type { z } from 'zod';
 import { ApiJsonBody, ApiQueryFrom, IdParam, ValidBody, ValidQuery } from '../../base/http/validation.js';
 import { type Actor, CurrentUser } from '../auth/current-user.js';
 import { TaskCreator } from './task-creator.js';
@@ -21,13 +22,17 @@ export class TasksController {
 
   @Post('projects/:id/tasks')
   @ApiJsonBody(CreateTaskBody)
-  create(@CurrentUser() actor: Actor, @IdParam('id', 'Project') id: string, @ValidBody(CreateTaskBody) body: CreateTaskBody) {
+  create(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Project') id: string,
+    @ValidBody(CreateTaskBody) body: z.infer<typeof CreateTaskBody>,
+  ) {
     return this.creator.create(actor, id, body);
   }
 
   @Get('projects/:id/tasks')
   @ApiQueryFrom(TaskListQuery)
-  list(@CurrentUser() actor: Actor, @IdParam('id', 'Project') id: string, @ValidQuery(TaskListQuery) query: TaskListQuery) {
+  list(@CurrentUser() actor: Actor, @IdParam('id', 'Project') id: string, @ValidQuery(TaskListQuery) query: z.infer<typeof TaskListQuery>) {
     return this.tasks.list(actor, id, query);
   }
 
@@ -38,14 +43,14 @@ export class TasksController {
 
   @Patch('tasks/:id')
   @ApiJsonBody(UpdateTaskBody)
-  update(@CurrentUser() actor: Actor, @IdParam('id', 'Task') id: string, @ValidBody(UpdateTaskBody) body: UpdateTaskBody) {
+  update(@CurrentUser() actor: Actor, @IdParam('id', 'Task') id: string, @ValidBody(UpdateTaskBody) body: z.infer<typeof UpdateTaskBody>) {
     return this.updater.update(actor, id, body);
   }
 
   @Post('tasks/:id/move')
   @HttpCode(200)
   @ApiJsonBody(MoveTaskBody)
-  move(@CurrentUser() actor: Actor, @IdParam('id', 'Task') id: string, @ValidBody(MoveTaskBody) body: MoveTaskBody) {
+  move(@CurrentUser() actor: Actor, @IdParam('id', 'Task') id: string, @ValidBody(MoveTaskBody) body: z.infer<typeof MoveTaskBody>) {
     return this.mover.move(actor, id, body);
   }
 
