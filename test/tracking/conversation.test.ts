@@ -47,7 +47,12 @@ describe('comments and mentions', () => {
     expect(comment.mentions).toEqual([t.viewer.userId]);
     const mine = await eventually(async () => (await inbox(t.viewer)).filter((n) => n.type === 'mentioned'), 'mention');
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ actorId: t.owner.userId, taskId: task.id, read: false, data: { taskKey: task.key, commentId: comment.id } });
+    expect(mine[0]).toMatchObject({
+      actorId: t.owner.userId,
+      taskId: task.id,
+      read: false,
+      data: { taskKey: task.key, commentId: comment.id },
+    });
     expect((await inbox(t.editor)).filter((n) => n.type === 'mentioned')).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../apps/server/src/base/events/domain-events.js';
 import { DomainEvents } from '../../apps/server/src/base/events/domain-events.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { eventually, failure, nextKey, team } from './fixtures.js';
 
@@ -134,7 +134,11 @@ describe('task list', () => {
     const sprint = await t.editor.tracking.sprints.create(t.project.id, { name: 'S1' });
     const a = await t.editor.tracking.tasks.create(t.project.id, { title: 'Alpha search-me', assigneeId: t.editor.userId });
     const b = await t.editor.tracking.tasks.create(t.project.id, { title: 'Beta', status: doing!.id, labelIds: [label.id] });
-    const c = await t.editor.tracking.tasks.create(t.project.id, { title: 'Gamma', description: 'has SEARCH-ME inside', sprintId: sprint.id });
+    const c = await t.editor.tracking.tasks.create(t.project.id, {
+      title: 'Gamma',
+      description: 'has SEARCH-ME inside',
+      sprintId: sprint.id,
+    });
     const ids = async (f: Parameters<typeof t.viewer.tracking.tasks.list>[1]) =>
       (await t.viewer.tracking.tasks.list(t.project.id, f)).items.map((x) => x.id);
     expect(await ids({})).toEqual([c.id, b.id, a.id]);
@@ -181,7 +185,9 @@ describe('bad input', () => {
     const task = await t.editor.tracking.tasks.create(t.project.id, { title: 'x' });
     const asViewer = await failure(t.editor.tracking.tasks.update(task.id, { assigneeId: t.viewer.userId }));
     const asOutsider = await failure(t.editor.tracking.tasks.update(task.id, { assigneeId: t.outsider.userId }));
-    const asNobody = await failure(t.editor.tracking.tasks.create(t.project.id, { title: 'y', assigneeId: '00000000-0000-7000-8000-000000000000' }));
+    const asNobody = await failure(
+      t.editor.tracking.tasks.create(t.project.id, { title: 'y', assigneeId: '00000000-0000-7000-8000-000000000000' }),
+    );
     expect([asViewer.status, asOutsider.status, asNobody.status]).toEqual([400, 400, 400]);
     expect(asOutsider.message).toBe(asViewer.message);
     expect(asNobody.message).toBe(asViewer.message);
