@@ -7,11 +7,26 @@ import { startTestServer, type TestServer } from '../support/server.js';
 type Who = 'owner' | 'editor' | 'viewer' | 'outsider' | 'anonymous';
 const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'editor', 'owner'];
 
+type Member = TandemClient & { userId: string; email: string };
+
+/** A fresh workspace (owner, editor, viewer members) with one of everything, created by the owner. */
 interface Fixture {
   workspaceId: string;
-  users: Record<Exclude<Who, 'anonymous'>, TandemClient & { userId: string; email: string }>;
-  /** A member that rows may change or remove. */
-  spare: TandemClient & { userId: string; email: string };
+  users: Record<Exclude<Who, 'anonymous'>, Member>;
+  /** A viewer member that rows may change or remove. */
+  spare: Member;
+  projectId: string;
+  statusIds: string[];
+  /** A status with no tasks (deletable without a target). */
+  emptyStatusId: string;
+  taskId: string;
+  /** A comment written by the owner. */
+  commentId: string;
+  checklistItemId: string;
+  sprintId: string;
+  labelId: string;
+  /** A notification of the owner's. */
+  notificationId: string;
 }
 
 interface Row {
@@ -21,11 +36,19 @@ interface Row {
   request: (fx: Fixture) => { path: string; body?: unknown };
   /** Expected status per caller. */
   expect: Record<Who, number>;
+  /** Extra setup by the owner on each fixture before the call. */
+  prepare?: (fx: Fixture) => Promise<unknown>;
 }
 
 const readAll = { owner: 200, editor: 200, viewer: 200, outsider: 404, anonymous: 401 };
+const members = (ok: number) => ({ owner: ok, editor: ok, viewer: ok, outsider: 404, anonymous: 401 });
+const editors = (ok: number) => ({ owner: ok, editor: ok, viewer: 403, outsider: 404, anonymous: 401 });
 const ownerOnly = (ok: number) => ({ owner: ok, editor: 403, viewer: 403, outsider: 404, anonymous: 401 });
 const anyUser = (ok: number) => ({ owner: ok, editor: ok, viewer: ok, outsider: ok, anonymous: 401 });
+/** Only the owner's own thing (e.g. their notification): everyone else is told it does not exist. */
+const ownersOwn = (ok: number) => ({ owner: ok, editor: 404, viewer: 404, outsider: 404, anonymous: 401 });
+let keys = 0;
+const key = () => `MX${++keys}`;
 
 const table: Row[] = [
   { route: 'GET /api/v1/me', request: () => ({ path: '/api/v1/me' }), expect: anyUser(200) },
@@ -69,6 +92,164 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/members/${fx.spare.userId}` }),
     expect: ownerOnly(204),
   },
+
+  // ---- projects and statuses
+  {
+    route: 'POST /api/v1/workspaces/{id}/projects',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/projects`, body: { name: 'New', key: key() } }),
+    expect: ownerOnly(201),
+  },
+  {
+    route: 'GET /api/v1/workspaces/{id}/projects',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/projects` }),
+    expect: readAll,
+  },
+  { route: 'GET /api/v1/projects/{id}', request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}` }), expect: readAll },
+  {
+    route: 'PATCH /api/v1/projects/{id}',
+    request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}`, body: { name: 'Renamed' } }),
+    expect: ownerOnly(200),
+  },
+  { route: 'DELETE /api/v1/projects/{id}', request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}` }), expect: ownerOnly(204) },
+  { route: 'GET /api/v1/projects/{id}/members', request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/members` }), expect: readAll },
+  {
+    route: 'PUT /api/v1/projects/{id}/members/{userId}',
+    request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/members/${fx.spare.userId}`, body: { role: 'editor' } }),
+    expect: ownerOnly(200),
+  },
+  {
+    route: 'DELETE /api/v1/projects/{id}/members/{userId}',
+    request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/members/${fx.spare.userId}` }),
+    expect: ownerOnly(204),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/statuses',
+    request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/statuses` }),
+    expect: readAll,
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/statuses',
+    request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/statuses`, body: { name: 'QA', category: 'in_progress' } }),
+    expect: ownerOnly(201),
+  },
+  {
+    route: 'PATCH /api/v1/statuses/{id}',
+    request: (fx) => ({ path: `/api/v1/statuses/${fx.emptyStatusId}`, body: { name: 'Renamed' } }),
+    expect: ownerOnly(200),
+  },
+  { route: 'DELETE /api/v1/statuses/{id}', request: (fx) => ({ path: `/api/v1/statuses/${fx.emptyStatusId}` }), expect: ownerOnly(204) },
+  {
+    route: 'GET /api/v1/projects/{id}/activity',
+    request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/activity` }),
+    expect: readAll,
+  },
+  // ---- tasks
+  {
+    route: 'POST /api/v1/projects/{id}/tasks',
+    request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/tasks`, body: { title: 'New task' } }),
+    expect: editors(201),
+  },
+  { route: 'GET /api/v1/projects/{id}/tasks', request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/tasks` }), expect: readAll },
+  { route: 'GET /api/v1/tasks/{id}', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}` }), expect: readAll },
+  {
+    route: 'PATCH /api/v1/tasks/{id}',
+    request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}`, body: { title: 'Changed' } }),
+    expect: editors(200),
+  },
+  { route: 'DELETE /api/v1/tasks/{id}', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}` }), expect: editors(204) },
+  {
+    route: 'POST /api/v1/tasks/{id}/move',
+    request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/move`, body: { status: fx.statusIds[1] } }),
+    expect: editors(200),
+  },
+  { route: 'PUT /api/v1/tasks/{id}/watch', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/watch` }), expect: members(200) },
+  { route: 'DELETE /api/v1/tasks/{id}/watch', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/watch` }), expect: members(200) },
+  { route: 'GET /api/v1/tasks/{id}/activity', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/activity` }), expect: readAll },
+  // ---- sprints
+  { route: 'GET /api/v1/projects/{id}/sprints', request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/sprints` }), expect: readAll },
+  {
+    route: 'POST /api/v1/projects/{id}/sprints',
+    request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/sprints`, body: { name: 'Sprint 9' } }),
+    expect: editors(201),
+  },
+  { route: 'GET /api/v1/sprints/{id}', request: (fx) => ({ path: `/api/v1/sprints/${fx.sprintId}` }), expect: readAll },
+  {
+    route: 'PATCH /api/v1/sprints/{id}',
+    request: (fx) => ({ path: `/api/v1/sprints/${fx.sprintId}`, body: { goal: 'Ship' } }),
+    expect: editors(200),
+  },
+  { route: 'DELETE /api/v1/sprints/{id}', request: (fx) => ({ path: `/api/v1/sprints/${fx.sprintId}` }), expect: editors(204) },
+  { route: 'POST /api/v1/sprints/{id}/start', request: (fx) => ({ path: `/api/v1/sprints/${fx.sprintId}/start` }), expect: editors(200) },
+  {
+    route: 'POST /api/v1/sprints/{id}/complete',
+    prepare: (fx) => fx.users.owner.tracking.sprints.start(fx.sprintId),
+    request: (fx) => ({ path: `/api/v1/sprints/${fx.sprintId}/complete`, body: {} }),
+    expect: editors(200),
+  },
+  // ---- comments and checklists
+  { route: 'GET /api/v1/tasks/{id}/comments', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/comments` }), expect: readAll },
+  {
+    route: 'POST /api/v1/tasks/{id}/comments',
+    request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/comments`, body: { body: 'Looks good' } }),
+    expect: editors(201),
+  },
+  {
+    route: 'PATCH /api/v1/comments/{id}',
+    request: (fx) => ({ path: `/api/v1/comments/${fx.commentId}`, body: { body: 'Edited' } }),
+    expect: ownerOnly(200),
+  },
+  { route: 'DELETE /api/v1/comments/{id}', request: (fx) => ({ path: `/api/v1/comments/${fx.commentId}` }), expect: ownerOnly(204) },
+  { route: 'GET /api/v1/tasks/{id}/checklist', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/checklist` }), expect: readAll },
+  {
+    route: 'POST /api/v1/tasks/{id}/checklist',
+    request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/checklist`, body: { text: 'Step' } }),
+    expect: editors(201),
+  },
+  {
+    route: 'PATCH /api/v1/checklist/{itemId}',
+    request: (fx) => ({ path: `/api/v1/checklist/${fx.checklistItemId}`, body: { done: true } }),
+    expect: editors(200),
+  },
+  {
+    route: 'DELETE /api/v1/checklist/{itemId}',
+    request: (fx) => ({ path: `/api/v1/checklist/${fx.checklistItemId}` }),
+    expect: editors(204),
+  },
+  {
+    route: 'POST /api/v1/checklist/{itemId}/move',
+    request: (fx) => ({ path: `/api/v1/checklist/${fx.checklistItemId}/move`, body: {} }),
+    expect: editors(200),
+  },
+  // ---- labels
+  {
+    route: 'GET /api/v1/workspaces/{id}/labels',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/labels` }),
+    expect: readAll,
+  },
+  {
+    route: 'POST /api/v1/workspaces/{id}/labels',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/labels`, body: { name: 'urgent' } }),
+    expect: editors(201),
+  },
+  {
+    route: 'PATCH /api/v1/labels/{id}',
+    request: (fx) => ({ path: `/api/v1/labels/${fx.labelId}`, body: { color: '#ff0000' } }),
+    expect: editors(200),
+  },
+  { route: 'DELETE /api/v1/labels/{id}', request: (fx) => ({ path: `/api/v1/labels/${fx.labelId}` }), expect: editors(204) },
+  // ---- notifications (always the caller's own inbox)
+  { route: 'GET /api/v1/notifications', request: () => ({ path: '/api/v1/notifications?unread=true' }), expect: anyUser(200) },
+  {
+    route: 'GET /api/v1/notifications/unread-count',
+    request: () => ({ path: '/api/v1/notifications/unread-count' }),
+    expect: anyUser(200),
+  },
+  { route: 'POST /api/v1/notifications/read-all', request: () => ({ path: '/api/v1/notifications/read-all' }), expect: anyUser(200) },
+  {
+    route: 'POST /api/v1/notifications/{id}/read',
+    request: (fx) => ({ path: `/api/v1/notifications/${fx.notificationId}/read` }),
+    expect: ownersOwn(200),
+  },
 ];
 
 /** Public routes: reachable without a token by design (each is tested on its own elsewhere). */
@@ -97,16 +278,38 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function fixture(): Promise<Fixture> {
-  const ws = await users.owner.workspaces.create({ name: 'Matrix' });
+  const owner = users.owner;
+  const ws = await owner.workspaces.create({ name: 'Matrix' });
   const spare = await server.user('spare');
-  for (const [who, role] of [
-    ['editor', 'editor'],
-    ['viewer', 'viewer'],
-  ] as const) {
-    await users.owner.workspaces.addMember(ws.id, { email: users[who].email, role });
-  }
-  await users.owner.workspaces.addMember(ws.id, { email: spare.email, role: 'viewer' });
-  return { workspaceId: ws.id, users, spare };
+  await owner.workspaces.addMember(ws.id, { email: users.editor.email, role: 'editor' });
+  await owner.workspaces.addMember(ws.id, { email: users.viewer.email, role: 'viewer' });
+  await owner.workspaces.addMember(ws.id, { email: spare.email, role: 'viewer' });
+  const project = await owner.tracking.projects.create(ws.id, { name: 'Matrix', key: key() });
+  const statuses = (await owner.tracking.statuses.list(project.id)).items;
+  const emptyStatus = await owner.tracking.statuses.create(project.id, { name: 'Empty', category: 'todo' });
+  const task = await owner.tracking.tasks.create(project.id, { title: 'Target' });
+  const comment = await owner.tracking.comments.create(task.id, { body: 'By the owner' });
+  const item = await owner.tracking.checklist.add(task.id, { text: 'Item' });
+  const sprint = await owner.tracking.sprints.create(project.id, { name: 'Sprint 1' });
+  await owner.tracking.projects.setMember(project.id, spare.userId, { role: 'editor' });
+  const label = await owner.tracking.labels.create(ws.id, { name: 'bug' });
+  const notification = await server.db.prisma.notification.create({
+    data: { userId: owner.userId, workspaceId: ws.id, type: 'mentioned' },
+  });
+  return {
+    workspaceId: ws.id,
+    users,
+    spare,
+    projectId: project.id,
+    statusIds: statuses.map((st) => st.id),
+    emptyStatusId: emptyStatus.id,
+    taskId: task.id,
+    commentId: comment.id,
+    checklistItemId: item.id,
+    sprintId: sprint.id,
+    labelId: label.id,
+    notificationId: notification.id,
+  };
 }
 
 async function call(who: Who, method: string, path: string, body: unknown): Promise<number> {
@@ -131,12 +334,22 @@ describe('RBAC matrix', () => {
     it(`${row.route}: ${WHO.map((w) => `${w} ${row.expect[w]}`).join(', ')}`, async () => {
       const [method] = row.route.split(' ');
       const got: Record<string, number> = {};
-      // Least privileged first, each on a fresh fixture so one caller's success cannot change another's answer.
+      // Least privileged first. Callers expected to be refused share one fixture (a wrong success shows in
+      // their own status); each caller expected to succeed gets a fresh one so nobody's success changes
+      // another's answer.
+      let shared: Fixture | null = null;
       for (const who of WHO) {
-        const { path, body } = row.request(await fixture());
+        const succeeds = row.expect[who] < 300;
+        let fx = shared;
+        if (succeeds || !fx) {
+          fx = await fixture();
+          await row.prepare?.(fx);
+          if (!succeeds) shared = fx;
+        }
+        const { path, body } = row.request(fx);
         got[who] = await call(who, method!, path, body);
       }
-      expect(got).toEqual(row.expect);
+      expect(got, `got ${JSON.stringify(got)}`).toEqual(row.expect);
     });
   }
 });

@@ -111,7 +111,10 @@ describe('server lifecycle', () => {
     cleanups.push(db.drop);
     const a = await startTestServer({}, db.url);
     const b = await startTestServer({}, db.url);
-    cleanups.push(() => a.close(), () => b.close());
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
     const ann = await a.user('ann');
     const res = await fetch(`${b.url}/api/v1/me`, { headers: { authorization: `Bearer ${ann.accessToken}` } });
     expect(res.status).toBe(200);
