@@ -2,10 +2,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
+import { DocumentsModule } from './core/documents/documents.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule];
+export const featureModules = [WorkspacesModule, DocumentsModule];
 
 @Module({})
 export class AppModule {
