@@ -1,5 +1,6 @@
 // The typed SDK used by the web app, the desktop app, the tests and the load tools.
 import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
+import { documentsApi } from './documents.js';
 import { Http, type HttpOptions } from './http.js';
 
 export class TandemClient {
@@ -44,6 +45,12 @@ export class TandemClient {
     verifyEmail: (token: string) => this.http.request<void>('POST', '/api/v1/auth/verify-email', { body: { token }, auth: false }),
     wsTicket: () => this.http.request<{ ticket: string; expiresIn: number }>('POST', '/api/v1/auth/ws-ticket'),
   };
+
+  get documents() {
+    this.documentsCache ??= documentsApi(this.http);
+    return this.documentsCache;
+  }
+  private documentsCache?: ReturnType<typeof documentsApi>;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { logger } from '../../base/logger/logger.js';
 import type { AwarenessIdentity } from './awareness-room.js';
 import type { CollabMetrics } from './collab-metrics.js';
-import { awarenessMessage, readMessage, SyncType, syncStep1Message, syncStep2Message } from './collab-protocol.js';
+import { awarenessMessage, MessageType, readMessage, SyncType, syncStep1Message, syncStep2Message } from './collab-protocol.js';
 import type { Author, LiveDocument, Peer } from './live-document.js';
 import { InvalidUpdate, readStateVector, validateUpdate } from './update-validation.js';
 
@@ -98,7 +98,9 @@ export class CollabConnection implements Peer, Author {
         return;
       }
       default:
-        return; // auth and unknown message types carry nothing the server acts on
+        // Clients never send auth messages that matter to us; anything else is not y-websocket.
+        if (message.code !== MessageType.auth) this.refuse('malformed', 'Unknown message type');
+        return;
     }
   }
 

@@ -147,7 +147,9 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
 
   private dispatch(connection: CollabConnection, data: Buffer) {
     try {
-      connection.handle(data);
+      // lib0 reads lengths relative to the underlying ArrayBuffer: a pooled Buffer would let a lying
+      // length read past this frame into unrelated memory instead of failing.
+      connection.handle(new Uint8Array(data));
     } catch (err) {
       log.error({ err, documentId: connection.documentId }, 'collab message failed');
       connection.close(CloseCodes.invalid, 'Message could not be processed');

@@ -30,7 +30,7 @@ export class DocumentsService {
 
   /** Serializes tree changes per workspace so concurrent moves cannot build a cycle. */
   private lockTree(tx: Tx, workspaceId: string) {
-    return tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tandem:doctree:${workspaceId}`}, 0))`;
+    return tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tandem:doctree:${workspaceId}`}, 0))::text AS locked`;
   }
 
   private async lastRank(tx: Tx, workspaceId: string, parentId: string | null): Promise<string | null> {
