@@ -35,7 +35,7 @@ export function openDocument(client: TandemClient, documentId: string, opts: Col
  */
 export function whenStored(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
   const ws = provider.ws as WebSocket | null;
-  if (!ws || ws.readyState !== 1) return Promise.reject(new Error('not connected'));
+  if (ws?.readyState !== 1) return Promise.reject(new Error('not connected'));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => done(new Error('timed out waiting for the server to store the document')), timeoutMs);
     const onMessage = (event: MessageEvent) => {
