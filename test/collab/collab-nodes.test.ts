@@ -16,7 +16,10 @@ let dataDir: string;
 let env: Record<string, string>;
 const nodes: NodeProcess[] = [];
 const providers: WebsocketProvider[] = [];
-const track = (p: WebsocketProvider) => (providers.push(p), p);
+const track = (p: WebsocketProvider) => {
+  providers.push(p);
+  return p;
+};
 
 async function startNode() {
   const node = await startNodeProcess(env);
