@@ -51,7 +51,7 @@ describe('documents: tree', () => {
     const { editor, workspaceId } = await team();
     const root = await editor.documents.create(workspaceId, { title: 'Root' });
     const a = await editor.documents.create(workspaceId, { title: 'A', parentId: root.id });
-    const b = await editor.documents.create(workspaceId, { title: 'B', parentId: root.id });
+    await editor.documents.create(workspaceId, { title: 'B', parentId: root.id });
     const c = await editor.documents.create(workspaceId, { title: 'C', parentId: root.id });
     await editor.documents.move(c.id, { parentId: root.id, afterId: a.id });
     const order = (await editor.documents.list(workspaceId)).items.filter((d) => d.parentId === root.id).map((d) => d.title);

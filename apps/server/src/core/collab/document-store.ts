@@ -23,18 +23,19 @@ export interface CompactionResult {
   versionCut: boolean;
 }
 
-/** Applies a stored state to a doc in one transaction; a corrupt row is skipped, never fatal. */
+/**
+ * Applies a stored state to a doc, one update at a time (measured faster than one big transaction
+ * for long logs, whose end-of-transaction cleanup grows with the log); a corrupt row is skipped.
+ */
 export function applyStoredState(doc: Y.Doc, state: StoredState, origin: unknown) {
-  doc.transact(() => {
-    if (state.snapshot) Y.applyUpdate(doc, state.snapshot);
-    for (const u of state.updates) {
-      try {
-        Y.applyUpdate(doc, u.data);
-      } catch (err) {
-        log.error({ err, updateId: u.id }, 'skipping an unreadable update log row');
-      }
+  if (state.snapshot) Y.applyUpdate(doc, state.snapshot, origin);
+  for (const u of state.updates) {
+    try {
+      Y.applyUpdate(doc, u.data, origin);
+    } catch (err) {
+      log.error({ err, updateId: u.id }, 'skipping an unreadable update log row');
     }
-  }, origin);
+  }
 }
 
 @Injectable()

@@ -58,7 +58,10 @@ export class LiveDocument {
     private readonly bus: Bus,
     private readonly log: DocumentUpdateLog,
     private readonly hooks: { onAppended(): void; onStoreFailed(err: Error): void },
-  ) {
+  ) {}
+
+  /** Starts broadcasting, storing and relaying changes; called once the stored state is loaded (no need to re-encode it). */
+  activate() {
     this.doc.on('update', this.onUpdate);
   }
 

@@ -111,6 +111,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       const state = await this.store.load(documentId);
       applyStoredState(live.doc, state, FROM_STORE);
       live.sizeEstimate = (state.snapshot?.length ?? 0) + state.updates.reduce((n, u) => n + u.data.length, 0);
+      live.activate();
       loaded = true;
       for (const m of early) live.receive(m);
     } catch (err) {
