@@ -1,9 +1,12 @@
 // Two real server processes sharing PostgreSQL and Redis, edited through stock y-websocket clients.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { type TandemClient, whenStored } from '@tandem/client';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -107,6 +110,25 @@ describe('collab across nodes', () => {
     await waitFor(async () => (await reader.documents.content(id, 'text')).includes('unconfirmed-49'), 'unconfirmed edits resent');
   });
 
+  it('catches up after a node loses its Redis connection: edits made meanwhile on either side reach both', async () => {
+    const [a, b] = [await startNode(), await startNode()];
+    const owner = await signUp(a, 'outage');
+    const ws = await owner.workspaces.create({ name: 'Outage' });
+    const { id } = await owner.documents.create(ws.id, { title: 'Outage' });
+    const onA = await synced(track(connect(owner, id)));
+    const onB = await synced(track(connect(via(b, owner), id)));
+    addParagraph(onA.doc, 'before');
+    await waitFor(() => paragraphs(onB.doc).includes('before'), 'initial edit crosses');
+    expect(await dropRedisConnections(b)).toBeGreaterThan(0);
+    addParagraph(onA.doc, 'typed on A during the outage');
+    addParagraph(onB.doc, 'typed on B during the outage');
+    const all = ['before', 'typed on A during the outage', 'typed on B during the outage'];
+    await waitFor(
+      () => [onA, onB].every((p) => all.every((line) => paragraphs(p.doc).includes(line))),
+      'both sides catch up after the reconnect',
+    );
+  });
+
   it('converges under random edits, disconnects and reconnects across both nodes (seeded)', async () => {
     const seed = Number(process.env.COLLAB_SEED ?? Date.now() % 1_000_000);
     console.log(`collab random test seed: ${seed} (rerun with COLLAB_SEED=${seed})`);
@@ -137,6 +159,23 @@ describe('collab across nodes', () => {
     await waitFor(async () => (await via(b, owner).documents.content(id, 'text')) === expected, `server content converges (seed ${seed})`);
   });
 });
+
+/** Kills exactly this node's Redis connections (found by its pid), as a network blip would. */
+async function dropRedisConnections(node: NodeProcess): Promise<number> {
+  const { stdout } = await promisify(execFile)('ss', ['-tnp']);
+  const ports = stdout
+    .split('\n')
+    .filter((l) => l.includes(`pid=${node.child.pid},`) && /\s127\.0\.0\.1:6379\s/.test(l))
+    .map((l) => /127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:6379/.exec(l)?.[1])
+    .filter(Boolean);
+  const redis = new Redis(inject('redisUrl'));
+  try {
+    for (const port of ports) await redis.call('CLIENT', 'KILL', 'ADDR', `127.0.0.1:${port}`).catch(() => undefined);
+  } finally {
+    redis.disconnect();
+  }
+  return ports.length;
+}
 
 function randomEdit(doc: Y.Doc, random: () => number, step: number) {
   const fragment = doc.getXmlFragment('default');

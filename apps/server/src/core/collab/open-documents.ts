@@ -114,6 +114,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       live.activate();
       loaded = true;
       for (const m of early) live.receive(m);
+      live.exchangeState();
     } catch (err) {
       await entry.unsubscribe?.().catch(() => undefined);
       live.close();
@@ -143,6 +144,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       if (!entry.live) continue;
       try {
         applyStoredState(entry.live.doc, await this.store.load(documentId), FROM_STORE);
+        entry.live.exchangeState();
       } catch (err) {
         log.warn({ err, documentId }, 'resync from the log failed');
       }
