@@ -58,7 +58,12 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit() {
-    this.router.register(/^\/collab\/([^/]+)$/, (req, socket, head, match) => void this.upgrade(req, socket, head, match[1]!));
+    this.router.register(/^\/collab\/([^/]+)$/, (req, socket, head, match) => {
+      this.upgrade(req, socket, head, match[1]!).catch((err) => {
+        log.error({ err }, 'collab upgrade failed');
+        rejectUpgrade(socket, 503, 'unavailable', 'Try again shortly');
+      });
+    });
     this.stopListening = this.sessions.onChange((change) => void this.onAuthChange(change));
     this.documents.onBroken((documentId) => {
       for (const c of this.connections) if (c.documentId === documentId) c.close(CloseCodes.unavailable, 'Could not store the document');
@@ -92,7 +97,12 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     const user = await this.prisma.user.findUnique({ where: { id: actor.id }, select: { displayName: true } });
     if (!user) return rejectUpgrade(socket, 401, 'unauthenticated', 'Unknown user');
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, actor, access, documentId, user.displayName));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.attach(ws, actor, access, documentId, user.displayName).catch((err) => {
+        log.error({ err, documentId }, 'collab connection failed to start');
+        ws.close(CloseCodes.unavailable, 'Could not open the document');
+      });
+    });
   }
 
   private async attach(ws: WebSocket, actor: Actor, access: Access, documentId: string, name: string) {
@@ -167,8 +177,16 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
 
   /** Re-applies the policy to open connections: closes those that lost access, updates write rights. */
   private async recheck(connections: CollabConnection[]) {
+    // One policy query per user and document, however many tabs they have open.
+    const decisions = new Map<string, Promise<Access | null | undefined>>();
     for (const c of connections) {
-      const access = await this.policy.access(c.userId, { document: c.documentId }).catch(() => undefined);
+      const key = `${c.userId}:${c.documentId}`;
+      if (!decisions.has(key))
+        decisions.set(
+          key,
+          this.policy.access(c.userId, { document: c.documentId }).catch(() => undefined),
+        );
+      const access = await decisions.get(key);
       if (access === undefined) continue; // database unreachable: keep the last decision, next change re-checks
       if (!access) c.close(CloseCodes.notFound, 'Access to the document was removed');
       else c.canWrite = canEdit(access);
