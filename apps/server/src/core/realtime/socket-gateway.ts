@@ -40,6 +40,9 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
   private closing = false;
   private readonly closes: Counter<'code'>;
   private readonly framesIn: Counter;
+  /** Listeners shared by every socket of this gateway (no closures per socket). */
+  private readonly onMessage: (this: TrackedSocket, data: RawData, isBinary: boolean) => void;
+  private readonly onClose: (this: TrackedSocket) => void;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -57,6 +60,13 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
       perMessageDeflate: false,
       maxPayload: config.WS_MAX_FRAME_BYTES,
     });
+    const gateway = this;
+    this.onMessage = function (data, isBinary) {
+      gateway.receive(this[CONN]!, data as Buffer, isBinary);
+    };
+    this.onClose = function () {
+      gateway.directory.remove(this[CONN]!);
+    };
     const r = [metrics.registry];
     new Gauge({
       name: 'tandem_ws_sockets',
@@ -142,14 +152,9 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     const conn = new SocketConnection(++this.nextKey, ws, actor.id, actor.sessionId);
     ws[CONN] = conn;
     this.directory.add(conn);
-    const gateway = this;
-    ws.on('message', function (this: TrackedSocket, data: RawData, isBinary: boolean) {
-      gateway.receive(this[CONN]!, data as Buffer, isBinary);
-    });
+    ws.on('message', this.onMessage);
     ws.on('pong', onPong);
-    ws.on('close', function (this: TrackedSocket) {
-      gateway.directory.remove(this[CONN]!);
-    });
+    ws.on('close', this.onClose);
   }
 
   private refuse(ws: WebSocket, code: number, reason: string) {
