@@ -136,6 +136,7 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
       clearTimeout(slow);
     }
     if (socket.destroyed) return;
+    if (this.closing) return rejectUpgrade(socket, 503, 'unavailable', 'Server shutting down');
     // Whatever the client sent before being let in is bounded (it sits in memory until the handshake).
     if (head.length + socket.readableLength > this.config.WS_PREAUTH_MAX_BYTES) {
       return rejectUpgrade(socket, 413, 'payload_too_large', 'Too much data before the handshake');
