@@ -2,6 +2,8 @@
 // (50 of 10k tasks) and POST /projects/:id/tasks against one server process.
 //
 //   npx -y pnpm@10.34.9 exec turbo run build && node test/bench/tracking-rest.mjs
+//   (BENCH_SECONDS=10, BENCH_LIST_RATE / BENCH_CREATE_RATE to offer fixed open-loop rates,
+//    BENCH_PROFILE=<dir> to write a CPU profile of the server, BENCH_PG_URL for another PostgreSQL)
 //
 // The server runs pinned to core 0 (`taskset -c 0`), this generator pins itself to core 1. Each
 // phase first finds the closed-loop maximum, then offers a fixed open-loop rate and measures
@@ -16,8 +18,10 @@ import pg from 'pg';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PG = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const LIST_RATE = Number(process.env.BENCH_LIST_RATE ?? 2000);
-const CREATE_RATE = Number(process.env.BENCH_CREATE_RATE ?? 300);
+// Open-loop rates: given, or 70% of the closed-loop maximum measured just before (an offered rate
+// the server cannot sustain only measures the queue it builds).
+const LIST_RATE = Number(process.env.BENCH_LIST_RATE ?? 0);
+const CREATE_RATE = Number(process.env.BENCH_CREATE_RATE ?? 0);
 const TASKS = 10_000;
 
 try {
@@ -220,10 +224,15 @@ try {
   // Anchors on the same server and machine: the framework floor and an authenticated one-query route.
   console.log('GET /health/live closed-loop (32 in flight):', await closedLoop(() => request('GET', '/health/live'), 32, SECONDS));
   console.log('GET /api/v1/me closed-loop (32 in flight):', await closedLoop(() => request('GET', '/api/v1/me', { token }), 32, SECONDS));
-  console.log('GET list closed-loop (32 in flight):', await closedLoop(list, 32, SECONDS));
-  console.log('GET list open-loop:', await openLoop(list, LIST_RATE, SECONDS));
-  console.log('POST task closed-loop (16 in flight):', await closedLoop(create, 16, SECONDS));
-  console.log('POST task open-loop:', await openLoop(create, CREATE_RATE, SECONDS));
+  const listMax = await closedLoop(list, 32, SECONDS);
+  console.log('GET list closed-loop (32 in flight):', listMax);
+  console.log('GET list open-loop:', await openLoop(list, LIST_RATE || Math.max(1, Math.round(listMax.perSecond * 0.7)), SECONDS));
+  if (process.env.BENCH_ONLY === 'list') throw new Error('BENCH_ONLY=list: stopping before POST');
+  const createMax = await closedLoop(create, 16, SECONDS);
+  console.log('POST task closed-loop (16 in flight):', createMax);
+  console.log('POST task open-loop:', await openLoop(create, CREATE_RATE || Math.max(1, Math.round(createMax.perSecond * 0.7)), SECONDS));
+} catch (err) {
+  console.log(err.message);
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
