@@ -2,6 +2,7 @@
 // from the server's own OpenAPI document, so a new route without a row here fails this test.
 import type { TandemClient } from '@tandem/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 type Who = 'owner' | 'editor' | 'viewer' | 'outsider' | 'anonymous';
@@ -27,6 +28,9 @@ interface Fixture {
   labelId: string;
   /** A notification of the owner's. */
   notificationId: string;
+  /** A document with content, and one history version of it. */
+  documentId: string;
+  versionId: string;
 }
 
 interface Row {
@@ -237,6 +241,78 @@ const table: Row[] = [
     expect: editors(200),
   },
   { route: 'DELETE /api/v1/labels/{id}', request: (fx) => ({ path: `/api/v1/labels/${fx.labelId}` }), expect: editors(204) },
+  // ---- documents
+  {
+    route: 'POST /api/v1/workspaces/{wid}/documents',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/documents`, body: { title: 'Notes' } }),
+    expect: editors(201),
+  },
+  {
+    route: 'POST /api/v1/workspaces/{wid}/documents/import',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/documents/import`, body: { title: 'Imported', markdown: '# Hello' } }),
+    expect: editors(201),
+  },
+  {
+    route: 'GET /api/v1/workspaces/{wid}/documents',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/documents` }),
+    expect: readAll,
+  },
+  { route: 'GET /api/v1/documents/{id}', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}` }), expect: readAll },
+  {
+    route: 'PATCH /api/v1/documents/{id}',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}`, body: { title: 'Renamed' } }),
+    expect: editors(200),
+  },
+  { route: 'DELETE /api/v1/documents/{id}', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}` }), expect: editors(204) },
+  {
+    route: 'DELETE /api/v1/documents/{id}',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}?permanent=true` }),
+    expect: ownerOnly(204),
+  },
+  {
+    route: 'POST /api/v1/documents/{id}/restore',
+    prepare: (fx) => fx.users.owner.documents.trash(fx.documentId),
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/restore` }),
+    expect: editors(201),
+  },
+  {
+    route: 'POST /api/v1/documents/{id}/move',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/move`, body: { parentId: null } }),
+    expect: editors(201),
+  },
+  {
+    route: 'GET /api/v1/documents/{id}/content',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/content?format=markdown` }),
+    expect: readAll,
+  },
+  {
+    route: 'GET /api/v1/documents/{id}/history',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/history` }),
+    expect: readAll,
+  },
+  {
+    route: 'GET /api/v1/documents/{id}/history/{versionId}/content',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/history/${fx.versionId}/content?format=text` }),
+    expect: readAll,
+  },
+  {
+    route: 'POST /api/v1/documents/{id}/history/{versionId}/restore',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/history/${fx.versionId}/restore` }),
+    expect: editors(201),
+  },
+  // Who else can see a document is for its owners to know.
+  { route: 'GET /api/v1/documents/{id}/shares', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/shares` }), expect: ownerOnly(200) },
+  {
+    route: 'PUT /api/v1/documents/{id}/shares/{userId}',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/shares/${fx.spare.userId}`, body: { role: 'editor' } }),
+    expect: ownerOnly(200),
+  },
+  {
+    route: 'DELETE /api/v1/documents/{id}/shares/{userId}',
+    prepare: (fx) => fx.users.owner.documents.share(fx.documentId, fx.spare.userId, 'editor'),
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/shares/${fx.spare.userId}` }),
+    expect: ownerOnly(204),
+  },
   // ---- notifications (always the caller's own inbox)
   { route: 'GET /api/v1/notifications', request: () => ({ path: '/api/v1/notifications?unread=true' }), expect: anyUser(200) },
   {
@@ -296,6 +372,11 @@ async function fixture(): Promise<Fixture> {
   const notification = await server.db.prisma.notification.create({
     data: { userId: owner.userId, workspaceId: ws.id, type: 'mentioned' },
   });
+  const doc = await owner.documents.importMarkdown(ws.id, { title: 'Handbook', markdown: '# Handbook\n\nWelcome.' });
+  const state = Buffer.from(Y.encodeStateAsUpdate(new Y.Doc()));
+  const version = await server.db.prisma.documentVersion.create({
+    data: { documentId: doc.id, state, size: state.length, reason: 'manual' },
+  });
   return {
     workspaceId: ws.id,
     users,
@@ -309,6 +390,8 @@ async function fixture(): Promise<Fixture> {
     sprintId: sprint.id,
     labelId: label.id,
     notificationId: notification.id,
+    documentId: doc.id,
+    versionId: version.id,
   };
 }
 
