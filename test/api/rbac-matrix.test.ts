@@ -301,7 +301,11 @@ const table: Row[] = [
     expect: editors(201),
   },
   // Who else can see a document is for its owners to know.
-  { route: 'GET /api/v1/documents/{id}/shares', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/shares` }), expect: ownerOnly(200) },
+  {
+    route: 'GET /api/v1/documents/{id}/shares',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/shares` }),
+    expect: ownerOnly(200),
+  },
   {
     route: 'PUT /api/v1/documents/{id}/shares/{userId}',
     request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/shares/${fx.spare.userId}`, body: { role: 'editor' } }),

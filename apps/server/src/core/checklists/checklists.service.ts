@@ -6,10 +6,10 @@ import { PrismaClient } from '../../base/database/database.js';
 import { TX_OPTIONS } from '../../base/database/transaction.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
+import { rankBetween } from '../../base/ordering/rank.js';
 import { recordActivity, type Tx } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { type Access, type Action, PermissionPolicy } from '../permission/policy.js';
-import { rankBetween } from '../tasks/rank.js';
 
 type ItemRow = { id: string; taskId: string; text: string; done: boolean; rank: string };
 const view = (i: ItemRow): ChecklistItemView => ({ id: i.id, taskId: i.taskId, text: i.text, done: i.done, rank: i.rank });

@@ -5,12 +5,12 @@ import type { DocumentView } from '@tandem/protocol';
 import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
+import { rankBetween } from '../../base/ordering/rank.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
 import { proseMirrorToUpdate } from './document-content.js';
 import { documentView } from './document-view.js';
 import { markdownToProseMirror } from './markdown-import.js';
-import { rankBetween } from './rank.js';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 

@@ -6,11 +6,11 @@ import { PrismaClient } from '../../base/database/database.js';
 import { TX_OPTIONS } from '../../base/database/transaction.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
+import { rankBetween } from '../../base/ordering/rank.js';
 import { fieldChanges, recordActivity, type Tx } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { type Action, PermissionPolicy } from '../permission/policy.js';
 import { lockColumns } from '../tasks/board-column.js';
-import { rankBetween } from '../tasks/rank.js';
 
 const view = (s: { id: string; projectId: string; name: string; category: StatusView['category']; position: number }): StatusView => ({
   id: s.id,

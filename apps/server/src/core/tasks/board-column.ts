@@ -2,8 +2,8 @@
 // that column's transaction-scoped advisory lock and reads its neighbours after taking it, so two
 // concurrent moves into the same gap see each other and never get equal ranks.
 import { AppError } from '../../base/errors/app-error.js';
+import { REBALANCE_LENGTH, rankBetween, spreadRanks } from '../../base/ordering/rank.js';
 import type { Tx } from '../activity/activity-log.js';
-import { REBALANCE_LENGTH, rankBetween, spreadRanks } from './rank.js';
 
 /** Locks columns in a fixed order so two transactions locking the same pair cannot deadlock. */
 export async function lockColumns(tx: Tx, statusIds: string[]): Promise<void> {
