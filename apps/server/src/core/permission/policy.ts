@@ -162,10 +162,11 @@ export class PermissionPolicy {
    * Authorizes `action` on a resource: 404 when the caller cannot see it, 403 when they can but their
    * role is too weak. Returns the resolved access (ids and role) for the caller to use.
    */
-  async authorize(userId: string, ref: ResourceRef, action: Action): Promise<Access> {
+  async authorize(userId: string, ref: ResourceRef, action: Action, notFoundName?: string): Promise<Access> {
     const access = await this.access(userId, ref);
     const what = Object.keys(ref)[0]!;
-    if (!access) throw AppError.notFound(what[0]!.toUpperCase() + what.slice(1));
+    // `notFoundName` names what the caller asked for (e.g. a Status, authorized through its project).
+    if (!access) throw AppError.notFound(notFoundName ?? what[0]!.toUpperCase() + what.slice(1));
     if (!allows(access.role, action)) throw AppError.forbidden();
     return access;
   }
