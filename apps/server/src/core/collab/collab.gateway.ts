@@ -23,6 +23,9 @@ import { OpenDocuments } from './open-documents.js';
 
 const log = logger('collab-gateway');
 
+/** A client sends a handful of messages before the document is loaded (sync step 1, awareness). */
+const MAX_EARLY_MESSAGES = 64;
+
 /** Protocol overhead allowed on top of the largest update. */
 const FRAME_OVERHEAD = 64;
 
@@ -83,7 +86,7 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, rawId: string) {
-    const documentId = decodeURIComponent(rawId).toLowerCase();
+    const documentId = rawId.toLowerCase(); // ids are plain uuids: anything encoded is simply not found
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
     if (!token) return rejectUpgrade(socket, 401, 'unauthenticated', 'A token is required');
     let actor: Actor;
@@ -114,7 +117,8 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     ws.on('message', (data: Buffer, isBinary) => {
       if (!isBinary) return ws.close(CloseCodes.invalid, 'Binary frames only');
       if (connection) this.dispatch(connection, data);
-      else early.push(data);
+      else if (early.length < MAX_EARLY_MESSAGES) early.push(data);
+      else ws.close(CloseCodes.invalid, 'Too many messages before the document was ready');
     });
     ws.on('error', (err) => log.debug({ err: err.message }, 'collab socket error'));
     ws.on('close', () => {
