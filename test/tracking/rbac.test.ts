@@ -28,12 +28,18 @@ describe('tracking access', () => {
     const status = t.statuses[0]!;
     const sprint = await t.owner.tracking.sprints.create(t.project.id, { name: 'hidden' });
     const missing = '00000000-0000-7000-8000-000000000000';
-    for (const [hidden, absent] of [
-      [t.outsider.tracking.statuses.update(status.id, { name: 'x' }), t.outsider.tracking.statuses.update(missing, { name: 'x' })],
-      [t.outsider.tracking.sprints.get(sprint.id), t.outsider.tracking.sprints.get(missing)],
-      [t.outsider.tracking.tasks.get((await task()).id), t.outsider.tracking.tasks.get(missing)],
-    ] as const) {
-      const [a, b] = await Promise.all([hidden.catch((e) => e), absent.catch((e) => e)]);
+    const task = await t.owner.tracking.tasks.create(t.project.id, { title: 'target' });
+    // Thunks: each pair runs only when its turn comes, so no rejection is left unhandled.
+    const pairs: [() => Promise<unknown>, () => Promise<unknown>][] = [
+      [
+        () => t.outsider.tracking.statuses.update(status.id, { name: 'x' }),
+        () => t.outsider.tracking.statuses.update(missing, { name: 'x' }),
+      ],
+      [() => t.outsider.tracking.sprints.get(sprint.id), () => t.outsider.tracking.sprints.get(missing)],
+      [() => t.outsider.tracking.tasks.get(task.id), () => t.outsider.tracking.tasks.get(missing)],
+    ];
+    for (const [hidden, absent] of pairs) {
+      const [a, b] = await Promise.all([hidden().catch((e) => e), absent().catch((e) => e)]);
       expect([a.status, a.code, a.message]).toEqual([b.status, b.code, b.message]);
     }
   });
