@@ -73,6 +73,12 @@ describe('two nodes sharing Redis', () => {
     expect(list.users).toEqual([expect.objectContaining({ userId: b.userId, state: { viewing: 'board', typing: true } })]);
     onA.send({ t: 'presence', room, state: { viewing: 'backlog' } });
     await onB.next('presence', (f) => f.users.length === 2);
+    // A compact cursor move on B reaches A with A's node's numbers for the room and the user.
+    const subbedB = await onB.sub(room);
+    onB.send({ t: 'c', r: (subbedB as { n: number }).n, a: 40, h: 44 });
+    const move = await onA.next('c', (f) => f.a === 40);
+    const bOnA = list.users.find((u) => u.userId === b.userId)!;
+    expect(move).toMatchObject({ u: bOnA.n, h: 44 });
     onB.close();
     await onA.next('presence', (f) => f.users.length === 1 && f.users[0]!.userId === a.userId);
     onA.close();

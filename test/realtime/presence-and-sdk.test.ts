@@ -1,5 +1,5 @@
 import type { RealtimeEvent, RealtimeState } from '@tandem/client';
-import type { PresenceEntry } from '@tandem/protocol';
+import { encodeFrame, type PresenceEntry } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SocketDirectory } from '../../apps/server/src/core/realtime/socket-directory.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -35,6 +35,35 @@ describe('presence', () => {
     pa.close();
     await pb.next('presence', (f) => f.users.length === 1 && f.users[0]!.userId === b.userId);
     pb.close();
+  });
+
+  it('moves cursors with compact frames of at most 40 bytes, and a late joiner sees the latest cursor', async () => {
+    const { a, b, room } = await pair();
+    const pa = await openProbe(server.url, a.accessToken!);
+    const pb = await openProbe(server.url, b.accessToken!);
+    const sizes: number[] = [];
+    pb.ws.on('message', (data: Buffer) => sizes.push(data.length));
+    const subbed = (await pa.sub(room)) as { n?: number };
+    await pb.sub(room);
+    expect(subbed.n).toBeGreaterThan(0);
+    pa.send({ t: 'presence', room, state: { viewing: 'doc' } });
+    const listed = await pb.next('presence', (f) => f.users.length === 1);
+    const cursorFrame = encodeFrame({ t: 'c', r: subbed.n!, a: 1_234_567, h: 1_234_570 });
+    expect(cursorFrame.length).toBeLessThanOrEqual(40);
+    sizes.length = 0;
+    pa.sendRaw(cursorFrame);
+    const move = await pb.next('c');
+    expect(move).toEqual({ t: 'c', r: expect.any(Number), u: listed.users[0]!.n, a: 1_234_567, h: 1_234_570 });
+    expect(sizes).toEqual([expect.any(Number)]);
+    expect(sizes[0]).toBeLessThanOrEqual(40);
+    const late = await openProbe(server.url, a.accessToken!);
+    await late.sub(room);
+    const list = await late.next('presence');
+    expect(list.users[0]!.state).toEqual({ viewing: 'doc', cursor: { anchor: 1_234_567, head: 1_234_570 } });
+    // A number that is not a room this socket joined is refused.
+    pb.send({ t: 'c', r: 999_999, a: 1, h: 1 });
+    expect(await pb.next('error')).toMatchObject({ code: 'not_found' });
+    for (const p of [pa, pb, late]) p.close();
   });
 
   it('sends the current list to a socket as soon as it joins', async () => {
@@ -109,6 +138,26 @@ describe('SDK realtime socket', () => {
     expect(again.data).toEqual({ id: ws.id, name: 'Second' });
     socket.close();
     watcher.close();
+  });
+
+  it("moves cursors through the SDK and shows others' cursor moves in the room's presence list", async () => {
+    const { a, b, room } = await pair();
+    const sa = a.realtime();
+    const sb = b.realtime();
+    await Promise.all([sa.connect(), sb.connect()]);
+    await sa.subscribe(room);
+    await sb.subscribe(room);
+    let seen: PresenceEntry[] = [];
+    sb.on('presence', (r, users) => {
+      if (r === room) seen = users;
+    });
+    sa.setPresence(room, { viewing: 'spec' });
+    await until('ann in the list', () => seen.some((u) => u.userId === a.userId));
+    sa.setCursor(room, 5, 9);
+    await until("ann's cursor", () => seen.find((u) => u.userId === a.userId && u.state.cursor?.head === 9));
+    expect(seen.find((u) => u.userId === a.userId)!.state).toEqual({ viewing: 'spec', cursor: { anchor: 5, head: 9 } });
+    sa.close();
+    sb.close();
   });
 
   it('rejects a subscription the server refuses', async () => {

@@ -43,7 +43,7 @@ describe('/ws rooms', () => {
   it('lets members join their workspace room with their role and answers not_found to others', async () => {
     const { member, outsider, ws } = await team();
     const m = await openProbe(server.url, member.accessToken!);
-    expect(await m.sub(`workspace:${ws.id}`)).toEqual({ t: 'subbed', room: `workspace:${ws.id}`, role: 'editor' });
+    expect(await m.sub(`workspace:${ws.id}`)).toEqual({ t: 'subbed', room: `workspace:${ws.id}`, role: 'editor', n: expect.any(Number) });
     const o = await openProbe(server.url, outsider.accessToken!);
     expect(await o.sub(`workspace:${ws.id}`)).toMatchObject({ t: 'error', code: 'not_found', ref: `workspace:${ws.id}` });
     m.close();

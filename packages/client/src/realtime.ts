@@ -73,7 +73,10 @@ async function defaultFactory(): Promise<SocketFactory> {
 export class RealtimeSocket {
   state: RealtimeState = 'closed';
   private socket: SocketLike | null = null;
-  private readonly rooms = new Map<string, { role?: Role; joined: boolean; presence?: PresenceState }>();
+  private readonly rooms = new Map<string, { role?: Role; joined: boolean; presence?: PresenceState; n?: number }>();
+  /** This connection's numbers for compact cursor frames: rooms (from `subbed`) and last lists (users' `n`). */
+  private readonly roomByNumber = new Map<number, string>();
+  private readonly lists = new Map<string, PresenceEntry[]>();
   private readonly waiting = new Map<string, { resolve: (role: Role | undefined) => void; reject: (e: RealtimeError) => void }[]>();
   private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
     state: new Set(),
@@ -138,6 +141,16 @@ export class RealtimeSocket {
     if (!r) throw new Error(`subscribe to ${room} before setting presence there`);
     r.presence = state;
     if (r.joined) this.send({ t: 'presence', room, state });
+  }
+
+  /** Moves your cursor in a room: one compact frame (~15 bytes) once the room is joined. */
+  setCursor(room: string, anchor: number, head: number): void {
+    const r = this.rooms.get(room);
+    if (!r) throw new Error(`subscribe to ${room} before setting presence there`);
+    r.presence = { ...(r.presence ?? {}), cursor: { anchor, head } };
+    if (!r.joined) return;
+    if (r.n !== undefined) this.send({ t: 'c', r: r.n, a: anchor, h: head });
+    else this.send({ t: 'presence', room, state: r.presence });
   }
 
   get subscribedRooms(): string[] {
@@ -223,7 +236,12 @@ export class RealtimeSocket {
     this.socket = null;
     if (socket) socket.onclose = null;
     this.stopPing();
-    for (const r of this.rooms.values()) r.joined = false;
+    for (const r of this.rooms.values()) {
+      r.joined = false;
+      r.n = undefined;
+    }
+    this.roomByNumber.clear();
+    this.lists.clear();
     if (this.stopped) return;
     this.setState('reconnecting', { code, reason });
     this.retry(code === CloseCodes.tooManySockets ? 4 : 1);
@@ -236,6 +254,8 @@ export class RealtimeSocket {
         if (!r) return;
         r.joined = true;
         r.role = frame.role;
+        r.n = frame.n;
+        if (frame.n !== undefined) this.roomByNumber.set(frame.n, frame.room);
         if (r.presence) this.send({ t: 'presence', room: frame.room, state: r.presence });
         for (const w of this.waiting.get(frame.room) ?? []) w.resolve(frame.role);
         this.waiting.delete(frame.room);
@@ -244,7 +264,18 @@ export class RealtimeSocket {
       case 'event':
         return this.emit('event', { room: frame.room, type: frame.type, data: frame.data });
       case 'presence':
+        this.lists.set(frame.room, frame.users);
         return this.emit('presence', frame.room, frame.users);
+      case 'c': {
+        const room = this.roomByNumber.get(frame.r);
+        const list = room ? this.lists.get(room) : undefined;
+        const i = list?.findIndex((e) => e.n === frame.u) ?? -1;
+        if (!room || !list || i < 0) return;
+        const next = list.slice();
+        next[i] = { ...list[i]!, state: { ...list[i]!.state, cursor: { anchor: frame.a, head: frame.h } }, at: Date.now() };
+        this.lists.set(room, next);
+        return this.emit('presence', room, next);
+      }
       case 'notification':
         return this.emit('notification', frame.data);
       case 'pong':

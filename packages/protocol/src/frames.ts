@@ -50,23 +50,38 @@ export const PresenceState = z.strictObject({
 });
 export type PresenceState = z.infer<typeof PresenceState>;
 
+const Position = z
+  .int()
+  .min(0)
+  .max(2 ** 31);
+
 export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('sub'), room: RoomName }),
   z.object({ t: z.literal('unsub'), room: RoomName }),
   z.object({ t: z.literal('presence'), room: RoomName, state: PresenceState }),
   z.object({ t: z.literal('ping') }),
+  /**
+   * Compact cursor move: `r` is the room's number from its `subbed` frame, `a`/`h` the selection's
+   * anchor and head. The same as a presence frame changing only `cursor`, in ~15 bytes instead of ~100.
+   */
+  z.object({ t: z.literal('c'), r: Position, a: Position, h: Position }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export interface PresenceEntry {
   userId: string;
+  /** The user's number in compact cursor frames from this server (stable while connected). */
+  n?: number;
   state: PresenceState;
   /** When this user's state last changed (ms since epoch). */
   at: number;
 }
 
 export type ServerFrame =
-  | { t: 'subbed'; room: string; role?: Role }
+  /** `n`: the room's number in compact cursor frames (absent for personal rooms). */
+  | { t: 'subbed'; room: string; role?: Role; n?: number }
+  /** Compact cursor move in room number `r` by user number `u` (see `presence` entries' `n`). */
+  | { t: 'c'; r: number; u: number; a: number; h: number }
   | { t: 'event'; room: string; type: string; data: unknown }
   | { t: 'presence'; room: string; users: PresenceEntry[] }
   | { t: 'notification'; data: unknown }
@@ -118,7 +133,7 @@ export function decodeClientFrame(data: Uint8Array): DecodeResult {
     const t = (value as { t?: unknown }).t;
     const room = (value as { room?: unknown }).room;
     const ref = typeof room === 'string' && room.length <= 64 ? room : undefined;
-    if (typeof t !== 'string' || !['sub', 'unsub', 'presence', 'ping'].includes(t)) {
+    if (typeof t !== 'string' || !['sub', 'unsub', 'presence', 'ping', 'c'].includes(t)) {
       return { ok: false, code: 'bad_request', message: 'Unknown frame type', ref };
     }
     const issue = parsed.error.issues[0];

@@ -55,6 +55,15 @@ export class ClientFrames {
       case 'presence':
         this.setPresence(conn, frame);
         return undefined;
+      case 'c': {
+        const room = this.registry.roomByNumber(frame.r);
+        if (!room || !conn.rooms?.has(room)) {
+          conn.send(errorFrame('not_found', 'Join the room before sending a cursor to it'));
+          return undefined;
+        }
+        this.presence.cursor(conn, room, frame.a, frame.h);
+        return undefined;
+      }
       case 'sub':
         return this.join(conn, frame.room).catch((err) => {
           log.error({ err, room: frame.room }, 'room join failed');
@@ -66,7 +75,7 @@ export class ClientFrames {
   private async join(conn: SocketConnection, room: string): Promise<void> {
     const held = conn.rooms?.get(room);
     if (held) {
-      conn.send(encodeFrame({ t: 'subbed', room, ...(held.role ? { role: held.role } : {}) }));
+      conn.send(this.subbed(room, held));
       return;
     }
     if ((conn.rooms?.size ?? 0) >= this.config.WS_MAX_ROOMS_PER_SOCKET) {
@@ -85,9 +94,14 @@ export class ClientFrames {
       return;
     }
     this.registry.join(conn, room, grant);
-    conn.send(encodeFrame({ t: 'subbed', room, ...(grant.role ? { role: grant.role } : {}) }));
+    conn.send(this.subbed(room, grant));
     const present = this.presence.frame(room);
     if (present) conn.send(present);
+  }
+
+  private subbed(room: string, grant: RoomGrant): Uint8Array {
+    const n = parseRoom(room)?.kind === 'user' ? undefined : this.registry.number(room);
+    return encodeFrame({ t: 'subbed', room, ...(grant.role ? { role: grant.role } : {}), ...(n ? { n } : {}) });
   }
 
   private setPresence(conn: SocketConnection, frame: Extract<ClientFrame, { t: 'presence' }>) {

@@ -24,6 +24,7 @@ interface Entry extends PresenceEntry {
 type PresenceMessage =
   | { k: 'set'; n: string; c: number; room: string; u: string; s: PresenceState; at: number }
   | { k: 'del'; n: string; c: number; room: string }
+  | { k: 'cur'; n: string; c: number; room: string; u: string; a: number; h: number; at: number }
   | { k: 'beat'; n: string }
   | { k: 'hello'; n: string }
   | { k: 'snap'; n: string; e: [c: number, room: string, u: string, s: PresenceState, at: number][] }
@@ -39,6 +40,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   private readonly dirty = new Set<string>();
   /** The encoded list frame per room, until the room changes (joins in a reconnect storm share it). */
   private readonly encoded = new Map<string, Uint8Array>();
+  /** Users' numbers in compact cursor frames from this node. */
+  private readonly userNumbers = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | null = null;
   private beatTimer: NodeJS.Timeout | null = null;
   private unsubscribe?: () => Promise<void>;
@@ -71,7 +74,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
     const byUser = new Map<string, PresenceEntry>();
     for (const e of entries.values()) {
       const seen = byUser.get(e.userId);
-      if (!seen || e.at > seen.at) byUser.set(e.userId, { userId: e.userId, state: e.state, at: e.at });
+      if (!seen || e.at > seen.at) byUser.set(e.userId, { userId: e.userId, n: this.userNumber(e.userId), state: e.state, at: e.at });
     }
     return [...byUser.values()];
   }
@@ -89,6 +92,40 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
     const at = Date.now();
     this.put(room, `${this.nodeId}/${conn.key}`, { node: this.nodeId, userId: conn.userId, state, at });
     this.publish({ k: 'set', n: this.nodeId, c: conn.key, room, u: conn.userId, s: state, at });
+  }
+
+  private userNumber(userId: string): number {
+    let n = this.userNumbers.get(userId);
+    if (n === undefined) this.userNumbers.set(userId, (n = this.userNumbers.size + 1));
+    return n;
+  }
+
+  /**
+   * A cursor move: updates the entry without re-sending the room's list (cursors move many times a
+   * second) and sends every local member one compact frame, encoded once. A socket not yet present
+   * in the room joins the list the usual way.
+   */
+  cursor(conn: SocketConnection, room: string, anchor: number, head: number): void {
+    const key = `${this.nodeId}/${conn.key}`;
+    const at = Date.now();
+    const entry = this.rooms.get(room)?.get(key);
+    if (!entry) {
+      this.set(conn, room, { cursor: { anchor, head } });
+      return;
+    }
+    this.moveCursor(room, entry, anchor, head, at, conn);
+    this.publish({ k: 'cur', n: this.nodeId, c: conn.key, room, u: conn.userId, a: anchor, h: head, at });
+  }
+
+  private moveCursor(room: string, entry: Entry, anchor: number, head: number, at: number, from?: SocketConnection) {
+    entry.state = { ...entry.state, cursor: { anchor, head } };
+    entry.at = at;
+    this.encoded.delete(room); // the next list sent (to a joiner) carries the new cursor
+    const members = this.registry.members(room);
+    const r = this.registry.number(room);
+    if (!members || r === undefined) return;
+    const frame = encodeFrame({ t: 'c', r, u: this.userNumber(entry.userId), a: anchor, h: head });
+    for (const member of members) if (member !== from) member.send(frame);
   }
 
   /** Current state of a local socket in a room, if it announced one. */
@@ -131,6 +168,12 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       case 'del':
         this.remove(m.room, `${m.n}/${m.c}`);
         break;
+      case 'cur': {
+        const entry = this.rooms.get(m.room)?.get(`${m.n}/${m.c}`);
+        if (entry) this.moveCursor(m.room, entry, m.a, m.h, m.at);
+        else this.put(m.room, `${m.n}/${m.c}`, { node: m.n, userId: m.u, state: { cursor: { anchor: m.a, head: m.h } }, at: m.at });
+        break;
+      }
       case 'hello':
         this.publishSnapshot();
         break;

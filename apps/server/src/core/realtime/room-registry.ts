@@ -10,6 +10,10 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Set<SocketConnection>>();
   /** Grants are immutable and few distinct ones exist: sockets share them instead of holding copies. */
   private readonly grants = new Map<string, RoomGrant>();
+  /** Numbers for compact cursor frames: given while a room has local members, freed when it empties. */
+  private readonly numbers = new Map<string, number>();
+  private readonly byNumber = new Map<number, string>();
+  private nextNumber = 1;
 
   constructor(private readonly policy: PermissionPolicy) {}
 
@@ -35,8 +39,22 @@ export class RoomRegistry {
   join(conn: SocketConnection, room: string, grant: RoomGrant): void {
     (conn.rooms ??= new Map()).set(room, grant);
     let members = this.rooms.get(room);
-    if (!members) this.rooms.set(room, (members = new Set()));
+    if (!members) {
+      this.rooms.set(room, (members = new Set()));
+      const n = this.nextNumber++;
+      this.numbers.set(room, n);
+      this.byNumber.set(n, room);
+    }
     members.add(conn);
+  }
+
+  /** The room's number in compact frames on this node (while it has local members). */
+  number(room: string): number | undefined {
+    return this.numbers.get(room);
+  }
+
+  roomByNumber(n: number): string | undefined {
+    return this.byNumber.get(n);
   }
 
   /** Returns whether the socket was in the room. */
@@ -44,7 +62,12 @@ export class RoomRegistry {
     if (!conn.rooms?.delete(room)) return false;
     const members = this.rooms.get(room);
     members?.delete(conn);
-    if (members?.size === 0) this.rooms.delete(room);
+    if (members?.size === 0) {
+      this.rooms.delete(room);
+      const n = this.numbers.get(room);
+      this.numbers.delete(room);
+      if (n !== undefined) this.byNumber.delete(n);
+    }
     return true;
   }
 
