@@ -1,0 +1,64 @@
+// One open document: its Y.Doc kept in IndexedDB (readable and editable offline) and synced over
+// the standard y-websocket protocol at /collab/<docId>, authenticated with the access token.
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { client } from '../../api/session.js';
+import { setDocumentSynced } from '../../realtime/collab-status.js';
+
+export interface CollabSession {
+  ydoc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Resolves once the local copy has been loaded (the editor can show content offline). */
+  local: Promise<void>;
+  onDenied(listener: (reason: string) => void): void;
+  destroy(): void;
+}
+
+const NO_ACCESS = 4404;
+const UNAUTHENTICATED = 4401;
+
+export function openDocument(docId: string): CollabSession {
+  const ydoc = new Y.Doc();
+  const idb = new IndexeddbPersistence(`tandem.doc.${docId}`, ydoc);
+  const base = new URL('/collab', window.location.href);
+  base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+  const provider = new WebsocketProvider(base.toString(), docId, ydoc, {
+    params: { token: client.accessToken ?? '' },
+    maxBackoffTime: 10_000,
+  });
+  const denied = new Set<(reason: string) => void>();
+
+  setDocumentSynced(docId, false);
+  provider.on('sync', (synced: boolean) => setDocumentSynced(docId, synced));
+  provider.on('status', ({ status }) => {
+    if (status !== 'connected') setDocumentSynced(docId, false);
+  });
+  provider.on('connection-close', (event) => {
+    // The next attempt uses the newest token; a refused token is refreshed first.
+    provider.params = { token: client.accessToken ?? '' };
+    if (event?.code === UNAUTHENTICATED) {
+      void client.http.refresh().then((ok) => {
+        if (ok) provider.params = { token: client.accessToken ?? '' };
+        else provider.disconnect();
+      });
+    }
+    if (event?.code === NO_ACCESS) {
+      provider.disconnect();
+      for (const l of denied) l('You do not have access to this document (any more).');
+    }
+  });
+
+  return {
+    ydoc,
+    provider,
+    local: idb.whenSynced.then(() => undefined),
+    onDenied: (l) => denied.add(l),
+    destroy() {
+      setDocumentSynced(docId, true);
+      provider.destroy();
+      void idb.destroy();
+      ydoc.destroy();
+    },
+  };
+}

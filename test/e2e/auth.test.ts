@@ -1,0 +1,83 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertWebBuilt, launchBrowser, openPage, registerInUi, screenshot, uniqueEmail, WEB_DIST } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertWebBuilt();
+  server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('signing up and in from the browser', () => {
+  it('registers, creates a first workspace and lands in it', async () => {
+    const page = await openPage(browser, server.url);
+    await screenshot(page, 'sign-in');
+    await registerInUi(page, 'Ada Lovelace', uniqueEmail('ada'));
+    await page.getByRole('heading', { name: 'Welcome, Ada Lovelace' }).waitFor();
+    await screenshot(page, 'onboarding');
+    await page.getByLabel('Workspace name').fill('Analytical Engines');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('heading', { name: 'Analytical Engines' }).waitFor();
+    expect(await page.getByLabel('Workspace').inputValue()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(page.url()).toMatch(/\/w\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.locator('output.connection').getAttribute('data-state')).not.toBe('offline');
+    await screenshot(page, 'workspace');
+    await page.context().close();
+  });
+
+  it('signs out, then signs back in and still finds the workspace', async () => {
+    const email = uniqueEmail('grace');
+    const page = await openPage(browser, server.url);
+    await registerInUi(page, 'Grace Hopper', email);
+    await page.getByLabel('Workspace name').fill('Compilers');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('heading', { name: 'Compilers' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('tandem.tokens'))).toBeNull();
+
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Compilers' }).waitFor();
+    // A reload keeps the session (tokens persisted) and the workspace.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Compilers' }).waitFor();
+    await page.context().close();
+  });
+
+  it("shows the API's own message for a wrong password and stays on the form", async () => {
+    const page = await openPage(browser, server.url);
+    await page.getByLabel('Email').fill(uniqueEmail('nobody'));
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.context().close();
+  });
+
+  it('refuses a short password before calling the server, and a duplicate email with a clear message', async () => {
+    const email = uniqueEmail('dup');
+    await server.client().auth.register({ email, password: 'long enough pw', displayName: 'First' });
+    const page = await openPage(browser, server.url);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill('Second');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('at least 8 characters');
+    await page.getByLabel('Password').fill('long enough password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/already|exists|registered|taken/i);
+    await page.context().close();
+  });
+});
