@@ -19,7 +19,8 @@ export interface Vars {
   'checklist.remove': { taskId: string; itemId: string };
   'notification.read': { id: string };
   'notification.readAll': Record<string, never>;
-  'document.update': { workspaceId: string; id: string; title?: string; parentId?: string | null };
+  'document.rename': { workspaceId: string; id: string; title: string };
+  'document.move': { workspaceId: string; id: string; parentId: string | null };
   'document.restore': { workspaceId: string; id: string };
 }
 export type MutationName = keyof Vars;
@@ -143,19 +144,19 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
       ),
     settled: () => [keys.notifications],
   },
-  'document.update': {
-    fn: (v) =>
-      api.documents.update(v.id, {
-        ...(v.title !== undefined ? { title: v.title } : {}),
-        ...(v.parentId !== undefined ? { parentId: v.parentId } : {}),
-      }),
+  'document.rename': {
+    fn: (v) => api.documents.rename(v.id, v.title),
     optimistic: (qc, v) =>
       patchCache<DocumentView[]>(qc, keys.documents(v.workspaceId), (old) =>
-        old.map((d) =>
-          d.id === v.id
-            ? { ...d, ...(v.title !== undefined ? { title: v.title } : {}), ...(v.parentId !== undefined ? { parentId: v.parentId } : {}) }
-            : d,
-        ),
+        old.map((d) => (d.id === v.id ? { ...d, title: v.title } : d)),
+      ),
+    settled: (v) => [keys.documents(v.workspaceId), ['document', v.id]],
+  },
+  'document.move': {
+    fn: (v) => api.documents.move(v.id, { parentId: v.parentId }),
+    optimistic: (qc, v) =>
+      patchCache<DocumentView[]>(qc, keys.documents(v.workspaceId), (old) =>
+        old.map((d) => (d.id === v.id ? { ...d, parentId: v.parentId } : d)),
       ),
     settled: (v) => [keys.documents(v.workspaceId)],
   },

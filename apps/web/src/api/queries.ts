@@ -2,7 +2,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { keys } from './keys.js';
 import { api } from './tandem.js';
-import type { ProjectView } from './types.js';
 
 export const useMe = () => useQuery({ queryKey: keys.me, queryFn: api.me, staleTime: 5 * 60_000 });
 
@@ -17,12 +16,8 @@ export const useProjects = (workspaceId: string) =>
 export const useProject = (projectId: string) =>
   useQuery({ queryKey: keys.project(projectId), queryFn: () => api.projects.get(projectId) });
 
-export const useStatuses = (project: ProjectView | undefined) =>
-  useQuery({
-    queryKey: keys.statuses(project?.id ?? ''),
-    queryFn: () => api.projects.statuses(project!),
-    enabled: !!project,
-  });
+export const useStatuses = (projectId: string) =>
+  useQuery({ queryKey: keys.statuses(projectId), queryFn: () => api.projects.statuses(projectId) });
 
 export const useTasks = (projectId: string) => useQuery({ queryKey: keys.tasks(projectId), queryFn: () => api.tasks.list(projectId) });
 

@@ -48,9 +48,9 @@ export const api = {
       req<ProjectView>('POST', `/api/v1/workspaces/${workspaceId}/projects`, { body }),
     get: (id: string) => req<ProjectView>('GET', `/api/v1/projects/${id}`),
     /** The board's columns: the project's statuses in board order. */
-    statuses: async (project: ProjectView): Promise<StatusView[]> => {
-      const list = project.statuses ?? (await all<StatusView>(`/api/v1/projects/${project.id}/statuses`));
-      return [...list].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+    statuses: async (projectId: string): Promise<StatusView[]> => {
+      const list = await all<StatusView>(`/api/v1/projects/${projectId}/statuses`);
+      return list.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
     },
     setMemberRole: (id: string, userId: string, role: Role) =>
       req<void>('PUT', `/api/v1/projects/${id}/members/${userId}`, { body: { role } }),
@@ -75,11 +75,7 @@ export const api = {
   },
 
   checklist: {
-    /** Checklist items come with the task when the server embeds them, else from their own list. */
-    list: async (taskId: string) => {
-      const task = await req<TaskView & { checklist?: ChecklistItemView[] }>('GET', `/api/v1/tasks/${taskId}`);
-      return task.checklist ?? all<ChecklistItemView>(`/api/v1/tasks/${taskId}/checklist`);
-    },
+    list: (taskId: string) => all<ChecklistItemView>(`/api/v1/tasks/${taskId}/checklist`),
     add: (taskId: string, text: string) => req<ChecklistItemView>('POST', `/api/v1/tasks/${taskId}/checklist`, { body: { text } }),
     update: (itemId: string, body: { text?: string; done?: boolean }) =>
       req<ChecklistItemView>('PATCH', `/api/v1/checklist/${itemId}`, { body }),
@@ -98,8 +94,9 @@ export const api = {
     create: (workspaceId: string, body: { title: string; parentId?: string | null }) =>
       req<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents`, { body }),
     get: (id: string) => req<DocumentView>('GET', `/api/v1/documents/${id}`),
-    update: (id: string, body: { title?: string; parentId?: string | null }) =>
-      req<DocumentView>('PATCH', `/api/v1/documents/${id}`, { body }),
+    rename: (id: string, title: string) => req<DocumentView>('PATCH', `/api/v1/documents/${id}`, { body: { title } }),
+    move: (id: string, body: { parentId: string | null; afterId?: string; beforeId?: string }) =>
+      req<DocumentView>('POST', `/api/v1/documents/${id}/move`, { body }),
     trashDoc: (id: string) => req<void>('DELETE', `/api/v1/documents/${id}`),
     restore: (id: string) => req<DocumentView>('POST', `/api/v1/documents/${id}/restore`),
   },

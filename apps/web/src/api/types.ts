@@ -21,7 +21,6 @@ export interface ProjectView {
   workspaceId?: string;
   description?: string;
   role?: Role;
-  statuses?: StatusView[];
 }
 
 export interface TaskView {
@@ -29,15 +28,15 @@ export interface TaskView {
   key: string;
   title: string;
   description?: string;
-  /** The status as the API names it in `move {status}`: its id or its name. */
+  /** The status id. */
   status: string;
-  statusId?: string;
   priority: Priority;
   assigneeId: string | null;
   rank: string;
   version: number;
   dueDate?: string | null;
   projectId?: string;
+  checklist?: { done: number; total: number };
   createdAt?: string;
   updatedAt?: string;
 }
@@ -65,10 +64,10 @@ export interface NotificationView {
   createdAt: string;
   readAt: string | null;
   workspaceId?: string | null;
-  actor?: { id: string; displayName: string } | null;
+  actorId?: string | null;
+  taskId?: string | null;
+  documentId?: string | null;
   data?: Record<string, unknown>;
-  title?: string;
-  body?: string;
 }
 
 export interface DocumentView {
@@ -77,9 +76,7 @@ export interface DocumentView {
   parentId: string | null;
   workspaceId?: string;
   projectId?: string | null;
-  position?: number;
   rank?: string;
-  trashedAt?: string | null;
   deletedAt?: string | null;
   updatedAt?: string;
 }

@@ -8,6 +8,7 @@ import { DocTree } from '../features/docs/DocTree.js';
 import { TrashPage } from '../features/docs/TrashPage.js';
 import { InboxPage } from '../features/notifications/InboxPage.js';
 import { ProjectsPage } from '../features/projects/ProjectsPage.js';
+import { TaskLink } from '../features/tasks/TaskLink.js';
 import { MembersPage } from '../features/workspaces/MembersPage.js';
 import { CreateWorkspaceForm, WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher.js';
 import { useLiveCache, useRoom } from '../realtime/live.js';
@@ -135,6 +136,8 @@ function Screen({ route }: { route: Route }) {
       return <TrashPage wid={route.wid} />;
     case 'board':
       return <BoardPage wid={route.wid} pid={route.pid} tid={route.tid} />;
+    case 'task':
+      return <TaskLink wid={route.wid} tid={route.tid} />;
     case 'doc':
       return (
         <Suspense fallback={<p className="muted">Opening document…</p>}>

@@ -5,6 +5,7 @@ export type Route =
   | { name: 'members'; wid: string }
   | { name: 'inbox'; wid: string }
   | { name: 'board'; wid: string; pid: string; tid?: string }
+  | { name: 'task'; wid: string; tid: string }
   | { name: 'doc'; wid: string; did: string }
   | { name: 'trash'; wid: string }
   | { name: 'notFound' };
@@ -19,6 +20,7 @@ export function parseRoute(path: string): Route {
   if (p[2] === 'p' && p[3] && p.length === 4) return { name: 'board', wid, pid: p[3] };
   if (p[2] === 'p' && p[3] && p[4] === 't' && p[5] && p.length === 6) return { name: 'board', wid, pid: p[3], tid: p[5] };
   if (p[2] === 'd' && p[3] && p.length === 4) return { name: 'doc', wid, did: p[3] };
+  if (p[2] === 't' && p[3] && p.length === 4) return { name: 'task', wid, tid: p[3] };
   return { name: 'notFound' };
 }
 
@@ -29,5 +31,7 @@ export const paths = {
   trash: (wid: string) => `/w/${wid}/trash`,
   board: (wid: string, pid: string) => `/w/${wid}/p/${pid}`,
   task: (wid: string, pid: string, tid: string) => `/w/${wid}/p/${pid}/t/${tid}`,
+  /** A task by id alone (notifications, deep links): resolves its project, then opens it on its board. */
+  taskById: (wid: string, tid: string) => `/w/${wid}/t/${tid}`,
   doc: (wid: string, did: string) => `/w/${wid}/d/${did}`,
 };

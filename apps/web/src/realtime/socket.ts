@@ -15,8 +15,9 @@ export type ServerFrame =
 
 export interface PresenceUser {
   userId: string;
-  displayName?: string;
   state?: Record<string, unknown>;
+  /** When this user's state last changed (ms since epoch). */
+  at?: number;
 }
 
 const packr = new Packr({ useRecords: false });

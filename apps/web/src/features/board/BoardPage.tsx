@@ -9,19 +9,19 @@ import { Link, navigate, paths } from '../../app/router.js';
 import { usePresence, useRoom } from '../../realtime/live.js';
 import { Avatar, AvatarStack } from '../../ui/Avatar.js';
 import { TaskDetail } from '../tasks/TaskDetail.js';
-import { columns, moveRequest, statusRef } from './board-order.js';
+import { columns, moveRequest } from './board-order.js';
 
 const PRIORITY_ICON: Record<string, string> = { urgent: '⏫', high: '🔺', medium: '◆', low: '🔽', none: '' };
 
 export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: string }) {
   const project = useProject(pid);
-  const statuses = useStatuses(project.data);
+  const statuses = useStatuses(pid);
   const tasks = useTasks(pid);
   const { data: members } = useMembers(wid);
   const { data: me } = useMe();
   const move = useTandemMutation('task.move');
   useRoom(`project:${pid}`);
-  const here = usePresence(`project:${pid}`, { view: 'board' });
+  const here = usePresence(`project:${pid}`, { viewing: 'board' });
   const [dragging, setDragging] = useState<string | null>(null);
   const [drop, setDrop] = useState<{ status: string; index: number } | null>(null);
 
@@ -31,13 +31,12 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   const error = project.error ?? statuses.error ?? tasks.error;
   if (error) return <p className="form-error page">{errorMessage(error)}</p>;
   if (!project.data || !statuses.data || !tasks.data) return <p className="muted page">Loading board…</p>;
-  const all = tasks.data;
 
   const moveTo = (taskId: string, status: StatusView, index: number) => {
     const list = cols.get(status.id) ?? [];
     // Dropped where it already was: nothing to send.
     if (list.findIndex((t) => t.id === taskId) === index) return;
-    const req = moveRequest(taskId, list, index, statusRef(status, all));
+    const req = moveRequest(taskId, list, index, status.id);
     move.mutate({ id: taskId, projectId: pid, status: req.status, afterId: req.afterId, beforeId: req.beforeId });
   };
 
@@ -87,7 +86,7 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
         <span className="project-key">{project.data.key}</span>
         <h1>{project.data.name}</h1>
         <span className="spacer" />
-        <AvatarStack people={others.map((u) => ({ id: u.userId, name: u.displayName ?? names.get(u.userId) ?? 'Someone' }))} />
+        <AvatarStack people={others.map((u) => ({ id: u.userId, name: names.get(u.userId) ?? 'Someone' }))} />
       </header>
       <div className="board">
         {statuses.data.map((status, colIndex) => {
@@ -140,6 +139,11 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                           </span>
                         )}
                         {task.dueDate && <span className="due">{task.dueDate.slice(0, 10)}</span>}
+                        {task.checklist && task.checklist.total > 0 && (
+                          <span className="muted" title="Checklist">
+                            ☑ {task.checklist.done}/{task.checklist.total}
+                          </span>
+                        )}
                         <span className="spacer" />
                         {task.assigneeId && <Avatar id={task.assigneeId} name={names.get(task.assigneeId) ?? 'Assignee'} size={20} />}
                       </span>
@@ -148,7 +152,7 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                 ))}
                 {drop?.status === status.id && drop.index >= shown.length && <div className="drop-line" />}
               </ol>
-              <QuickAdd projectId={pid} status={statusRef(status, all)} />
+              <QuickAdd projectId={pid} status={status.id} />
             </section>
           );
         })}

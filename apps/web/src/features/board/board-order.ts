@@ -29,23 +29,10 @@ export function rankBetween(after: string | null, before: string | null): string
   return `${a}~`;
 }
 
-/** Whether a task belongs in a status column (tasks may name their status by id or by name). */
-export function inColumn(task: TaskView, status: StatusView): boolean {
-  return task.status === status.id || task.status === status.name || task.statusId === status.id;
-}
-
-/** The value the API expects for `status` in a move: what the tasks themselves use. */
-export function statusRef(status: StatusView, tasks: TaskView[]): string {
-  const sample = tasks.find((t) => inColumn(t, status));
-  if (sample) return sample.status;
-  return tasks.some((t) => t.status.length === 36 && t.status.includes('-')) ? status.id : status.name;
-}
-
 export function columns(statuses: StatusView[], tasks: TaskView[]): Map<string, TaskView[]> {
   const out = new Map<string, TaskView[]>(statuses.map((s) => [s.id, []]));
   for (const t of tasks) {
-    const s = statuses.find((st) => inColumn(t, st));
-    if (s) out.get(s.id)!.push(t);
+    out.get(t.status)?.push(t);
   }
   for (const list of out.values()) list.sort(byRank);
   return out;
@@ -75,5 +62,5 @@ export function applyMove(tasks: TaskView[], move: { id: string; status: string;
   const after = move.afterId ? tasks.find((t) => t.id === move.afterId) : undefined;
   const before = move.beforeId ? tasks.find((t) => t.id === move.beforeId) : undefined;
   const rank = rankBetween(after?.rank ?? null, before?.rank ?? null);
-  return tasks.map((t) => (t.id === move.id ? { ...t, status: move.status, statusId: undefined, rank } : t));
+  return tasks.map((t) => (t.id === move.id ? { ...t, status: move.status, rank } : t));
 }

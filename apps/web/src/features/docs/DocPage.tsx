@@ -16,7 +16,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const { data: docs = [] } = useDocuments(wid);
   const { data: workspaces } = useWorkspaces();
   const doc = useQuery({ queryKey: ['document', did], queryFn: () => api.documents.get(did) });
-  const update = useTandemMutation('document.update');
+  const rename = useTandemMutation('document.rename');
   const [session, setSession] = useState<CollabSession | null>(null);
   const [denied, setDenied] = useState<string | null>(null);
   useRoom(`document:${did}`);
@@ -45,7 +45,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
           </span>
         ))}
       </nav>
-      <TitleInput key={title} value={title} readOnly={readOnly} onSave={(t) => update.mutate({ workspaceId: wid, id: did, title: t })} />
+      <TitleInput key={title} value={title} readOnly={readOnly} onSave={(title) => rename.mutate({ workspaceId: wid, id: did, title })} />
       {readOnly && <p className="muted">You can read this document; only editors can change it.</p>}
       {denied && <p className="form-error">{denied}</p>}
       {session && me && <DocEditor session={session} user={me} editable={!readOnly && !denied} />}

@@ -18,7 +18,8 @@ const EXPANDED = 'tandem.expandedDocs';
 export function DocTree({ wid, activeId }: { wid: string; activeId: string | null }) {
   const { data: docs = [], error } = useDocuments(wid);
   const qc = useQueryClient();
-  const update = useTandemMutation('document.update');
+  const rename = useTandemMutation('document.rename');
+  const move = useTandemMutation('document.move');
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(JSON.parse(localStorage.getItem(EXPANDED) ?? '[]') as string[]));
   const [renaming, setRenaming] = useState<string | null>(null);
   const [dropOn, setDropOn] = useState<string | null>(null);
@@ -57,7 +58,7 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
     const doc = docs.find((d) => d.id === docId);
     if (!doc || doc.parentId === parentId || docId === parentId) return;
     if (!canMove(docs, docId, parentId)) return toast('A document cannot be moved inside itself', 'error');
-    update.mutate({ workspaceId: wid, id: docId, parentId });
+    move.mutate({ workspaceId: wid, id: docId, parentId });
     if (parentId) setExpanded((s) => new Set([...s, parentId]));
   };
 
@@ -114,7 +115,7 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
               value={n.doc.title}
               onDone={(title) => {
                 setRenaming(null);
-                if (title && title !== n.doc.title) update.mutate({ workspaceId: wid, id: n.doc.id, title });
+                if (title && title !== n.doc.title) rename.mutate({ workspaceId: wid, id: n.doc.id, title });
               }}
             />
           ) : (

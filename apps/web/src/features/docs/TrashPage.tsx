@@ -22,7 +22,7 @@ export function TrashPage({ wid }: { wid: string }) {
         {trashed.map((d) => (
           <li key={d.id}>
             <span>{d.title || 'Untitled'}</span>
-            <span className="muted">{new Date((d.trashedAt ?? d.deletedAt)!).toLocaleString()}</span>
+            <span className="muted">{new Date(d.deletedAt!).toLocaleString()}</span>
             <button type="button" onClick={() => restore.mutate({ workspaceId: wid, id: d.id })}>
               Restore
             </button>

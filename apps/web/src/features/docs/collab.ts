@@ -26,6 +26,8 @@ export function openDocument(docId: string): CollabSession {
   const provider = new WebsocketProvider(base.toString(), docId, ydoc, {
     params: { token: client.accessToken ?? '' },
     maxBackoffTime: 10_000,
+    // Tabs must not sync around the server (and around its permission checks).
+    disableBc: true,
   });
   const denied = new Set<(reason: string) => void>();
 

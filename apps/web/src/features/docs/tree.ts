@@ -6,10 +6,14 @@ export interface DocNode {
   children: DocNode[];
 }
 
-export const isTrashed = (d: DocumentView) => !!(d.trashedAt ?? d.deletedAt);
+export const isTrashed = (d: DocumentView) => !!d.deletedAt;
 
-const order = (a: DocumentView, b: DocumentView) =>
-  (a.position ?? 0) - (b.position ?? 0) || (a.rank ?? '').localeCompare(b.rank ?? '') || a.title.localeCompare(b.title);
+// Sibling order is the server's rank (byte order), then the title for documents without one.
+const order = (a: DocumentView, b: DocumentView) => {
+  const ra = a.rank ?? '';
+  const rb = b.rank ?? '';
+  return ra < rb ? -1 : ra > rb ? 1 : a.title.localeCompare(b.title);
+};
 
 /** Live documents as a tree; a document whose parent is missing (trashed, or not visible) shows at the root. */
 export function buildTree(docs: DocumentView[]): DocNode[] {

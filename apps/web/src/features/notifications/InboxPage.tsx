@@ -1,47 +1,48 @@
-// Notifications: mentions, assignments, comments on watched tasks. Opening one marks it read.
-
+// Notifications: mentions, assignments, comments and status changes on watched tasks. Opening one
+// marks it read and goes to what it is about.
 import { errorMessage } from '../../api/errors.js';
 import { useTandemMutation } from '../../api/mutations.js';
-import { useNotifications } from '../../api/queries.js';
+import { useMembers, useNotifications } from '../../api/queries.js';
 import type { NotificationView } from '../../api/types.js';
 import { navigate, paths } from '../../app/router.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-export function describe(n: NotificationView): string {
-  if (n.title) return n.title;
+/** One line saying what happened, from the notification's type and data. */
+export function describe(n: NotificationView, actorName: string): string {
   const d = n.data ?? {};
-  const who = n.actor?.displayName ?? str(d.actorName) ?? 'Someone';
-  const what = str(d.taskKey) ?? str(d.taskTitle) ?? str(d.title) ?? str(d.documentTitle) ?? '';
+  const task = [str(d.taskKey), str(d.title)].filter(Boolean).join(' ');
+  const what = task || str(d.documentTitle) || 'a task';
   switch (n.type) {
-    case 'mention':
-    case 'comment.mention':
-      return `${who} mentioned you${what ? ` in ${what}` : ''}`;
-    case 'task.assigned':
-      return `${who} assigned you ${what || 'a task'}`;
-    case 'comment.created':
-      return `${who} commented${what ? ` on ${what}` : ''}`;
-    case 'member.added':
-    case 'workspace.member_added':
-      return `${who} added you to ${str(d.workspaceName) ?? 'a workspace'}`;
+    case 'mentioned':
+      return `${actorName} mentioned you in ${what}`;
+    case 'assigned':
+      return `${actorName} assigned you ${what}`;
+    case 'commented':
+      return `${actorName} commented on ${what}`;
+    case 'status_changed':
+      return `${actorName} moved ${what}${str(d.to) ? ` to ${str(d.to)}` : ''}`;
+    case 'member_added':
+      return `${actorName} added you to ${str(d.workspaceName) ?? 'a workspace'}`;
     default:
-      return `${who}: ${n.type.replace(/[._]/g, ' ')}${what ? ` · ${what}` : ''}`;
+      return `${actorName}: ${n.type.replace(/[._]/g, ' ')}${task ? ` · ${task}` : ''}`;
   }
 }
 
 function target(n: NotificationView, wid: string): string | null {
-  const d = n.data ?? {};
-  const w = n.workspaceId ?? str(d.workspaceId) ?? wid;
-  if (str(d.taskId) && str(d.projectId)) return paths.task(w, str(d.projectId)!, str(d.taskId)!);
-  if (str(d.documentId)) return paths.doc(w, str(d.documentId)!);
+  const w = n.workspaceId ?? wid;
+  if (n.taskId) return paths.taskById(w, n.taskId);
+  if (n.documentId) return paths.doc(w, n.documentId);
   return null;
 }
 
 export function InboxPage({ wid }: { wid: string }) {
   const { data: items = [], isPending, error } = useNotifications();
+  const { data: members = [] } = useMembers(wid);
   const read = useTandemMutation('notification.read');
   const readAll = useTandemMutation('notification.readAll');
   const unread = items.filter((n) => !n.readAt).length;
+  const nameOf = (id: string | null | undefined) => members.find((m) => m.userId === id)?.displayName ?? 'Someone';
   return (
     <section className="page">
       <header className="page-header">
@@ -69,7 +70,7 @@ export function InboxPage({ wid }: { wid: string }) {
                 }}
               >
                 {!n.readAt && <span className="unread-dot" title="Unread" />}
-                <span className="inbox-text">{describe(n)}</span>
+                <span className="inbox-text">{describe(n, nameOf(n.actorId))}</span>
                 <time className="muted" dateTime={n.createdAt}>
                   {new Date(n.createdAt).toLocaleString()}
                 </time>

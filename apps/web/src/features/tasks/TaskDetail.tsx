@@ -3,12 +3,12 @@
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { useTandemMutation } from '../../api/mutations.js';
-import { useMembers, useTask, useTasks } from '../../api/queries.js';
+import { useMe, useMembers, useTask, useTasks } from '../../api/queries.js';
 import { Priorities, type StatusView } from '../../api/types.js';
 import { usePresence, useRoom } from '../../realtime/live.js';
 import { AvatarStack } from '../../ui/Avatar.js';
 import { Markdown } from '../../ui/Markdown.js';
-import { columns, inColumn, statusRef } from '../board/board-order.js';
+import { columns } from '../board/board-order.js';
 import { Checklist } from './Checklist.js';
 import { Comments } from './Comments.js';
 
@@ -28,10 +28,11 @@ export function TaskDetail({
   const { data: task, error } = useTask(tid);
   const { data: tasks = [] } = useTasks(pid);
   const { data: members = [] } = useMembers(wid);
+  const { data: me } = useMe();
   const update = useTandemMutation('task.update');
   const move = useTandemMutation('task.move');
   useRoom(`task:${tid}`);
-  const viewers = usePresence(`task:${tid}`, { view: 'task' });
+  const viewers = usePresence(`task:${tid}`, { viewing: 'task' });
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -54,12 +55,12 @@ export function TaskDetail({
   if (!task) return <aside className="drawer muted">Loading task…</aside>;
 
   const patch = (p: Parameters<typeof update.mutate>[0]['patch']) => update.mutate({ id: tid, projectId: pid, patch: p });
-  const current = statuses.find((s) => inColumn(task, s));
+  const current = statuses.find((s) => s.id === task.status);
   const setStatus = (id: string) => {
     const target = statuses.find((s) => s.id === id);
     if (!target || target.id === current?.id) return;
     const list = columns(statuses, tasks).get(target.id) ?? [];
-    move.mutate({ id: tid, projectId: pid, status: statusRef(target, tasks), afterId: list.at(-1)?.id });
+    move.mutate({ id: tid, projectId: pid, status: target.id, afterId: list.at(-1)?.id });
   };
 
   return (
@@ -67,7 +68,11 @@ export function TaskDetail({
       <header className="drawer-header">
         <span className="task-key">{task.key}</span>
         <span className="spacer" />
-        <AvatarStack people={viewers.map((v) => ({ id: v.userId, name: v.displayName ?? 'Someone' }))} />
+        <AvatarStack
+          people={viewers
+            .filter((v) => v.userId !== me?.id)
+            .map((v) => ({ id: v.userId, name: members.find((m) => m.userId === v.userId)?.displayName ?? 'Someone' }))}
+        />
         <button type="button" className="icon-button close" aria-label="Close" onClick={onClose}>
           ×
         </button>
