@@ -1,12 +1,16 @@
 // The typed SDK used by the web app, the desktop app, the tests and the load tools.
 import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
 import { Http, type HttpOptions } from './http.js';
+import { type TrackingApi, trackingApi } from './tracking.js';
 
 export class TandemClient {
   readonly http: Http;
+  /** Work tracking: projects, statuses, tasks, sprints, comments, checklist, labels, notifications. */
+  readonly tracking: TrackingApi;
 
   constructor(opts: HttpOptions | string) {
     this.http = new Http(typeof opts === 'string' ? { baseUrl: opts } : opts);
+    this.tracking = trackingApi(this.http);
   }
 
   get baseUrl() {

@@ -1,4 +1,6 @@
 export * from './errors.js';
 export * from './roles.js';
 export * from './schemas.js';
+export * from './schemas-tracking.js';
 export * from './types.js';
+export * from './types-tracking.js';
