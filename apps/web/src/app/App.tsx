@@ -1,6 +1,5 @@
 // The root: the persisted query cache, then either the sign-in screen or the signed-in shell.
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
-import { useEffect } from 'react';
 import { onSignedInChange, useSignedIn } from '../api/session.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
 import { Toasts } from '../ui/toast-view.js';
@@ -14,10 +13,8 @@ onSignedInChange((signedIn) => {
 });
 
 export function App() {
+  // Signed out, any URL shows the sign-in screen and stays put, so signing in lands where the link pointed.
   const signedIn = useSignedIn();
-  useEffect(() => {
-    if (!signedIn && window.location.pathname !== '/' && window.location.pathname !== '/register') history.replaceState(null, '', '/');
-  }, [signedIn]);
   return (
     <PersistQueryClientProvider
       client={queryClient}

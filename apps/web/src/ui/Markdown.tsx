@@ -4,7 +4,30 @@ import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import { useMemo } from 'react';
 
-marked.use({ gfm: true, breaks: true });
+const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// "@Ana" and "@ana@example.com" become mention chips before GFM would turn the email into a link.
+marked.use({
+  gfm: true,
+  breaks: true,
+  extensions: [
+    {
+      name: 'mention',
+      level: 'inline',
+      start(src: string) {
+        const m = /(^|[\s(])@[\w]/.exec(src);
+        return m ? m.index + m[1]!.length : undefined;
+      },
+      tokenizer(src: string) {
+        const m = /^@([\w.+-]+(?:@[\w-]+\.[\w.-]*\w)?)/.exec(src);
+        return m ? { type: 'mention', raw: m[0], handle: m[1] } : undefined;
+      },
+      renderer(token) {
+        return `<span class="mention">@${escapeHtml(String(token.handle))}</span>`;
+      },
+    },
+  ],
+});
 
 // Links from user content open outside the app and never get access to it.
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
@@ -15,9 +38,7 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
 });
 
 export function renderMarkdown(text: string): string {
-  const html = marked.parse(text, { async: false }) as string;
-  const withMentions = html.replace(/(^|[\s>(])@([\w.+-]+(?:@[\w-]+\.[\w.-]+)?)/g, '$1<span class="mention">@$2</span>');
-  return DOMPurify.sanitize(withMentions, { ADD_ATTR: ['target'] });
+  return DOMPurify.sanitize(marked.parse(text, { async: false }) as string, { ADD_ATTR: ['target'] });
 }
 
 export function Markdown({ text, className }: { text: string; className?: string }) {

@@ -11,7 +11,7 @@ import { Avatar, AvatarStack } from '../../ui/Avatar.js';
 import { TaskDetail } from '../tasks/TaskDetail.js';
 import { columns, moveRequest } from './board-order.js';
 
-const PRIORITY_ICON: Record<string, string> = { urgent: '⏫', high: '🔺', medium: '◆', low: '🔽', none: '' };
+const PRIORITY_ICON: Record<string, string> = { urgent: '⇈', high: '↑', medium: '=', low: '↓', none: '' };
 
 export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: string }) {
   const project = useProject(pid);
