@@ -1,0 +1,111 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertWebBuilt, launchBrowser, openPage, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertWebBuilt();
+  server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** An owner and an editor sharing a workspace with one project holding two tasks in "To Do". */
+async function team() {
+  const owner = await server.user('owner');
+  const editor = await server.user('editor');
+  const ws = await owner.workspaces.create({ name: 'Launch' });
+  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
+  const project = await owner.tracking.projects.create(ws.id, { name: 'Website', key: 'WEB' });
+  const statuses = (await owner.tracking.statuses.list(project.id)).items;
+  const todo = statuses.find((s) => s.name === 'To Do')!;
+  const doing = statuses.find((s) => s.name === 'In Progress')!;
+  const first = await owner.tracking.tasks.create(project.id, { title: 'Write the landing copy', status: todo.id });
+  const second = await owner.tracking.tasks.create(project.id, { title: 'Pick a hero image', status: todo.id });
+  return { owner, editor, ws, project, todo, doing, first, second };
+}
+
+const card = (page: Page, column: string, taskId: string) =>
+  page.locator(`section.column[data-status="${column}"] [data-task-id="${taskId}"]`);
+
+describe('the board', () => {
+  it('moves a card by drag and drop, saves it, and a second browser sees it move live', async () => {
+    const t = await team();
+    const boardUrl = `${server.url}/w/${t.ws.id}/p/${t.project.id}`;
+    const a = await openPage(browser, boardUrl);
+    await signInUi(a, t.owner.email);
+    const b = await openPage(browser, boardUrl);
+    await signInUi(b, t.editor.email);
+    await card(a, 'To Do', t.first.id).waitFor();
+    await card(b, 'To Do', t.first.id).waitFor();
+    await expect.poll(() => a.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => b.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await screenshot(a, 'board');
+
+    await card(a, 'To Do', t.first.id).dragTo(a.locator('section.column[data-status="In Progress"]'));
+    await card(a, 'In Progress', t.first.id).waitFor();
+    await card(b, 'In Progress', t.first.id).waitFor();
+    await expect.poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).status).toBe(t.doing.id);
+    await screenshot(b, 'board-after-move');
+    await a.context().close();
+    await b.context().close();
+  });
+
+  it('reorders within a column from the keyboard (Alt+ArrowUp) and keeps the order after a reload', async () => {
+    const t = await team();
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);
+    await signInUi(page, t.owner.email);
+    const ids = () =>
+      page
+        .locator('section.column[data-status="To Do"] [data-task-id]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
+    await expect.poll(ids).toEqual([t.first.id, t.second.id]);
+    await card(page, 'To Do', t.second.id).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(ids).toEqual([t.second.id, t.first.id]);
+    await expect
+      .poll(async () => (await t.owner.tracking.tasks.list(t.project.id)).items.map((x) => x.id))
+      .toEqual([t.second.id, t.first.id]);
+    await page.reload();
+    await expect.poll(ids).toEqual([t.second.id, t.first.id]);
+    await page.context().close();
+  });
+
+  it('opens a task, edits its fields, ticks a checklist item and comments with an @mention', async () => {
+    const t = await team();
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);
+    await signInUi(page, t.owner.email);
+    await card(page, 'To Do', t.first.id).click();
+    const drawer = page.getByRole('complementary', { name: /Task WEB-/ });
+    await drawer.waitFor();
+    await drawer.getByLabel('Priority').selectOption('high');
+    await drawer.getByLabel('Assignee').selectOption(t.editor.userId);
+    await drawer.getByLabel('New checklist item').fill('Draft headline');
+    await drawer.getByLabel('New checklist item').press('Enter');
+    await drawer.getByRole('checkbox').check();
+    const box = drawer.getByLabel('Write a comment');
+    await box.fill('Looks good, ');
+    await box.pressSequentially('@Edi');
+    await drawer.locator('.mention-option').first().click();
+    await box.pressSequentially('please review');
+    await drawer.getByRole('button', { name: 'Comment' }).click();
+    await drawer.locator('.comment .mention').first().waitFor();
+    await screenshot(page, 'task-detail');
+
+    await expect.poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).priority).toBe('high');
+    expect((await t.owner.tracking.tasks.get(t.first.id)).assigneeId).toBe(t.editor.userId);
+    await expect
+      .poll(async () => (await t.owner.tracking.checklist.list(t.first.id)).items.map((i) => [i.text, i.done]))
+      .toEqual([['Draft headline', true]]);
+    const comments = (await t.owner.tracking.comments.list(t.first.id)).items;
+    expect(comments[0]?.body).toBe(`Looks good, @${t.editor.email} please review`);
+    expect(comments[0]?.mentions).toEqual([t.editor.userId]);
+    await page.context().close();
+  });
+});
