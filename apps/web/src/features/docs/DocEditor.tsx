@@ -7,6 +7,7 @@ import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useState } from 'react';
 import type { UserView } from '../../api/types.js';
 import { AvatarStack, userColor } from '../../ui/Avatar.js';
+import { renderCaret, renderSelection } from './carets.js';
 import type { CollabSession } from './collab.js';
 
 interface Peer {
@@ -23,7 +24,10 @@ export function DocEditor({ session, user, editable }: { session: CollabSession;
         Collaboration.configure({ document: session.ydoc, field: 'default' }),
         CollaborationCaret.configure({
           provider: session.provider,
+          // The server binds the identity others see to the signed-in user; this is the local default.
           user: { name: user.displayName, color: userColor(user.id), id: user.id },
+          render: renderCaret,
+          selectionRender: renderSelection,
         }),
       ],
       editable,
