@@ -1,7 +1,9 @@
 // One open document: its Y.Doc kept in IndexedDB (readable and editable offline) and synced over
-// the standard y-websocket protocol at /collab/<docId>, authenticated with the access token.
+// the standard y-websocket protocol at /collab/<docId> through the SDK.
+
+import { openDocument as openCollab } from '@tandem/client';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { WebsocketProvider } from 'y-websocket';
+import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { client } from '../../api/session.js';
 import { setDocumentSynced } from '../../realtime/collab-status.js';
@@ -21,14 +23,9 @@ const UNAUTHENTICATED = 4401;
 export function openDocument(docId: string): CollabSession {
   const ydoc = new Y.Doc();
   const idb = new IndexeddbPersistence(`tandem.doc.${docId}`, ydoc);
-  const base = new URL('/collab', window.location.href);
-  base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-  const provider = new WebsocketProvider(base.toString(), docId, ydoc, {
-    params: { token: client.accessToken ?? '' },
-    maxBackoffTime: 10_000,
-    // Tabs must not sync around the server (and around its permission checks).
-    disableBc: true,
-  });
+  // The SDK's provider: stock y-websocket on /collab/<docId>, current token on every reconnect,
+  // no cross-tab channel (tabs must not sync around the server's permission checks).
+  const provider = openCollab(client, docId, { doc: ydoc });
   const denied = new Set<(reason: string) => void>();
 
   setDocumentSynced(docId, false);
@@ -37,8 +34,7 @@ export function openDocument(docId: string): CollabSession {
     if (status !== 'connected') setDocumentSynced(docId, false);
   });
   provider.on('connection-close', (event) => {
-    // The next attempt uses the newest token; a refused token is refreshed first.
-    provider.params = { token: client.accessToken ?? '' };
+    // A refused token is refreshed before the next attempt.
     if (event?.code === UNAUTHENTICATED) {
       void client.http.refresh().then((ok) => {
         if (ok) provider.params = { token: client.accessToken ?? '' };
