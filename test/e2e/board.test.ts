@@ -109,3 +109,34 @@ describe('the board', () => {
     await page.context().close();
   });
 });
+
+describe('working offline', () => {
+  it('shows offline, keeps moves and new tasks made offline, and sends them when the connection is back', async () => {
+    const t = await team();
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);
+    await signInUi(page, t.owner.email);
+    await card(page, 'To Do', t.first.id).waitFor();
+    const connection = page.locator('output.connection');
+    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected');
+
+    await page.context().setOffline(true);
+    await expect.poll(() => connection.getAttribute('data-state')).toBe('offline');
+    await card(page, 'To Do', t.first.id).focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await card(page, 'In Progress', t.first.id).waitFor();
+    await page.locator('section.column[data-status="In Progress"]').getByRole('button', { name: '+ Add task' }).click();
+    await page.getByLabel('New task title').fill('Written on the train');
+    await page.getByLabel('New task title').press('Enter');
+    await expect.poll(() => connection.textContent()).toContain('2 queued');
+    await screenshot(page, 'offline');
+    expect((await t.owner.tracking.tasks.get(t.first.id)).status).toBe(t.todo.id);
+
+    await page.context().setOffline(false);
+    await expect.poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).status).toBe(t.doing.id);
+    await expect
+      .poll(async () => (await t.owner.tracking.tasks.list(t.project.id)).items.map((x) => [x.title, x.status]))
+      .toContainEqual(['Written on the train', t.doing.id]);
+    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected');
+    await page.context().close();
+  });
+});
