@@ -2,14 +2,14 @@
 // marks it read and goes to what it is about.
 import { errorMessage } from '../../api/errors.js';
 import { useTandemMutation } from '../../api/mutations.js';
-import { useMembers, useNotifications } from '../../api/queries.js';
+import { useMembers, useNotifications, useWorkspaces } from '../../api/queries.js';
 import type { NotificationView } from '../../api/types.js';
 import { navigate, paths } from '../../app/router.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 /** One line saying what happened, from the notification's type and data. */
-export function describe(n: NotificationView, actorName: string): string {
+export function describe(n: NotificationView, actorName: string, workspaceName?: string): string {
   const d = n.data ?? {};
   const task = [str(d.taskKey), str(d.title)].filter(Boolean).join(' ');
   const what = task || str(d.documentTitle) || 'a task';
@@ -22,8 +22,8 @@ export function describe(n: NotificationView, actorName: string): string {
       return `${actorName} commented on ${what}`;
     case 'status_changed':
       return `${actorName} moved ${what}${str(d.to) ? ` to ${str(d.to)}` : ''}`;
-    case 'member_added':
-      return `${actorName} added you to ${str(d.workspaceName) ?? 'a workspace'}`;
+    case 'added_to_workspace':
+      return `${actorName} added you to ${workspaceName ?? 'a workspace'}${str(d.role) ? ` as ${str(d.role)}` : ''}`;
     default:
       return `${actorName}: ${n.type.replace(/[._]/g, ' ')}${task ? ` · ${task}` : ''}`;
   }
@@ -33,12 +33,14 @@ function target(n: NotificationView, wid: string): string | null {
   const w = n.workspaceId ?? wid;
   if (n.taskId) return paths.taskById(w, n.taskId);
   if (n.documentId) return paths.doc(w, n.documentId);
+  if (n.type === 'added_to_workspace') return paths.workspace(w);
   return null;
 }
 
 export function InboxPage({ wid }: { wid: string }) {
   const { data: items = [], isPending, error } = useNotifications();
   const { data: members = [] } = useMembers(wid);
+  const { data: workspaces = [] } = useWorkspaces();
   const read = useTandemMutation('notification.read');
   const readAll = useTandemMutation('notification.readAll');
   const unread = items.filter((n) => !n.readAt).length;
@@ -70,7 +72,7 @@ export function InboxPage({ wid }: { wid: string }) {
                 }}
               >
                 {!n.readAt && <span className="unread-dot" title="Unread" />}
-                <span className="inbox-text">{describe(n, nameOf(n.actorId))}</span>
+                <span className="inbox-text">{describe(n, nameOf(n.actorId), workspaces.find((w) => w.id === n.workspaceId)?.name)}</span>
                 <time className="muted" dateTime={n.createdAt}>
                   {new Date(n.createdAt).toLocaleString()}
                 </time>
