@@ -110,6 +110,24 @@ describe('the board', () => {
   });
 });
 
+describe('a viewer', () => {
+  it('sees the board and tasks without controls that would be refused', async () => {
+    const t = await team();
+    const viewer = await server.user('viewer');
+    await t.owner.workspaces.addMember(t.ws.id, { email: viewer.email, role: 'viewer' });
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}/t/${t.first.id}`);
+    await signInUi(page, viewer.email);
+    await card(page, 'To Do', t.first.id).waitFor();
+    expect(await page.getByRole('button', { name: '+ Add task' }).count()).toBe(0);
+    expect(await card(page, 'To Do', t.first.id).getAttribute('draggable')).toBe('false');
+    const drawer = page.getByRole('complementary', { name: /Task WEB-/ });
+    await drawer.getByText('You can view this task; editors can change it.').waitFor();
+    expect(await drawer.getByLabel('Priority').isDisabled()).toBe(true);
+    expect(await drawer.getByLabel('Write a comment').isDisabled()).toBe(true);
+    await page.context().close();
+  });
+});
+
 describe('working offline', () => {
   it('shows offline, keeps moves and new tasks made offline, and sends them when the connection is back', async () => {
     const t = await team();

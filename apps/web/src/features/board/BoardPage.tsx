@@ -31,6 +31,8 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   const error = project.error ?? statuses.error ?? tasks.error;
   if (error) return <p className="form-error page">{errorMessage(error)}</p>;
   if (!project.data || !statuses.data || !tasks.data) return <p className="muted page">Loading board…</p>;
+  // Viewers get the same board without the controls that would only be refused.
+  const canEdit = project.data.role !== 'viewer';
 
   const moveTo = (taskId: string, status: StatusView, index: number) => {
     const list = cols.get(status.id) ?? [];
@@ -68,7 +70,7 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
 
   const onCardKey = (e: KeyboardEvent, task: TaskView, colIndex: number, index: number) => {
     if (e.key === 'Enter') return navigate(paths.task(wid, pid, task.id));
-    if (!e.altKey) return;
+    if (!e.altKey || !canEdit) return;
     const list = statuses.data!;
     const status = list[colIndex]!;
     const delta = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
@@ -117,7 +119,7 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                       to={paths.task(wid, pid, task.id)}
                       className={`card ${task.id.startsWith('tmp-') ? 'pending' : ''} ${tid === task.id ? 'selected' : ''}`}
                       data-task-id={task.id}
-                      draggable
+                      draggable={canEdit}
                       onDragStart={(e) => {
                         e.dataTransfer.setData('text/x-tandem-task', task.id);
                         e.dataTransfer.effectAllowed = 'move';
@@ -152,13 +154,21 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                 ))}
                 {drop?.status === status.id && drop.index >= shown.length && <div className="drop-line" />}
               </ol>
-              <QuickAdd projectId={pid} status={status.id} />
+              {canEdit && <QuickAdd projectId={pid} status={status.id} />}
             </section>
           );
         })}
       </div>
       {tid && (
-        <TaskDetail key={tid} wid={wid} pid={pid} tid={tid} statuses={statuses.data} onClose={() => navigate(paths.board(wid, pid))} />
+        <TaskDetail
+          key={tid}
+          wid={wid}
+          pid={pid}
+          tid={tid}
+          statuses={statuses.data}
+          readOnly={!canEdit}
+          onClose={() => navigate(paths.board(wid, pid))}
+        />
       )}
     </section>
   );

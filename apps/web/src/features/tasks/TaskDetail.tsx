@@ -17,12 +17,15 @@ export function TaskDetail({
   pid,
   tid,
   statuses,
+  readOnly,
   onClose,
 }: {
   wid: string;
   pid: string;
   tid: string;
   statuses: StatusView[];
+  /** Viewers see everything and change nothing. */
+  readOnly: boolean;
   onClose: () => void;
 }) {
   const { data: task, error } = useTask(tid);
@@ -77,56 +80,59 @@ export function TaskDetail({
           ×
         </button>
       </header>
-      <EditableTitle value={task.title} onSave={(title) => patch({ title })} />
-      <dl className="fields">
-        <dt>Status</dt>
-        <dd>
-          <select aria-label="Status" value={current?.id ?? ''} onChange={(e) => setStatus(e.target.value)}>
-            {statuses.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </dd>
-        <dt>Assignee</dt>
-        <dd>
-          <select aria-label="Assignee" value={task.assigneeId ?? ''} onChange={(e) => patch({ assigneeId: e.target.value || null })}>
-            <option value="">Unassigned</option>
-            {members.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.displayName}
-              </option>
-            ))}
-          </select>
-        </dd>
-        <dt>Priority</dt>
-        <dd>
-          <select
-            aria-label="Priority"
-            value={task.priority}
-            onChange={(e) => patch({ priority: e.target.value as (typeof Priorities)[number] })}
-          >
-            {Priorities.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </dd>
-        <dt>Due</dt>
-        <dd>
-          <input
-            type="date"
-            aria-label="Due date"
-            value={task.dueDate?.slice(0, 10) ?? ''}
-            onChange={(e) => patch({ dueDate: e.target.value || null })}
-          />
-        </dd>
-      </dl>
-      <Description value={task.description ?? ''} onSave={(description) => patch({ description })} />
-      <Checklist taskId={tid} />
-      <Comments wid={wid} taskId={tid} />
+      {readOnly && <p className="muted">You can view this task; editors can change it.</p>}
+      <fieldset className="plain" disabled={readOnly}>
+        <EditableTitle value={task.title} onSave={(title) => patch({ title })} />
+        <dl className="fields">
+          <dt>Status</dt>
+          <dd>
+            <select aria-label="Status" value={current?.id ?? ''} onChange={(e) => setStatus(e.target.value)}>
+              {statuses.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </dd>
+          <dt>Assignee</dt>
+          <dd>
+            <select aria-label="Assignee" value={task.assigneeId ?? ''} onChange={(e) => patch({ assigneeId: e.target.value || null })}>
+              <option value="">Unassigned</option>
+              {members.map((m) => (
+                <option key={m.userId} value={m.userId}>
+                  {m.displayName}
+                </option>
+              ))}
+            </select>
+          </dd>
+          <dt>Priority</dt>
+          <dd>
+            <select
+              aria-label="Priority"
+              value={task.priority}
+              onChange={(e) => patch({ priority: e.target.value as (typeof Priorities)[number] })}
+            >
+              {Priorities.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </dd>
+          <dt>Due</dt>
+          <dd>
+            <input
+              type="date"
+              aria-label="Due date"
+              value={task.dueDate?.slice(0, 10) ?? ''}
+              onChange={(e) => patch({ dueDate: e.target.value || null })}
+            />
+          </dd>
+        </dl>
+        <Description value={task.description ?? ''} onSave={(description) => patch({ description })} />
+        <Checklist taskId={tid} />
+        <Comments wid={wid} taskId={tid} />
+      </fieldset>
     </aside>
   );
 }
