@@ -106,6 +106,18 @@ describe('the board', () => {
     const comments = (await t.owner.tracking.comments.list(t.first.id)).items;
     expect(comments[0]?.body).toBe(`Looks good, @${t.editor.email} please review`);
     expect(comments[0]?.mentions).toEqual([t.editor.userId]);
+
+    page.once('dialog', (d) => void d.accept());
+    await drawer.getByRole('button', { name: 'Delete task' }).click();
+    await expect.poll(() => card(page, 'To Do', t.first.id).count()).toBe(0);
+    await expect
+      .poll(() =>
+        t.owner.tracking.tasks.get(t.first.id).then(
+          () => 200,
+          (e: { status: number }) => e.status,
+        ),
+      )
+      .toBe(404);
     await page.context().close();
   });
 });

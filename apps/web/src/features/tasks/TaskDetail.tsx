@@ -34,6 +34,7 @@ export function TaskDetail({
   const { data: me } = useMe();
   const update = useTandemMutation('task.update');
   const move = useTandemMutation('task.move');
+  const remove = useTandemMutation('task.delete');
   useRoom(`task:${tid}`);
   const viewers = usePresence(`task:${tid}`, { viewing: 'task' });
 
@@ -132,6 +133,19 @@ export function TaskDetail({
         <Description value={task.description ?? ''} onSave={(description) => patch({ description })} />
         <Checklist taskId={tid} />
         <Comments wid={wid} taskId={tid} />
+        <footer className="drawer-footer">
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (!confirm(`Delete ${task.key} "${task.title}"? This cannot be undone.`)) return;
+              remove.mutate({ id: tid, projectId: pid });
+              onClose();
+            }}
+          >
+            Delete task
+          </button>
+        </footer>
       </fieldset>
     </aside>
   );
