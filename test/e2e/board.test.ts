@@ -46,6 +46,9 @@ describe('the board', () => {
     await card(b, 'To Do', t.first.id).waitFor();
     await expect.poll(() => a.locator('output.connection').getAttribute('data-state')).toBe('connected');
     await expect.poll(() => b.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    // Each sees the other on the board.
+    await a.locator(`.board-page .avatar-stack .avatar[title="${t.editor.displayName}"]`).waitFor();
+    await b.locator(`.board-page .avatar-stack .avatar[title="${t.owner.displayName}"]`).waitFor();
     await screenshot(a, 'board');
 
     await card(a, 'To Do', t.first.id).dragTo(a.locator('section.column[data-status="In Progress"]'));

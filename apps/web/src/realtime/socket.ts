@@ -16,6 +16,8 @@ export type ServerFrame =
 class Realtime {
   private socket: RealtimeSocket | null = null;
   private rooms = new Map<string, number>();
+  /** What we show in each room, kept so it is announced again whenever the socket (re)starts. */
+  private presence = new Map<string, PresenceState>();
   private frameListeners = new Set<(f: ServerFrame) => void>();
   private stateListeners = new Set<() => void>();
   state: SocketState = 'closed';
@@ -29,6 +31,7 @@ class Realtime {
     socket.on('presence', (room, users) => this.emit({ t: 'presence', room, users }));
     socket.on('notification', (data) => this.emit({ t: 'notification', data: (data ?? {}) as Record<string, unknown> }));
     for (const room of this.rooms.keys()) this.subscribe(room);
+    for (const [room, state] of this.presence) socket.setPresence(room, state);
     socket.connect().catch(() => undefined); // the state listener reports failures
   }
 
@@ -47,12 +50,15 @@ class Realtime {
       const left = (this.rooms.get(room) ?? 1) - 1;
       if (left > 0) return void this.rooms.set(room, left);
       this.rooms.delete(room);
+      this.presence.delete(room);
       this.socket?.unsubscribe(room);
     };
   }
 
   setPresence(room: string, state: PresenceState) {
-    if (this.rooms.has(room)) this.socket?.setPresence(room, state);
+    if (!this.rooms.has(room)) return;
+    this.presence.set(room, state);
+    this.socket?.setPresence(room, state);
   }
 
   onFrame(listener: (f: ServerFrame) => void): () => void {
