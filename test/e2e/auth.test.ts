@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWebBuilt, launchBrowser, openPage, registerInUi, screenshot, uniqueEmail, WEB_DIST } from '../support/browser.js';
+import { assertWebBuilt, launchBrowser, openPage, registerInUi, screenshot, signInUi, uniqueEmail, WEB_DIST } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -79,5 +79,33 @@ describe('signing up and in from the browser', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/already|exists|registered|taken/i);
     await page.context().close();
+  });
+
+  it('refreshes an expired access token once for two tabs at the same time, without ending the login', async () => {
+    const user = await server.user('tabs');
+    const ws = await user.workspaces.create({ name: 'Two tabs' });
+    const first = await openPage(browser, `${server.url}/w/${ws.id}`);
+    await signInUi(first, user.email);
+    await first.getByRole('heading', { name: 'Two tabs' }).waitFor();
+    const second = await first.context().newPage();
+    await second.goto(`${server.url}/w/${ws.id}`);
+    await second.getByRole('heading', { name: 'Two tabs' }).waitFor();
+
+    // Both tabs wake up with an access token the server refuses; each must refresh, and the
+    // single-use refresh token must be spent only once.
+    await first.evaluate(() => {
+      const t = JSON.parse(localStorage.getItem('tandem.tokens')!);
+      localStorage.setItem('tandem.tokens', JSON.stringify({ ...t, accessToken: 'expired.access.token' }));
+    });
+    await Promise.all([first.reload(), second.reload()]);
+    await first.getByRole('heading', { name: 'Two tabs' }).waitFor();
+    await second.getByRole('heading', { name: 'Two tabs' }).waitFor();
+    const tokens = JSON.parse((await first.evaluate(() => localStorage.getItem('tandem.tokens')))!);
+    expect(tokens.accessToken).not.toBe('expired.access.token');
+    const check = server.client();
+    check.http.setTokens(tokens);
+    expect((await check.me()).email).toBe(user.email);
+    expect(await check.auth.refresh()).toBe(true);
+    await first.context().close();
   });
 });

@@ -1,6 +1,7 @@
 // The signed-in session: one SDK client for the whole app, its tokens kept in localStorage so a
 // reload (or the desktop app restarting) stays signed in, and shared between tabs.
 import { TandemClient, type Tokens } from '@tandem/client';
+import { del as idbDel, get as idbGet, set as idbSet } from 'idb-keyval';
 import { useSyncExternalStore } from 'react';
 import { trackedFetch } from '../app/connectivity.js';
 
@@ -33,22 +34,29 @@ export const client = new TandemClient({
   onTokens(tokens) {
     if (tokens) localStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
     else localStorage.removeItem(TOKENS_KEY);
+    void (tokens ? idbSet('tandem.tokens.latest', tokens) : idbDel('tandem.tokens.latest')).catch(() => undefined);
     setSignedIn(tokens !== null);
   },
 });
 
 // Refresh tokens are single-use and replaying a spent one revokes the whole login, so two tabs
-// must never refresh with the same token: refreshes are serialised across tabs, and a tab that
-// finds a newer pair already stored adopts it instead of spending its own.
+// must never refresh with the same token. Refreshes are serialised across tabs with a Web Lock,
+// and the newest pair is handed over through IndexedDB (localStorage reaches other tabs' processes
+// late): a caller that finds a newer pair than the one it failed with adopts it instead.
+const LATEST = 'tandem.tokens.latest';
 const sdkRefresh = client.http.refresh.bind(client.http);
 client.http.refresh = () => {
+  const failedWith = client.http.tokens?.accessToken;
   const run = async () => {
-    const stored = loadTokens();
-    if (stored && stored.refreshToken !== client.http.tokens?.refreshToken) {
-      client.http.tokens = stored;
+    if (client.http.tokens && client.http.tokens.accessToken !== failedWith) return true; // this tab already refreshed
+    const latest = await idbGet<Tokens>(LATEST).catch(() => undefined);
+    if (latest && client.http.tokens && latest.refreshToken !== client.http.tokens.refreshToken) {
+      client.http.tokens = latest;
       return true;
     }
-    return sdkRefresh();
+    const ok = await sdkRefresh();
+    if (ok && client.http.tokens) await idbSet(LATEST, client.http.tokens).catch(() => undefined);
+    return ok;
   };
   return navigator.locks ? navigator.locks.request(REFRESH_LOCK, run).then((ok) => ok) : run();
 };
