@@ -92,4 +92,33 @@ describe('the knowledge base', () => {
     expect((await t.owner.documents.get(child.id)).deletedAt).toBeNull();
     await page.context().close();
   });
+
+  it('keeps typing offline and sends the text when the connection is back', async () => {
+    const t = await team();
+    const doc = await t.owner.documents.create(t.ws.id, { title: 'Field notes' });
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/d/${doc.id}`);
+    await signInUi(page, t.owner.email);
+    const connection = page.locator('output.connection');
+    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected');
+    await editorOf(page).click();
+    await page.keyboard.type('Online line.');
+    await expect.poll(() => t.owner.documents.content(doc.id, 'text')).toContain('Online line.');
+
+    await page.context().setOffline(true);
+    await expect.poll(() => connection.getAttribute('data-state')).toBe('offline');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Written in a tunnel.');
+    expect(await t.owner.documents.content(doc.id, 'text')).not.toContain('tunnel');
+
+    await page.context().setOffline(false);
+    await expect.poll(() => t.owner.documents.content(doc.id, 'text'), { timeout: 20_000 }).toContain('Written in a tunnel.');
+    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expect
+      .poll(() => page.evaluate(async () => (await indexedDB.databases()).filter((d) => d.name?.startsWith('tandem.doc.')).length))
+      .toBe(0);
+    await page.context().close();
+  });
 });

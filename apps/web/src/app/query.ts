@@ -51,4 +51,7 @@ export async function clearLocalData() {
   queryClient.getMutationCache().clear();
   queryClient.clear();
   await persister.removeClient();
+  // Offline copies of documents (y-indexeddb keeps one database per document).
+  const dbs = (await indexedDB.databases?.().catch(() => [])) ?? [];
+  for (const db of dbs) if (db.name?.startsWith('tandem.doc.')) indexedDB.deleteDatabase(db.name);
 }
