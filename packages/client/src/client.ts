@@ -2,8 +2,8 @@
 import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
 import { documentsApi } from './documents.js';
 import { Http, type HttpOptions } from './http.js';
-import { type TrackingApi, trackingApi } from './tracking.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
+import { type TrackingApi, trackingApi } from './tracking.js';
 
 export class TandemClient {
   readonly http: Http;
