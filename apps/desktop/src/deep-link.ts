@@ -9,6 +9,7 @@ const ROUTES: RegExp[] = [
   /^\/w\/[^/]+\/p\/[^/]+$/,
   /^\/w\/[^/]+\/p\/[^/]+\/t\/[^/]+$/,
   /^\/w\/[^/]+\/d\/[^/]+$/,
+  /^\/w\/[^/]+\/t\/[^/]+$/,
 ];
 
 /** `tandem://open/w/<id>/p/<id>` or `tandem://w/<id>/…` → `/w/<id>/p/<id>`; null when not a link we serve. */

@@ -50,6 +50,7 @@ describe('deep links', () => {
     expect(deepLinkToPath('tandem://open/w/ws1/p/pr1/t/t1')).toBe('/w/ws1/p/pr1/t/t1');
     expect(deepLinkToPath('tandem://w/ws1/d/doc-9')).toBe('/w/ws1/d/doc-9');
     expect(deepLinkToPath('tandem://w/ws1/inbox')).toBe('/w/ws1/inbox');
+    expect(deepLinkToPath('tandem://w/ws1/t/task-7')).toBe('/w/ws1/t/task-7');
     expect(deepLinkToPath('tandem://open')).toBe('/');
   });
 
