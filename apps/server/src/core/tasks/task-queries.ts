@@ -1,5 +1,6 @@
 // Reads task views straight from PostgreSQL: one statement builds the view (key, labels,
 // checklist done/total) for one task or a filtered page, so a board page costs one round trip.
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TaskListQuery, TaskView } from '@tandem/protocol';
 import { Database } from '../../base/database/database.js';
@@ -23,10 +24,22 @@ const VIEW = `
 
 @Injectable()
 export class TaskQueries {
+  /** Statement names by SQL text: each filter combination is parsed and planned once per connection. */
+  private readonly names = new Map<string, string>();
+
   constructor(private readonly db: Database) {}
 
+  private query(text: string, values: unknown[]) {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `task_view_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.names.set(text, name);
+    }
+    return this.db.pool.query<TaskView>({ name, text, values });
+  }
+
   async view(taskId: string): Promise<TaskView> {
-    const { rows } = await this.db.pool.query<TaskView>(`${VIEW} WHERE t.id = $1`, [taskId]);
+    const { rows } = await this.query(`${VIEW} WHERE t.id = $1`, [taskId]);
     if (!rows[0]) throw AppError.notFound('Task');
     return rows[0];
   }
@@ -58,10 +71,7 @@ export class TaskQueries {
     if (after && byRank) where.push(`(t.rank, t.id) > (${param(after[0])}, ${param(after[1])}::uuid)`);
     if (after && !byRank) where.push(`t.number < ${param(after[0])}`);
     const order = byRank ? 't.rank, t.id' : 't.number DESC';
-    const { rows } = await this.db.pool.query<TaskView>(
-      `${VIEW} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit + 1)}`,
-      params,
-    );
+    const { rows } = await this.query(`${VIEW} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit + 1)}`, params);
     return toPage(rows, q.limit, (last) => (byRank ? [last.rank, last.id] : [last.number]));
   }
 }
