@@ -40,6 +40,8 @@ export class CollabConnection implements Peer, Author {
   readonly clientIds = new Set<number>();
   private awarenessTokens: number;
   private awarenessRefilledAt = Date.now();
+  private deferredAwareness?: Uint8Array;
+  private deferredTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly ws: WebSocket,
@@ -148,13 +150,28 @@ export class CollabConnection implements Peer, Author {
     }
   }
 
+  /**
+   * Over the rate, awareness is deferred rather than lost: only the newest pending update is kept
+   * (the ones it supersedes are counted as dropped) and applied once the bucket refills, so the
+   * final cursor position always arrives.
+   */
   private applyAwareness(update: Uint8Array) {
     const now = Date.now();
     const rate = this.limits.awarenessPerSecond;
     this.awarenessTokens = Math.min(rate, this.awarenessTokens + ((now - this.awarenessRefilledAt) / 1000) * rate);
     this.awarenessRefilledAt = now;
     if (this.awarenessTokens < 1) {
-      this.metrics.awarenessDropped.inc();
+      if (this.deferredAwareness) this.metrics.awarenessDropped.inc();
+      this.deferredAwareness = update;
+      this.deferredTimer ??= setTimeout(
+        () => {
+          this.deferredTimer = undefined;
+          const next = this.deferredAwareness;
+          this.deferredAwareness = undefined;
+          if (next && this.ws.readyState === this.ws.OPEN) this.applyAwareness(next);
+        },
+        Math.ceil(((1 - this.awarenessTokens) / rate) * 1000),
+      );
       return;
     }
     this.awarenessTokens -= 1;
@@ -169,6 +186,8 @@ export class CollabConnection implements Peer, Author {
 
   /** Removes this connection's cursors everywhere. */
   leave() {
+    clearTimeout(this.deferredTimer);
+    this.deferredAwareness = undefined;
     this.live.peers.delete(this);
     const gone = this.live.awareness.remove(this.clientIds);
     if (gone) this.live.shareAwareness(gone);

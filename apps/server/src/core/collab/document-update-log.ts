@@ -51,8 +51,9 @@ export class DocumentUpdateLog implements OnModuleDestroy {
     return this.appendedSince.get(documentId) ?? 0;
   }
 
+  /** A compaction folded `rows` rows; none folded means the log held nothing left to fold. */
   compacted(documentId: string, rows: number) {
-    const left = (this.appendedSince.get(documentId) ?? 0) - rows;
+    const left = rows === 0 ? 0 : (this.appendedSince.get(documentId) ?? 0) - rows;
     if (left > 0) this.appendedSince.set(documentId, left);
     else this.appendedSince.delete(documentId);
   }

@@ -111,8 +111,10 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       const state = await this.store.load(documentId);
       applyStoredState(live.doc, state, FROM_STORE);
       live.sizeEstimate = (state.snapshot?.length ?? 0) + state.updates.reduce((n, u) => n + u.data.length, 0);
+      live.activate();
       loaded = true;
       for (const m of early) live.receive(m);
+      live.exchangeState();
     } catch (err) {
       await entry.unsubscribe?.().catch(() => undefined);
       live.close();
@@ -142,6 +144,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       if (!entry.live) continue;
       try {
         applyStoredState(entry.live.doc, await this.store.load(documentId), FROM_STORE);
+        entry.live.exchangeState();
       } catch (err) {
         log.warn({ err, documentId }, 'resync from the log failed');
       }
