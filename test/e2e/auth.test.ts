@@ -16,6 +16,17 @@ afterAll(async () => {
   await server?.close();
 });
 
+describe('serving the web client', () => {
+  it('answers every app URL with the client and keeps JSON 404s for the API', async () => {
+    const page = await fetch(`${server.url}/w/some-workspace/p/some-project`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const api = await fetch(`${server.url}/api/v1/no-such-route`, { headers: { accept: 'text/html' } });
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({ error: { code: 'not_found', message: 'Route not found' } });
+  });
+});
+
 describe('signing up and in from the browser', () => {
   it('registers, creates a first workspace and lands in it', async () => {
     const page = await openPage(browser, server.url);
