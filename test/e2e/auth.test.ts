@@ -41,6 +41,13 @@ describe('signing up and in from the browser', () => {
     expect(page.url()).toMatch(/\/w\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.locator('output.connection').getAttribute('data-state')).not.toBe('offline');
     await screenshot(page, 'workspace');
+    // Keyboard: "?" lists the shortcuts, "g i" opens the inbox.
+    await page.locator('body').press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.locator('body').press('g');
+    await page.locator('body').press('i');
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
     await page.context().close();
   });
 

@@ -1,6 +1,6 @@
 // The signed-in app: sidebar (workspace, navigation, documents), top bar (presence, connection,
 // account) and the current screen.
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
 import { BoardPage } from '../features/board/BoardPage.js';
@@ -15,7 +15,7 @@ import { useLiveCache, useRoom } from '../realtime/live.js';
 import { Avatar } from '../ui/Avatar.js';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator.js';
 import { Link, navigate, parseRoute, paths, type Route, usePath } from './router.js';
-import { useShortcuts } from './shortcuts.js';
+import { SHORTCUTS, useShortcuts } from './shortcuts.js';
 
 // The editor (TipTap, Yjs) loads only when a document is opened.
 const DocPage = lazy(() => import('../features/docs/DocPage.js'));
@@ -28,7 +28,11 @@ export function Shell() {
   const { data: me } = useMe();
   const { data: workspaces, isPending } = useWorkspaces();
   const wid = 'wid' in route ? route.wid : null;
-  useShortcuts(wid);
+  const [help, setHelp] = useState(false);
+  useShortcuts(
+    wid,
+    useCallback(() => setHelp((h) => !h), []),
+  );
   useRoom(me ? `user:${me.id}` : null);
   useRoom(wid ? `workspace:${wid}` : null);
 
@@ -68,6 +72,7 @@ export function Shell() {
         <main className="content">
           <Screen route={route} />
         </main>
+        {help && <ShortcutHelp onClose={() => setHelp(false)} />}
       </div>
     </div>
   );
@@ -154,4 +159,25 @@ function Screen({ route }: { route: Route }) {
         </section>
       );
   }
+}
+
+function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  return (
+    <dialog open className="shortcut-help" aria-label="Keyboard shortcuts" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <h2>Keyboard shortcuts</h2>
+      <dl>
+        {SHORTCUTS.map(([keys, what]) => (
+          <div key={keys}>
+            <dt>
+              <kbd>{keys}</kbd>
+            </dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+      <button type="button" autoFocus onClick={onClose}>
+        Close
+      </button>
+    </dialog>
+  );
 }

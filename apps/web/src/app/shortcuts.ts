@@ -1,5 +1,5 @@
 // Keyboard navigation: "g" then a letter jumps to a screen (g p projects, g i inbox, g m members,
-// g t trash). Ignored while typing.
+// g t trash); "?" lists every shortcut. Ignored while typing.
 import { useEffect } from 'react';
 import { navigate, paths } from './router.js';
 
@@ -8,12 +8,29 @@ export function isTyping(target: EventTarget | null): boolean {
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 }
 
-export function useShortcuts(wid: string | null) {
+export const SHORTCUTS: [string, string][] = [
+  ['g p', 'Projects'],
+  ['g i', 'Inbox'],
+  ['g m', 'Members'],
+  ['g t', 'Trash'],
+  ['Enter', 'Open the focused card'],
+  ['Alt + ←/→', 'Move the focused card to the previous/next column'],
+  ['Alt + ↑/↓', 'Move the focused card up/down'],
+  ['Ctrl + Enter', 'Send a comment, save a description'],
+  ['Esc', 'Close the task'],
+  ['?', 'Show this list'],
+];
+
+export function useShortcuts(wid: string | null, onHelp: () => void) {
   useEffect(() => {
     if (!wid) return;
     let pendingG = 0;
     const onKey = (e: KeyboardEvent) => {
       if (e.metaKey || e.ctrlKey || e.altKey || isTyping(e.target)) return;
+      if (e.key === '?') {
+        onHelp();
+        return;
+      }
       if (e.key === 'g') {
         pendingG = Date.now();
         return;
@@ -28,5 +45,5 @@ export function useShortcuts(wid: string | null) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [wid]);
+  }, [wid, onHelp]);
 }
