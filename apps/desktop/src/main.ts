@@ -3,6 +3,7 @@
 // file wires them to Electron.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, type IpcMainInvokeEvent, ipcMain, screen, session, shell } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { deepLinkToPath, findDeepLink, PROTOCOL } from './deep-link.js';
@@ -12,7 +13,7 @@ import { type DesktopSettings, parseSettings, updateFeed } from './settings.js';
 import { MIN_SIZE, parseWindowState, restoreWindowState, type WindowState } from './window-state.js';
 
 const SETUP_PAGE = join(__dirname, '..', 'static', 'setup.html');
-const SETUP_URL = `file://${SETUP_PAGE.replace(/\\/g, '/')}`;
+const SETUP_URL = pathToFileURL(SETUP_PAGE).href;
 const settingsFile = () => join(app.getPath('userData'), 'settings.json');
 const windowFile = () => join(app.getPath('userData'), 'window-state.json');
 
