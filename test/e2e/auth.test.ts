@@ -1,6 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWebBuilt, launchBrowser, openPage, registerInUi, screenshot, signInUi, uniqueEmail, WEB_DIST } from '../support/browser.js';
+import {
+  assertWebBuilt,
+  launchBrowser,
+  openPage,
+  poll,
+  registerInUi,
+  screenshot,
+  signInUi,
+  uniqueEmail,
+  WEB_DIST,
+} from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -39,7 +49,7 @@ describe('signing up and in from the browser', () => {
     await page.getByRole('heading', { name: 'Analytical Engines' }).waitFor();
     expect(await page.getByLabel('Workspace').inputValue()).toMatch(/^[0-9a-f-]{36}$/);
     expect(page.url()).toMatch(/\/w\/[0-9a-f-]{36}$/);
-    await expect.poll(() => page.locator('output.connection').getAttribute('data-state')).not.toBe('offline');
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).not.toBe('offline');
     await screenshot(page, 'workspace');
     // Keyboard: "?" lists the shortcuts, "g i" opens the inbox.
     await page.locator('body').press('?');
@@ -78,7 +88,7 @@ describe('signing up and in from the browser', () => {
     await page.getByLabel('Email').fill(uniqueEmail('nobody'));
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password');
+    await poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.context().close();
   });
@@ -92,10 +102,10 @@ describe('signing up and in from the browser', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('at least 8 characters');
+    await poll(() => page.getByRole('alert').textContent()).toContain('at least 8 characters');
     await page.getByLabel('Password').fill('long enough password');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/already|exists|registered|taken/i);
+    await poll(() => page.getByRole('alert').textContent()).toMatch(/already|exists|registered|taken/i);
     await page.context().close();
   });
 

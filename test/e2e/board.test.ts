@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWebBuilt, launchBrowser, openPage, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
+import { assertWebBuilt, launchBrowser, openPage, poll, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -44,8 +44,8 @@ describe('the board', () => {
     await signInUi(b, t.editor.email);
     await card(a, 'To Do', t.first.id).waitFor();
     await card(b, 'To Do', t.first.id).waitFor();
-    await expect.poll(() => a.locator('output.connection').getAttribute('data-state')).toBe('connected');
-    await expect.poll(() => b.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await poll(() => a.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await poll(() => b.locator('output.connection').getAttribute('data-state')).toBe('connected');
     // Each sees the other on the board.
     await a.locator(`.board-page .avatar-stack .avatar[title="${t.editor.displayName}"]`).waitFor();
     await b.locator(`.board-page .avatar-stack .avatar[title="${t.owner.displayName}"]`).waitFor();
@@ -54,7 +54,7 @@ describe('the board', () => {
     await card(a, 'To Do', t.first.id).dragTo(a.locator('section.column[data-status="In Progress"]'));
     await card(a, 'In Progress', t.first.id).waitFor();
     await card(b, 'In Progress', t.first.id).waitFor();
-    await expect.poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).status).toBe(t.doing.id);
+    await poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).status).toBe(t.doing.id);
     await screenshot(b, 'board-after-move');
     await a.context().close();
     await b.context().close();
@@ -68,15 +68,13 @@ describe('the board', () => {
       page
         .locator('section.column[data-status="To Do"] [data-task-id]')
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
-    await expect.poll(ids).toEqual([t.first.id, t.second.id]);
+    await poll(ids).toEqual([t.first.id, t.second.id]);
     await card(page, 'To Do', t.second.id).focus();
     await page.keyboard.press('Alt+ArrowUp');
-    await expect.poll(ids).toEqual([t.second.id, t.first.id]);
-    await expect
-      .poll(async () => (await t.owner.tracking.tasks.list(t.project.id)).items.map((x) => x.id))
-      .toEqual([t.second.id, t.first.id]);
+    await poll(ids).toEqual([t.second.id, t.first.id]);
+    await poll(async () => (await t.owner.tracking.tasks.list(t.project.id)).items.map((x) => x.id)).toEqual([t.second.id, t.first.id]);
     await page.reload();
-    await expect.poll(ids).toEqual([t.second.id, t.first.id]);
+    await poll(ids).toEqual([t.second.id, t.first.id]);
     await page.context().close();
   });
 
@@ -101,26 +99,24 @@ describe('the board', () => {
     await drawer.locator('.comment .mention').first().waitFor();
     await screenshot(page, 'task-detail');
 
-    await expect.poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).priority).toBe('high');
+    await poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).priority).toBe('high');
     expect((await t.owner.tracking.tasks.get(t.first.id)).assigneeId).toBe(t.editor.userId);
-    await expect
-      .poll(async () => (await t.owner.tracking.checklist.list(t.first.id)).items.map((i) => [i.text, i.done]))
-      .toEqual([['Draft headline', true]]);
+    await poll(async () => (await t.owner.tracking.checklist.list(t.first.id)).items.map((i) => [i.text, i.done])).toEqual([
+      ['Draft headline', true],
+    ]);
     const comments = (await t.owner.tracking.comments.list(t.first.id)).items;
     expect(comments[0]?.body).toBe(`Looks good, @${t.editor.email} please review`);
     expect(comments[0]?.mentions).toEqual([t.editor.userId]);
 
     page.once('dialog', (d) => void d.accept());
     await drawer.getByRole('button', { name: 'Delete task' }).click();
-    await expect.poll(() => card(page, 'To Do', t.first.id).count()).toBe(0);
-    await expect
-      .poll(() =>
-        t.owner.tracking.tasks.get(t.first.id).then(
-          () => 200,
-          (e: { status: number }) => e.status,
-        ),
-      )
-      .toBe(404);
+    await poll(() => card(page, 'To Do', t.first.id).count()).toBe(0);
+    await poll(() =>
+      t.owner.tracking.tasks.get(t.first.id).then(
+        () => 200,
+        (e: { status: number }) => e.status,
+      ),
+    ).toBe(404);
     await page.context().close();
   });
 });
@@ -150,26 +146,27 @@ describe('working offline', () => {
     await signInUi(page, t.owner.email);
     await card(page, 'To Do', t.first.id).waitFor();
     const connection = page.locator('output.connection');
-    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected');
+    await poll(() => connection.getAttribute('data-state')).toBe('connected');
 
     await page.context().setOffline(true);
-    await expect.poll(() => connection.getAttribute('data-state')).toBe('offline');
+    await poll(() => connection.getAttribute('data-state')).toBe('offline');
     await card(page, 'To Do', t.first.id).focus();
     await page.keyboard.press('Alt+ArrowRight');
     await card(page, 'In Progress', t.first.id).waitFor();
     await page.locator('section.column[data-status="In Progress"]').getByRole('button', { name: '+ Add task' }).click();
     await page.getByLabel('New task title').fill('Written on the train');
     await page.getByLabel('New task title').press('Enter');
-    await expect.poll(() => connection.textContent()).toContain('2 queued');
+    await poll(() => connection.textContent()).toContain('2 queued');
     await screenshot(page, 'offline');
     expect((await t.owner.tracking.tasks.get(t.first.id)).status).toBe(t.todo.id);
 
     await page.context().setOffline(false);
-    await expect.poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).status).toBe(t.doing.id);
-    await expect
-      .poll(async () => (await t.owner.tracking.tasks.list(t.project.id)).items.map((x) => [x.title, x.status]))
-      .toContainEqual(['Written on the train', t.doing.id]);
-    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected');
+    await poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).status).toBe(t.doing.id);
+    await poll(async () => (await t.owner.tracking.tasks.list(t.project.id)).items.map((x) => [x.title, x.status])).toContainEqual([
+      'Written on the train',
+      t.doing.id,
+    ]);
+    await poll(() => connection.getAttribute('data-state')).toBe('connected');
     await page.context().close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWebBuilt, launchBrowser, openPage, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
+import { assertWebBuilt, launchBrowser, openPage, poll, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -44,25 +44,25 @@ describe('the knowledge base', () => {
     await a.keyboard.type('Welcome to the team.');
     const b = await openPage(browser, docUrl);
     await signInUi(b, t.editor.email);
-    await expect.poll(() => editorOf(b).textContent()).toContain('Welcome to the team.');
+    await poll(() => editorOf(b).textContent()).toContain('Welcome to the team.');
 
     await editorOf(b).click();
     await b.keyboard.press('End');
     await b.keyboard.press('Enter');
     await b.keyboard.type('Ask in #help.');
-    await expect.poll(() => editorOf(a).textContent()).toContain('Ask in #help.');
+    await poll(() => editorOf(a).textContent()).toContain('Ask in #help.');
     // Each sees the other's avatar and caret.
     await a.locator('.editor-presence .avatar[title="Editor 2"], .editor-presence .avatar').first().waitFor();
     const caret = a.locator('.collaboration-carets__caret').first();
     await caret.waitFor();
     expect(await caret.evaluate((e) => (e as HTMLElement).style.borderColor)).not.toBe('transparent');
-    await expect.poll(() => a.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await poll(() => a.locator('output.connection').getAttribute('data-state')).toBe('connected');
     await screenshot(a, 'document');
 
     const docId = docUrl.split('/').at(-1)!;
-    await expect
-      .poll(async () => t.owner.http.request<string>('GET', `/api/v1/documents/${docId}/content`, { query: { format: 'text' } }))
-      .toMatch(/Welcome to the team\.\s*Ask in #help\./);
+    await poll(async () =>
+      t.owner.http.request<string>('GET', `/api/v1/documents/${docId}/content`, { query: { format: 'text' } }),
+    ).toMatch(/Welcome to the team\.\s*Ask in #help\./);
     await a.context().close();
     await b.context().close();
   });
@@ -77,15 +77,15 @@ describe('the knowledge base', () => {
     await tree(page)
       .getByRole('link', { name: 'Code review' })
       .dragTo(tree(page).getByRole('link', { name: 'Engineering' }));
-    await expect.poll(async () => (await t.owner.documents.get(child.id)).parentId).toBe(parent.id);
+    await poll(async () => (await t.owner.documents.get(child.id)).parentId).toBe(parent.id);
 
     await tree(page).getByRole('button', { name: 'Rename Engineering' }).click();
     await tree(page).getByLabel('Document title').fill('Engineering handbook');
     await tree(page).getByLabel('Document title').press('Enter');
-    await expect.poll(async () => (await t.owner.documents.get(parent.id)).title).toBe('Engineering handbook');
+    await poll(async () => (await t.owner.documents.get(parent.id)).title).toBe('Engineering handbook');
 
     await tree(page).getByRole('button', { name: 'Move Code review to trash' }).click({ force: true });
-    await expect.poll(() => tree(page).getByRole('link', { name: 'Code review' }).count()).toBe(0);
+    await poll(() => tree(page).getByRole('link', { name: 'Code review' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Trash' }).click();
     await page.getByRole('button', { name: 'Restore' }).click();
     await tree(page).getByRole('link', { name: 'Code review' }).waitFor();
@@ -99,26 +99,26 @@ describe('the knowledge base', () => {
     const page = await openPage(browser, `${server.url}/w/${t.ws.id}/d/${doc.id}`);
     await signInUi(page, t.owner.email);
     const connection = page.locator('output.connection');
-    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected');
+    await poll(() => connection.getAttribute('data-state')).toBe('connected');
     await editorOf(page).click();
     await page.keyboard.type('Online line.');
-    await expect.poll(() => t.owner.documents.content(doc.id, 'text')).toContain('Online line.');
+    await poll(() => t.owner.documents.content(doc.id, 'text')).toContain('Online line.');
 
     await page.context().setOffline(true);
-    await expect.poll(() => connection.getAttribute('data-state')).toBe('offline');
+    await poll(() => connection.getAttribute('data-state')).toBe('offline');
     await page.keyboard.press('Enter');
     await page.keyboard.type('Written in a tunnel.');
     expect(await t.owner.documents.content(doc.id, 'text')).not.toContain('tunnel');
 
     await page.context().setOffline(false);
-    await expect.poll(() => t.owner.documents.content(doc.id, 'text'), { timeout: 20_000 }).toContain('Written in a tunnel.');
-    await expect.poll(() => connection.getAttribute('data-state')).toBe('connected');
+    await poll(() => t.owner.documents.content(doc.id, 'text'), { timeout: 20_000 }).toContain('Written in a tunnel.');
+    await poll(() => connection.getAttribute('data-state')).toBe('connected');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await expect
-      .poll(() => page.evaluate(async () => (await indexedDB.databases()).filter((d) => d.name?.startsWith('tandem.doc.')).length))
-      .toBe(0);
+    await poll(() => page.evaluate(async () => (await indexedDB.databases()).filter((d) => d.name?.startsWith('tandem.doc.')).length)).toBe(
+      0,
+    );
     await page.context().close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWebBuilt, launchBrowser, openPage, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
+import { assertWebBuilt, launchBrowser, openPage, poll, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -26,16 +26,14 @@ describe('members and the inbox', () => {
 
     await page.getByLabel('Email of the person to add').fill('nobody@example.test');
     await page.getByRole('button', { name: 'Add member' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/No Tandem account uses that email/);
+    await poll(() => page.getByRole('alert').textContent()).toMatch(/No Tandem account uses that email/);
 
     await page.getByLabel('Email of the person to add').fill(colleague.email);
     await page.getByLabel('Role', { exact: true }).selectOption('editor');
     await page.getByRole('button', { name: 'Add member' }).click();
     await page.getByLabel(`Role of ${colleague.displayName}`).waitFor();
     await page.getByLabel(`Role of ${colleague.displayName}`).selectOption('viewer');
-    await expect
-      .poll(async () => (await owner.workspaces.members(ws.id)).items.find((m) => m.userId === colleague.userId)?.role)
-      .toBe('viewer');
+    await poll(async () => (await owner.workspaces.members(ws.id)).items.find((m) => m.userId === colleague.userId)?.role).toBe('viewer');
     await screenshot(page, 'members');
     await page.context().close();
   });
@@ -52,19 +50,19 @@ describe('members and the inbox', () => {
     const page = await openPage(browser, `${server.url}/w/${ws.id}/inbox`);
     await signInUi(page, editor.email);
     await page.getByText('All caught up').waitFor();
-    await expect.poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
 
     await owner.tracking.comments.create(task.id, { body: `@${editor.email} can you take this?` });
     const item = page.getByRole('button', { name: /mentioned you in BRD-1 New logo/ });
     await item.waitFor();
-    await expect.poll(() => page.locator('.nav .badge').textContent()).toBe('1 unread');
+    await poll(() => page.locator('.nav .badge').textContent()).toBe('1 unread');
     await screenshot(page, 'inbox');
 
     await item.click();
     await page.getByRole('complementary', { name: 'Task BRD-1' }).waitFor();
     expect(page.url()).toContain(`/p/${project.id}/t/${task.id}`);
-    await expect.poll(() => page.locator('.nav .badge').count()).toBe(0);
-    await expect.poll(async () => (await editor.tracking.notifications.unreadCount()).count).toBe(0);
+    await poll(() => page.locator('.nav .badge').count()).toBe(0);
+    await poll(async () => (await editor.tracking.notifications.unreadCount()).count).toBe(0);
     await page.context().close();
   });
 });

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'web', 'dist');
 
@@ -67,4 +68,9 @@ export async function signInUi(page: Page, email: string, password = 'correct ho
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** `expect.poll` with room for a busy machine: pages, sockets and the server share two cores. */
+export function poll<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: opts.timeout ?? 15_000, interval: 100 });
 }

@@ -1,5 +1,5 @@
-// Every call the web client makes, through the SDK. Resources the SDK does not wrap yet go through
-// its `http.request`, which gives them the same auth, refresh and error handling.
+// Every call the web client makes, through the SDK (`@tandem/client`). Lists are followed page by
+// page where the SDK takes a cursor, so screens get whole collections.
 import type { Page, Role } from '@tandem/protocol';
 import { client } from './session.js';
 import type {
@@ -13,15 +13,15 @@ import type {
   TaskView,
 } from './types.js';
 
-const req = client.http.request.bind(client.http);
+const tracking = client.tracking;
+const documents = client.documents;
 
-/** Lists are pages; the client shows up to `max` items by following cursors. */
-async function all<T>(path: string, query: Record<string, string | undefined> = {}, max = 1000): Promise<T[]> {
+/** Follows `nextCursor` until the list ends or `max` items are in. */
+async function all<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, max = 1000): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await req<Page<T> | T[]>('GET', path, { query: { ...query, limit: 200, cursor } });
-    if (Array.isArray(page)) return page;
+    const page = await fetchPage(cursor);
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && items.length < max);
@@ -43,61 +43,51 @@ export const api = {
   workspaces: client.workspaces,
 
   projects: {
-    list: (workspaceId: string) => all<ProjectView>(`/api/v1/workspaces/${workspaceId}/projects`),
-    create: (workspaceId: string, body: { name: string; key: string }) =>
-      req<ProjectView>('POST', `/api/v1/workspaces/${workspaceId}/projects`, { body }),
-    get: (id: string) => req<ProjectView>('GET', `/api/v1/projects/${id}`),
+    list: async (workspaceId: string): Promise<ProjectView[]> => (await tracking.projects.list(workspaceId)).items,
+    create: (workspaceId: string, body: { name: string; key: string }): Promise<ProjectView> => tracking.projects.create(workspaceId, body),
+    get: (id: string): Promise<ProjectView> => tracking.projects.get(id),
     /** The board's columns: the project's statuses in board order. */
-    statuses: async (projectId: string): Promise<StatusView[]> => {
-      const list = await all<StatusView>(`/api/v1/projects/${projectId}/statuses`);
-      return list.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
-    },
-    setMemberRole: (id: string, userId: string, role: Role) =>
-      req<void>('PUT', `/api/v1/projects/${id}/members/${userId}`, { body: { role } }),
+    statuses: async (projectId: string): Promise<StatusView[]> =>
+      (await tracking.statuses.list(projectId)).items.sort((a, b) => a.position - b.position),
+    setMemberRole: (id: string, userId: string, role: Role) => tracking.projects.setMember(id, userId, { role }),
   },
 
   tasks: {
-    list: (projectId: string) => all<TaskView>(`/api/v1/projects/${projectId}/tasks`, {}, 5000),
-    get: (id: string) => req<TaskView>('GET', `/api/v1/tasks/${id}`),
-    create: (projectId: string, body: { title: string; status?: string; description?: string }) =>
-      req<TaskView>('POST', `/api/v1/projects/${projectId}/tasks`, { body }),
-    update: (id: string, body: TaskPatch & { version?: number }) => req<TaskView>('PATCH', `/api/v1/tasks/${id}`, { body }),
-    remove: (id: string) => req<void>('DELETE', `/api/v1/tasks/${id}`),
-    move: (id: string, body: { status: string; afterId?: string; beforeId?: string }) =>
-      req<TaskView>('POST', `/api/v1/tasks/${id}/move`, { body }),
+    list: (projectId: string): Promise<TaskView[]> => all((cursor) => tracking.tasks.list(projectId, { limit: 200, cursor }), 5000),
+    get: (id: string): Promise<TaskView> => tracking.tasks.get(id),
+    create: (projectId: string, body: { title: string; status?: string }): Promise<TaskView> => tracking.tasks.create(projectId, body),
+    update: (id: string, body: TaskPatch & { version?: number }): Promise<TaskView> => tracking.tasks.update(id, body),
+    remove: (id: string) => tracking.tasks.remove(id),
+    move: (id: string, body: { status: string; afterId?: string; beforeId?: string }): Promise<TaskView> => tracking.tasks.move(id, body),
   },
 
   comments: {
-    list: (taskId: string) => all<CommentView>(`/api/v1/tasks/${taskId}/comments`),
-    create: (taskId: string, body: string) => req<CommentView>('POST', `/api/v1/tasks/${taskId}/comments`, { body: { body } }),
-    update: (id: string, body: string) => req<CommentView>('PATCH', `/api/v1/comments/${id}`, { body: { body } }),
-    remove: (id: string) => req<void>('DELETE', `/api/v1/comments/${id}`),
+    list: (taskId: string): Promise<CommentView[]> => all((cursor) => tracking.comments.list(taskId, { limit: 200, cursor })),
+    create: (taskId: string, body: string): Promise<CommentView> => tracking.comments.create(taskId, { body }),
   },
 
   checklist: {
-    list: (taskId: string) => all<ChecklistItemView>(`/api/v1/tasks/${taskId}/checklist`),
-    add: (taskId: string, text: string) => req<ChecklistItemView>('POST', `/api/v1/tasks/${taskId}/checklist`, { body: { text } }),
-    update: (itemId: string, body: { text?: string; done?: boolean }) =>
-      req<ChecklistItemView>('PATCH', `/api/v1/checklist/${itemId}`, { body }),
-    remove: (itemId: string) => req<void>('DELETE', `/api/v1/checklist/${itemId}`),
+    list: async (taskId: string): Promise<ChecklistItemView[]> => (await tracking.checklist.list(taskId)).items,
+    add: (taskId: string, text: string) => tracking.checklist.add(taskId, { text }),
+    update: (itemId: string, body: { text?: string; done?: boolean }) => tracking.checklist.update(itemId, body),
+    remove: (itemId: string) => tracking.checklist.remove(itemId),
   },
 
   notifications: {
-    list: (unread?: boolean) => all<NotificationView>('/api/v1/notifications', { unread: unread ? 'true' : undefined }, 200),
-    read: (id: string) => req<void>('POST', `/api/v1/notifications/${id}/read`),
-    readAll: () => req<void>('POST', '/api/v1/notifications/read-all'),
+    list: (): Promise<NotificationView[]> => all((cursor) => tracking.notifications.list({ limit: 100, cursor }), 200),
+    read: (id: string) => tracking.notifications.read(id),
+    readAll: () => tracking.notifications.readAll(),
   },
 
   documents: {
-    tree: (workspaceId: string) => all<DocumentView>(`/api/v1/workspaces/${workspaceId}/documents`, {}, 10_000),
-    trash: (workspaceId: string) => all<DocumentView>(`/api/v1/workspaces/${workspaceId}/documents`, { trashed: 'true' }, 1000),
-    create: (workspaceId: string, body: { title: string; parentId?: string | null }) =>
-      req<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents`, { body }),
-    get: (id: string) => req<DocumentView>('GET', `/api/v1/documents/${id}`),
-    rename: (id: string, title: string) => req<DocumentView>('PATCH', `/api/v1/documents/${id}`, { body: { title } }),
-    move: (id: string, body: { parentId: string | null; afterId?: string; beforeId?: string }) =>
-      req<DocumentView>('POST', `/api/v1/documents/${id}/move`, { body }),
-    trashDoc: (id: string) => req<void>('DELETE', `/api/v1/documents/${id}`),
-    restore: (id: string) => req<DocumentView>('POST', `/api/v1/documents/${id}/restore`),
+    tree: async (workspaceId: string): Promise<DocumentView[]> => (await documents.list(workspaceId)).items,
+    trash: async (workspaceId: string): Promise<DocumentView[]> => (await documents.list(workspaceId, { trashed: true })).items,
+    create: (workspaceId: string, body: { title: string; parentId?: string | null }): Promise<DocumentView> =>
+      documents.create(workspaceId, body),
+    get: (id: string) => documents.get(id),
+    rename: (id: string, title: string) => documents.rename(id, title),
+    move: (id: string, body: { parentId: string | null; afterId?: string; beforeId?: string }) => documents.move(id, body),
+    trashDoc: (id: string) => documents.trash(id),
+    restore: (id: string) => documents.restore(id),
   },
 };
