@@ -87,6 +87,11 @@ describe('the board', () => {
     await drawer.waitFor();
     await drawer.getByLabel('Priority').selectOption('high');
     await drawer.getByLabel('Assignee').selectOption(t.editor.userId);
+    await drawer.getByRole('button', { name: 'Edit' }).click();
+    await drawer.getByLabel('Description').fill('Tone: **friendly**\n\n<img src=x onerror=alert(1)>');
+    await drawer.getByRole('button', { name: 'Save' }).click();
+    await drawer.locator('.description strong', { hasText: 'friendly' }).waitFor();
+    expect(await drawer.locator('.description img[onerror]').count()).toBe(0);
     await drawer.getByLabel('New checklist item').fill('Draft headline');
     await drawer.getByLabel('New checklist item').press('Enter');
     await drawer.getByRole('checkbox').check();
@@ -100,6 +105,7 @@ describe('the board', () => {
     await screenshot(page, 'task-detail');
 
     await poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).priority).toBe('high');
+    expect((await t.owner.tracking.tasks.get(t.first.id)).description).toContain('Tone: **friendly**');
     expect((await t.owner.tracking.tasks.get(t.first.id)).assigneeId).toBe(t.editor.userId);
     await poll(async () => (await t.owner.tracking.checklist.list(t.first.id)).items.map((i) => [i.text, i.done])).toEqual([
       ['Draft headline', true],
