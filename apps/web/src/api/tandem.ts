@@ -89,5 +89,8 @@ export const api = {
     move: (id: string, body: { parentId: string | null; afterId?: string; beforeId?: string }) => documents.move(id, body),
     trashDoc: (id: string) => documents.trash(id),
     restore: (id: string) => documents.restore(id),
+    history: async (id: string) => (await documents.history(id)).items,
+    versionText: (id: string, versionId: string) => documents.versionContent(id, versionId, 'text'),
+    restoreVersion: (id: string, versionId: string) => documents.restoreVersion(id, versionId),
   },
 };

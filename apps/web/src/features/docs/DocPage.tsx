@@ -9,6 +9,7 @@ import { Link, paths } from '../../app/router.js';
 import { useRoom } from '../../realtime/live.js';
 import { type CollabSession, openDocument } from './collab.js';
 import { DocEditor } from './DocEditor.js';
+import { DocHistory } from './DocHistory.js';
 import { ancestors } from './tree.js';
 
 export default function DocPage({ wid, did }: { wid: string; did: string }) {
@@ -19,6 +20,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const rename = useTandemMutation('document.rename');
   const [session, setSession] = useState<CollabSession | null>(null);
   const [denied, setDenied] = useState<string | null>(null);
+  const [history, setHistory] = useState(false);
   useRoom(`document:${did}`);
 
   useEffect(() => {
@@ -38,6 +40,12 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   if (doc.error && !doc.data) return <p className="form-error page">{errorMessage(doc.error)}</p>;
   return (
     <article className="doc-page">
+      <div className="doc-toolbar">
+        <button type="button" onClick={() => setHistory((h) => !h)} aria-pressed={history}>
+          History
+        </button>
+      </div>
+      {history && <DocHistory wid={wid} did={did} readOnly={readOnly} onClose={() => setHistory(false)} />}
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
         {ancestors(docs, did).map((a) => (
           <span key={a.id}>
