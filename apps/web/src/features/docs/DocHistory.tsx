@@ -61,7 +61,13 @@ export function DocHistory({ wid, did, readOnly, onClose }: { wid: string; did: 
       </ol>
       {selected && (
         <section className="version-preview">
-          {preview.isPending ? <p className="muted">Loading…</p> : <pre aria-label="Version text">{preview.data}</pre>}
+          {preview.isPending ? (
+            <p className="muted">Loading…</p>
+          ) : (
+            <section aria-label="Version text">
+              <pre>{preview.data}</pre>
+            </section>
+          )}
           {!readOnly && (
             <button type="button" className="primary" disabled={restoring || preview.isPending} onClick={restore}>
               Restore this version
