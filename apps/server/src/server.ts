@@ -57,11 +57,10 @@ export async function startServer(config: Config): Promise<TandemServer> {
     const hasWeb = await serveWebClient(app, config);
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
     if (hasWeb) {
-      // Client-side routes fall back to index.html; API paths keep the JSON 404.
-      fastify.setNotFoundHandler((req, reply) => {
-        if (req.method === 'GET' && !isApiPath(req.url) && (req.headers.accept ?? '').includes('text/html')) {
-          return reply.sendFile('index.html');
-        }
+      // Client-side routes fall back to index.html; API paths keep the JSON 404. A catch-all route
+      // rather than a not-found handler: Nest installs its own not-found handler at init.
+      fastify.get('/*', (req, reply) => {
+        if (!isApiPath(req.url) && (req.headers.accept ?? '').includes('text/html')) return reply.sendFile('index.html');
         return reply.status(404).send({ error: { code: 'not_found', message: 'Route not found' } });
       });
     }

@@ -1,0 +1,36 @@
+// tandem:// links (from e-mails, chat, the browser) open the matching screen in the app. Only the
+// app's known routes are accepted; everything else is ignored.
+export const PROTOCOL = 'tandem';
+
+const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+const ROUTES: RegExp[] = [
+  /^\/w\/[^/]+$/,
+  /^\/w\/[^/]+\/(members|inbox|trash)$/,
+  /^\/w\/[^/]+\/p\/[^/]+$/,
+  /^\/w\/[^/]+\/p\/[^/]+\/t\/[^/]+$/,
+  /^\/w\/[^/]+\/d\/[^/]+$/,
+  /^\/w\/[^/]+\/t\/[^/]+$/,
+];
+
+/** `tandem://open/w/<id>/p/<id>` or `tandem://w/<id>/…` → `/w/<id>/p/<id>`; null when not a link we serve. */
+export function deepLinkToPath(link: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== `${PROTOCOL}:`) return null;
+  // "tandem://w/abc" parses with host "w"; "tandem://open/w/abc" with host "open".
+  const parts = [url.host, ...url.pathname.split('/')].filter(Boolean);
+  if (parts[0] === 'open') parts.shift();
+  if (parts.length === 0) return '/';
+  if (!parts.every((p) => SEGMENT.test(p))) return null;
+  const path = `/${parts.join('/')}`;
+  return ROUTES.some((r) => r.test(path)) ? path : null;
+}
+
+/** The deep link among a process's arguments (Windows and Linux pass it on the command line). */
+export function findDeepLink(argv: string[]): string | null {
+  return argv.find((a) => a.toLowerCase().startsWith(`${PROTOCOL}://`)) ?? null;
+}

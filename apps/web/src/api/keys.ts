@@ -1,0 +1,16 @@
+// Query keys in one place, so realtime events and mutations invalidate exactly what screens read.
+export const keys = {
+  me: ['me'] as const,
+  workspaces: ['workspaces'] as const,
+  members: (workspaceId: string) => ['members', workspaceId] as const,
+  projects: (workspaceId: string) => ['projects', workspaceId] as const,
+  project: (projectId: string) => ['project', projectId] as const,
+  statuses: (projectId: string) => ['statuses', projectId] as const,
+  tasks: (projectId: string) => ['tasks', projectId] as const,
+  task: (taskId: string) => ['task', taskId] as const,
+  comments: (taskId: string) => ['comments', taskId] as const,
+  checklist: (taskId: string) => ['checklist', taskId] as const,
+  notifications: ['notifications'] as const,
+  documents: (workspaceId: string) => ['documents', workspaceId] as const,
+  trash: (workspaceId: string) => ['documents', workspaceId, 'trash'] as const,
+};

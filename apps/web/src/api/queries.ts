@@ -1,0 +1,34 @@
+// Read hooks: one per resource, keyed by keys.ts so events and mutations find them.
+import { useQuery } from '@tanstack/react-query';
+import { keys } from './keys.js';
+import { api } from './tandem.js';
+
+export const useMe = () => useQuery({ queryKey: keys.me, queryFn: api.me, staleTime: 5 * 60_000 });
+
+export const useWorkspaces = () => useQuery({ queryKey: keys.workspaces, queryFn: async () => (await api.workspaces.list()).items });
+
+export const useMembers = (workspaceId: string) =>
+  useQuery({ queryKey: keys.members(workspaceId), queryFn: async () => (await api.workspaces.members(workspaceId)).items });
+
+export const useProjects = (workspaceId: string) =>
+  useQuery({ queryKey: keys.projects(workspaceId), queryFn: () => api.projects.list(workspaceId) });
+
+export const useProject = (projectId: string) =>
+  useQuery({ queryKey: keys.project(projectId), queryFn: () => api.projects.get(projectId) });
+
+export const useStatuses = (projectId: string) =>
+  useQuery({ queryKey: keys.statuses(projectId), queryFn: () => api.projects.statuses(projectId) });
+
+export const useTasks = (projectId: string) => useQuery({ queryKey: keys.tasks(projectId), queryFn: () => api.tasks.list(projectId) });
+
+export const useTask = (taskId: string) => useQuery({ queryKey: keys.task(taskId), queryFn: () => api.tasks.get(taskId) });
+
+export const useComments = (taskId: string) => useQuery({ queryKey: keys.comments(taskId), queryFn: () => api.comments.list(taskId) });
+
+export const useChecklist = (taskId: string) => useQuery({ queryKey: keys.checklist(taskId), queryFn: () => api.checklist.list(taskId) });
+
+export const useNotifications = () =>
+  useQuery({ queryKey: keys.notifications, queryFn: () => api.notifications.list(), refetchInterval: 60_000 });
+
+export const useDocuments = (workspaceId: string) =>
+  useQuery({ queryKey: keys.documents(workspaceId), queryFn: () => api.documents.tree(workspaceId) });

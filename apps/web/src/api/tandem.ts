@@ -1,0 +1,96 @@
+// Every call the web client makes, through the SDK (`@tandem/client`). Lists are followed page by
+// page where the SDK takes a cursor, so screens get whole collections.
+import type { Page, Role } from '@tandem/protocol';
+import { client } from './session.js';
+import type {
+  ChecklistItemView,
+  CommentView,
+  DocumentView,
+  NotificationView,
+  Priority,
+  ProjectView,
+  StatusView,
+  TaskView,
+} from './types.js';
+
+const tracking = client.tracking;
+const documents = client.documents;
+
+/** Follows `nextCursor` until the list ends or `max` items are in. */
+async function all<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, max = 1000): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+export interface TaskPatch {
+  title?: string;
+  description?: string;
+  priority?: Priority;
+  assigneeId?: string | null;
+  dueDate?: string | null;
+  status?: string;
+}
+
+export const api = {
+  auth: client.auth,
+  me: client.me,
+  workspaces: client.workspaces,
+
+  projects: {
+    list: async (workspaceId: string): Promise<ProjectView[]> => (await tracking.projects.list(workspaceId)).items,
+    create: (workspaceId: string, body: { name: string; key: string }): Promise<ProjectView> => tracking.projects.create(workspaceId, body),
+    get: (id: string): Promise<ProjectView> => tracking.projects.get(id),
+    /** The board's columns: the project's statuses in board order. */
+    statuses: async (projectId: string): Promise<StatusView[]> =>
+      (await tracking.statuses.list(projectId)).items.sort((a, b) => a.position - b.position),
+    setMemberRole: (id: string, userId: string, role: Role) => tracking.projects.setMember(id, userId, { role }),
+  },
+
+  tasks: {
+    list: (projectId: string): Promise<TaskView[]> => all((cursor) => tracking.tasks.list(projectId, { limit: 200, cursor }), 5000),
+    get: (id: string): Promise<TaskView> => tracking.tasks.get(id),
+    create: (projectId: string, body: { title: string; status?: string }): Promise<TaskView> => tracking.tasks.create(projectId, body),
+    update: (id: string, body: TaskPatch & { version?: number }): Promise<TaskView> => tracking.tasks.update(id, body),
+    remove: (id: string) => tracking.tasks.remove(id),
+    move: (id: string, body: { status: string; afterId?: string; beforeId?: string }): Promise<TaskView> => tracking.tasks.move(id, body),
+  },
+
+  comments: {
+    list: (taskId: string): Promise<CommentView[]> => all((cursor) => tracking.comments.list(taskId, { limit: 200, cursor })),
+    create: (taskId: string, body: string): Promise<CommentView> => tracking.comments.create(taskId, { body }),
+  },
+
+  checklist: {
+    list: async (taskId: string): Promise<ChecklistItemView[]> => (await tracking.checklist.list(taskId)).items,
+    add: (taskId: string, text: string) => tracking.checklist.add(taskId, { text }),
+    update: (itemId: string, body: { text?: string; done?: boolean }) => tracking.checklist.update(itemId, body),
+    remove: (itemId: string) => tracking.checklist.remove(itemId),
+  },
+
+  notifications: {
+    list: (): Promise<NotificationView[]> => all((cursor) => tracking.notifications.list({ limit: 100, cursor }), 200),
+    read: (id: string) => tracking.notifications.read(id),
+    readAll: () => tracking.notifications.readAll(),
+  },
+
+  documents: {
+    tree: async (workspaceId: string): Promise<DocumentView[]> => (await documents.list(workspaceId)).items,
+    trash: async (workspaceId: string): Promise<DocumentView[]> => (await documents.list(workspaceId, { trashed: true })).items,
+    create: (workspaceId: string, body: { title: string; parentId?: string | null }): Promise<DocumentView> =>
+      documents.create(workspaceId, body),
+    get: (id: string) => documents.get(id),
+    rename: (id: string, title: string) => documents.rename(id, title),
+    move: (id: string, body: { parentId: string | null; afterId?: string; beforeId?: string }) => documents.move(id, body),
+    trashDoc: (id: string) => documents.trash(id),
+    restore: (id: string) => documents.restore(id),
+    history: async (id: string) => (await documents.history(id)).items,
+    versionText: (id: string, versionId: string) => documents.versionContent(id, versionId, 'text'),
+    restoreVersion: (id: string, versionId: string) => documents.restoreVersion(id, versionId),
+  },
+};

@@ -1,0 +1,82 @@
+// Response shapes the web client reads (shared/API.md). Fields the contract leaves open are optional
+// so the client keeps working while the server grows.
+import type { Role } from '@tandem/protocol';
+
+export type { MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
+
+export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
+export const Priorities: Priority[] = ['urgent', 'high', 'medium', 'low', 'none'];
+
+export interface StatusView {
+  id: string;
+  name: string;
+  category?: 'todo' | 'in_progress' | 'done';
+  position?: number;
+}
+
+export interface ProjectView {
+  id: string;
+  key: string;
+  name: string;
+  workspaceId?: string;
+  description?: string;
+  role?: Role;
+}
+
+export interface TaskView {
+  id: string;
+  key: string;
+  title: string;
+  description?: string;
+  /** The status id. */
+  status: string;
+  priority: Priority;
+  assigneeId: string | null;
+  rank: string;
+  version: number;
+  dueDate?: string | null;
+  projectId?: string;
+  checklist?: { done: number; total: number };
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface CommentView {
+  id: string;
+  taskId?: string;
+  authorId: string;
+  author?: { id: string; displayName: string };
+  body: string;
+  createdAt: string;
+  editedAt?: string | null;
+}
+
+export interface ChecklistItemView {
+  id: string;
+  text: string;
+  done: boolean;
+  position?: number;
+}
+
+export interface NotificationView {
+  id: string;
+  type: string;
+  createdAt: string;
+  readAt: string | null;
+  workspaceId?: string | null;
+  actorId?: string | null;
+  taskId?: string | null;
+  documentId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export interface DocumentView {
+  id: string;
+  title: string;
+  parentId: string | null;
+  workspaceId?: string;
+  projectId?: string | null;
+  rank?: string;
+  deletedAt?: string | null;
+  updatedAt?: string;
+}

@@ -1,0 +1,31 @@
+// The root: the persisted query cache, then either the sign-in screen or the signed-in shell.
+import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
+import { onSignedInChange, useSignedIn } from '../api/session.js';
+import { AuthScreen } from '../features/auth/AuthScreen.js';
+import { Toasts } from '../ui/toast-view.js';
+import { clearLocalData, persistOptions, queryClient } from './query.js';
+import { Shell } from './Shell.js';
+
+// A login that ended anywhere (sign-out, a refresh token revoked on another device) leaves no
+// data of that user in this browser.
+onSignedInChange((signedIn) => {
+  if (!signedIn) void clearLocalData();
+});
+
+export function App() {
+  // Signed out, any URL shows the sign-in screen and stays put, so signing in lands where the link pointed.
+  const signedIn = useSignedIn();
+  return (
+    <PersistQueryClientProvider
+      client={queryClient}
+      persistOptions={persistOptions}
+      onSuccess={() => {
+        // Writes queued before the app was closed go out now (they pause again if still offline).
+        void queryClient.resumePausedMutations();
+      }}
+    >
+      {signedIn ? <Shell /> : <AuthScreen />}
+      <Toasts />
+    </PersistQueryClientProvider>
+  );
+}

@@ -1,0 +1,183 @@
+// The signed-in app: sidebar (workspace, navigation, documents), top bar (presence, connection,
+// account) and the current screen.
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
+import { api } from '../api/tandem.js';
+import { BoardPage } from '../features/board/BoardPage.js';
+import { DocTree } from '../features/docs/DocTree.js';
+import { TrashPage } from '../features/docs/TrashPage.js';
+import { InboxPage } from '../features/notifications/InboxPage.js';
+import { ProjectsPage } from '../features/projects/ProjectsPage.js';
+import { TaskLink } from '../features/tasks/TaskLink.js';
+import { MembersPage } from '../features/workspaces/MembersPage.js';
+import { CreateWorkspaceForm, WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher.js';
+import { useLiveCache, useRoom } from '../realtime/live.js';
+import { Avatar } from '../ui/Avatar.js';
+import { ConnectionIndicator } from '../ui/ConnectionIndicator.js';
+import { Link, navigate, parseRoute, paths, type Route, usePath } from './router.js';
+import { SHORTCUTS, useShortcuts } from './shortcuts.js';
+
+// The editor (TipTap, Yjs) loads only when a document is opened.
+const DocPage = lazy(() => import('../features/docs/DocPage.js'));
+
+const LAST_WORKSPACE = 'tandem.lastWorkspace';
+
+export function Shell() {
+  useLiveCache();
+  const route = parseRoute(usePath());
+  const { data: me } = useMe();
+  const { data: workspaces, isPending } = useWorkspaces();
+  const wid = 'wid' in route ? route.wid : null;
+  const [help, setHelp] = useState(false);
+  useShortcuts(
+    wid,
+    useCallback(() => setHelp((h) => !h), []),
+  );
+  useRoom(me ? `user:${me.id}` : null);
+  useRoom(wid ? `workspace:${wid}` : null);
+
+  useEffect(() => {
+    if (wid) localStorage.setItem(LAST_WORKSPACE, wid);
+  }, [wid]);
+
+  useEffect(() => {
+    if (route.name !== 'home' || !workspaces?.length) return;
+    const last = localStorage.getItem(LAST_WORKSPACE);
+    const target = workspaces.find((w) => w.id === last) ?? workspaces[0]!;
+    navigate(paths.workspace(target.id), { replace: true });
+  }, [route.name, workspaces]);
+
+  if (route.name === 'home' && !isPending && workspaces?.length === 0) {
+    return (
+      <div className="onboarding">
+        <TopBar />
+        <main className="page narrow">
+          <h1>Welcome{me ? `, ${me.displayName}` : ''}</h1>
+          <p className="muted">A workspace holds your team's projects, boards and documents. Create one to get started.</p>
+          <CreateWorkspaceForm autoFocus />
+        </main>
+      </div>
+    );
+  }
+
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        {wid && <WorkspaceSwitcher current={wid} />}
+        {wid && <Nav wid={wid} route={route} />}
+        {wid && <DocTree wid={wid} activeId={route.name === 'doc' ? route.did : null} />}
+      </aside>
+      <div className="main">
+        <TopBar />
+        <main className="content">
+          <Screen route={route} />
+        </main>
+        {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+      </div>
+    </div>
+  );
+}
+
+function Nav({ wid, route }: { wid: string; route: Route }) {
+  const { data: notifications } = useNotifications();
+  const { data: workspaces } = useWorkspaces();
+  const unread = notifications?.filter((n) => !n.readAt).length ?? 0;
+  const isOwner = workspaces?.find((w) => w.id === wid)?.role === 'owner';
+  const item = (name: Route['name'], to: string, label: string, extra?: React.ReactNode) => (
+    <Link to={to} className={`nav-item ${route.name === name ? 'active' : ''}`} aria-current={route.name === name ? 'page' : undefined}>
+      {label}
+      {extra}
+    </Link>
+  );
+  return (
+    <nav className="nav">
+      {item('workspace', paths.workspace(wid), 'Projects')}
+      {item(
+        'inbox',
+        paths.inbox(wid),
+        'Inbox',
+        unread > 0 && (
+          <span className="badge">
+            {unread}
+            <span className="sr-only"> unread</span>
+          </span>
+        ),
+      )}
+      {item('members', paths.members(wid), isOwner ? 'Members' : 'People')}
+      {item('trash', paths.trash(wid), 'Trash')}
+    </nav>
+  );
+}
+
+function TopBar() {
+  const { data: me } = useMe();
+  return (
+    <header className="topbar">
+      <span className="brand">
+        <span className="brand-mark">T</span> Tandem
+      </span>
+      <span className="spacer" />
+      <ConnectionIndicator />
+      {me && <Avatar id={me.id} name={me.displayName} />}
+      {me && <span className="muted me-name">{me.displayName}</span>}
+      <button type="button" onClick={() => void api.auth.logout().catch(() => undefined)}>
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'home':
+      return <p className="muted">Loading…</p>;
+    case 'workspace':
+      return <ProjectsPage wid={route.wid} />;
+    case 'members':
+      return <MembersPage wid={route.wid} />;
+    case 'inbox':
+      return <InboxPage wid={route.wid} />;
+    case 'trash':
+      return <TrashPage wid={route.wid} />;
+    case 'board':
+      return <BoardPage wid={route.wid} pid={route.pid} tid={route.tid} />;
+    case 'task':
+      return <TaskLink wid={route.wid} tid={route.tid} />;
+    case 'doc':
+      return (
+        <Suspense fallback={<p className="muted">Opening document…</p>}>
+          <DocPage key={route.did} wid={route.wid} did={route.did} />
+        </Suspense>
+      );
+    case 'notFound':
+      return (
+        <section className="page">
+          <h1>Not found</h1>
+          <p className="muted">
+            This page does not exist or you do not have access to it. <Link to="/">Go home</Link>
+          </p>
+        </section>
+      );
+  }
+}
+
+function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  return (
+    <dialog open className="shortcut-help" aria-label="Keyboard shortcuts" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <h2>Keyboard shortcuts</h2>
+      <dl>
+        {SHORTCUTS.map(([keys, what]) => (
+          <div key={keys}>
+            <dt>
+              <kbd>{keys}</kbd>
+            </dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+      <button type="button" autoFocus onClick={onClose}>
+        Close
+      </button>
+    </dialog>
+  );
+}

@@ -1,0 +1,57 @@
+// The query cache: persisted to IndexedDB so the app opens instantly with the last data it saw
+// (and works offline), with queued writes kept across reloads and replayed when back online.
+import { createAsyncStoragePersister } from '@tanstack/query-async-storage-persister';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { del, get, set } from 'idb-keyval';
+import { errorMessage, isNetworkError, isStatus } from '../api/errors.js';
+import { registerMutations } from '../api/mutations.js';
+import { toast } from '../ui/toast.js';
+
+export const queryClient = new QueryClient({
+  queryCache: new QueryCache({
+    onError: (err, query) => {
+      // Screens show their own load errors; only background refetch failures of data already on
+      // screen would otherwise go unnoticed.
+      if (query.state.data !== undefined && !isNetworkError(err) && !isStatus(err, 401, 404)) toast(errorMessage(err), 'error');
+    },
+  }),
+  mutationCache: new MutationCache(),
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      gcTime: 7 * 24 * 3600_000,
+      retry: (count, err) => !isStatus(err, 400, 401, 403, 404, 409) && count < 3,
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+registerMutations(queryClient, (err) => {
+  if (!isNetworkError(err)) toast(errorMessage(err), 'error');
+});
+
+export const persister = createAsyncStoragePersister({
+  storage: {
+    getItem: (key) => get<string>(key).then((v) => v ?? null),
+    setItem: (key, value) => set(key, value),
+    removeItem: (key) => del(key),
+  },
+  key: 'tandem.query-cache',
+  throttleTime: 500,
+});
+
+export const persistOptions = {
+  persister,
+  maxAge: 7 * 24 * 3600_000,
+  buster: 'v1',
+};
+
+/** On sign-out nothing of the previous user may remain on this device. */
+export async function clearLocalData() {
+  queryClient.getMutationCache().clear();
+  queryClient.clear();
+  await persister.removeClient();
+  // Offline copies of documents (y-indexeddb keeps one database per document).
+  const dbs = (await indexedDB.databases?.().catch(() => [])) ?? [];
+  for (const db of dbs) if (db.name?.startsWith('tandem.doc.')) indexedDB.deleteDatabase(db.name);
+}

@@ -1,0 +1,37 @@
+// The app's URLs: parsed into routes, and built from ids.
+export type Route =
+  | { name: 'home' }
+  | { name: 'workspace'; wid: string }
+  | { name: 'members'; wid: string }
+  | { name: 'inbox'; wid: string }
+  | { name: 'board'; wid: string; pid: string; tid?: string }
+  | { name: 'task'; wid: string; tid: string }
+  | { name: 'doc'; wid: string; did: string }
+  | { name: 'trash'; wid: string }
+  | { name: 'notFound' };
+
+export function parseRoute(path: string): Route {
+  const p = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (p.length === 0) return { name: 'home' };
+  if (p[0] !== 'w' || !p[1]) return { name: 'notFound' };
+  const wid = p[1];
+  if (p.length === 2) return { name: 'workspace', wid };
+  if (p.length === 3 && (p[2] === 'members' || p[2] === 'inbox' || p[2] === 'trash')) return { name: p[2], wid };
+  if (p[2] === 'p' && p[3] && p.length === 4) return { name: 'board', wid, pid: p[3] };
+  if (p[2] === 'p' && p[3] && p[4] === 't' && p[5] && p.length === 6) return { name: 'board', wid, pid: p[3], tid: p[5] };
+  if (p[2] === 'd' && p[3] && p.length === 4) return { name: 'doc', wid, did: p[3] };
+  if (p[2] === 't' && p[3] && p.length === 4) return { name: 'task', wid, tid: p[3] };
+  return { name: 'notFound' };
+}
+
+export const paths = {
+  workspace: (wid: string) => `/w/${wid}`,
+  members: (wid: string) => `/w/${wid}/members`,
+  inbox: (wid: string) => `/w/${wid}/inbox`,
+  trash: (wid: string) => `/w/${wid}/trash`,
+  board: (wid: string, pid: string) => `/w/${wid}/p/${pid}`,
+  task: (wid: string, pid: string, tid: string) => `/w/${wid}/p/${pid}/t/${tid}`,
+  /** A task by id alone (notifications, deep links): resolves its project, then opens it on its board. */
+  taskById: (wid: string, tid: string) => `/w/${wid}/t/${tid}`,
+  doc: (wid: string, did: string) => `/w/${wid}/d/${did}`,
+};

@@ -1,0 +1,79 @@
+// A knowledge-base document: its title and the collaborative editor, with who else is here.
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../../api/errors.js';
+import { useTandemMutation } from '../../api/mutations.js';
+import { useDocuments, useMe, useWorkspaces } from '../../api/queries.js';
+import { api } from '../../api/tandem.js';
+import { Link, paths } from '../../app/router.js';
+import { useRoom } from '../../realtime/live.js';
+import { type CollabSession, openDocument } from './collab.js';
+import { DocEditor } from './DocEditor.js';
+import { DocHistory } from './DocHistory.js';
+import { ancestors } from './tree.js';
+
+export default function DocPage({ wid, did }: { wid: string; did: string }) {
+  const { data: me } = useMe();
+  const { data: docs = [] } = useDocuments(wid);
+  const { data: workspaces } = useWorkspaces();
+  const doc = useQuery({ queryKey: ['document', did], queryFn: () => api.documents.get(did) });
+  const rename = useTandemMutation('document.rename');
+  const [session, setSession] = useState<CollabSession | null>(null);
+  const [denied, setDenied] = useState<string | null>(null);
+  const [history, setHistory] = useState(false);
+  useRoom(`document:${did}`);
+
+  useEffect(() => {
+    const s = openDocument(did);
+    s.onDenied(setDenied);
+    setSession(s);
+    return () => {
+      setSession(null);
+      s.destroy();
+    };
+  }, [did]);
+
+  const title = docs.find((d) => d.id === did)?.title ?? doc.data?.title ?? '';
+  const role = (doc.data as { role?: string } | undefined)?.role ?? workspaces?.find((w) => w.id === wid)?.role;
+  const readOnly = role === 'viewer';
+
+  if (doc.error && !doc.data) return <p className="form-error page">{errorMessage(doc.error)}</p>;
+  return (
+    <article className="doc-page">
+      <div className="doc-toolbar">
+        <button type="button" onClick={() => setHistory((h) => !h)} aria-pressed={history}>
+          History
+        </button>
+      </div>
+      {history && <DocHistory wid={wid} did={did} readOnly={readOnly} onClose={() => setHistory(false)} />}
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        {ancestors(docs, did).map((a) => (
+          <span key={a.id}>
+            <Link to={paths.doc(wid, a.id)}>{a.title || 'Untitled'}</Link> /{' '}
+          </span>
+        ))}
+      </nav>
+      <TitleInput key={title} value={title} readOnly={readOnly} onSave={(title) => rename.mutate({ workspaceId: wid, id: did, title })} />
+      {readOnly && <p className="muted">You can read this document; only editors can change it.</p>}
+      {denied && <p className="form-error">{denied}</p>}
+      {session && me && <DocEditor session={session} user={me} editable={!readOnly && !denied} />}
+    </article>
+  );
+}
+
+function TitleInput({ value, readOnly, onSave }: { value: string; readOnly: boolean; onSave: (v: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  return (
+    <input
+      className="doc-title"
+      aria-label="Document title"
+      placeholder="Untitled"
+      readOnly={readOnly}
+      maxLength={200}
+      value={draft}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={() => draft.trim() && draft.trim() !== value && onSave(draft.trim())}
+      onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+    />
+  );
+}

@@ -1,0 +1,86 @@
+// Notifications: mentions, assignments, comments and status changes on watched tasks. Opening one
+// marks it read and goes to what it is about.
+import { errorMessage } from '../../api/errors.js';
+import { useTandemMutation } from '../../api/mutations.js';
+import { useMembers, useNotifications, useWorkspaces } from '../../api/queries.js';
+import type { NotificationView } from '../../api/types.js';
+import { navigate, paths } from '../../app/router.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** One line saying what happened, from the notification's type and data. */
+export function describe(n: NotificationView, actorName: string, workspaceName?: string): string {
+  const d = n.data ?? {};
+  const task = [str(d.taskKey), str(d.title)].filter(Boolean).join(' ');
+  const what = task || str(d.documentTitle) || 'a task';
+  switch (n.type) {
+    case 'mentioned':
+      return `${actorName} mentioned you in ${what}`;
+    case 'assigned':
+      return `${actorName} assigned you ${what}`;
+    case 'commented':
+      return `${actorName} commented on ${what}`;
+    case 'status_changed':
+      return `${actorName} moved ${what}${str(d.to) ? ` to ${str(d.to)}` : ''}`;
+    case 'added_to_workspace':
+      return `${actorName} added you to ${workspaceName ?? 'a workspace'}${str(d.role) ? ` as ${str(d.role)}` : ''}`;
+    default:
+      return `${actorName}: ${n.type.replace(/[._]/g, ' ')}${task ? ` · ${task}` : ''}`;
+  }
+}
+
+function target(n: NotificationView, wid: string): string | null {
+  const w = n.workspaceId ?? wid;
+  if (n.taskId) return paths.taskById(w, n.taskId);
+  if (n.documentId) return paths.doc(w, n.documentId);
+  if (n.type === 'added_to_workspace') return paths.workspace(w);
+  return null;
+}
+
+export function InboxPage({ wid }: { wid: string }) {
+  const { data: items = [], isPending, error } = useNotifications();
+  const { data: members = [] } = useMembers(wid);
+  const { data: workspaces = [] } = useWorkspaces();
+  const read = useTandemMutation('notification.read');
+  const readAll = useTandemMutation('notification.readAll');
+  const unread = items.filter((n) => !n.readAt).length;
+  const nameOf = (id: string | null | undefined) => members.find((m) => m.userId === id)?.displayName ?? 'Someone';
+  return (
+    <section className="page">
+      <header className="page-header">
+        <h1>Inbox</h1>
+        <span className="muted">{unread ? `${unread} unread` : 'All caught up'}</span>
+        <span className="spacer" />
+        <button type="button" disabled={!unread} onClick={() => readAll.mutate({})}>
+          Mark all as read
+        </button>
+      </header>
+      {error && <p className="form-error">{errorMessage(error)}</p>}
+      {isPending && <p className="muted">Loading…</p>}
+      {!isPending && items.length === 0 && <p className="muted">Nothing here yet. Mentions and assignments show up here.</p>}
+      <ul className="inbox">
+        {items.map((n) => {
+          const to = target(n, wid);
+          return (
+            <li key={n.id} className={n.readAt ? 'read' : 'unread'}>
+              <button
+                type="button"
+                className="inbox-item"
+                onClick={() => {
+                  if (!n.readAt) read.mutate({ id: n.id });
+                  if (to) navigate(to);
+                }}
+              >
+                {!n.readAt && <span className="unread-dot" title="Unread" />}
+                <span className="inbox-text">{describe(n, nameOf(n.actorId), workspaces.find((w) => w.id === n.workspaceId)?.name)}</span>
+                <time className="muted" dateTime={n.createdAt}>
+                  {new Date(n.createdAt).toLocaleString()}
+                </time>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

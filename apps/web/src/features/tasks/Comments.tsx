@@ -1,0 +1,120 @@
+// Comments on a task (markdown), with @mention completion from the workspace's members.
+import { type KeyboardEvent, useRef, useState } from 'react';
+import { tempId, useTandemMutation } from '../../api/mutations.js';
+import { useComments, useMe, useMembers } from '../../api/queries.js';
+import { Avatar } from '../../ui/Avatar.js';
+import { Markdown } from '../../ui/Markdown.js';
+import { insertMention, matchMembers, mentionHandle, mentionQuery } from './mentions.js';
+
+export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
+  const { data: comments = [], isPending } = useComments(taskId);
+  const { data: members = [] } = useMembers(wid);
+  const { data: me } = useMe();
+  const create = useTandemMutation('comment.create');
+  const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
+  const [pick, setPick] = useState(0);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const names = new Map(members.map((m) => [m.userId, m.displayName]));
+
+  const mention = mentionQuery(text, caret);
+  const suggestions = mention ? matchMembers(members, mention.query) : [];
+
+  const choose = (i: number) => {
+    const m = suggestions[i];
+    if (!m || !mention) return;
+    const next = insertMention(text, mention.start, caret, mentionHandle(m));
+    setText(next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => box.current?.setSelectionRange(next.caret, next.caret));
+  };
+
+  const send = () => {
+    const body = text.trim();
+    if (!body || !me) return;
+    create.mutate({ taskId, body, tempId: tempId(), authorId: me.id });
+    setText('');
+    setCaret(0);
+  };
+
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (suggestions.length > 0) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setPick((p) => (p + (e.key === 'ArrowDown' ? 1 : suggestions.length - 1)) % suggestions.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        choose(Math.min(pick, suggestions.length - 1));
+        return;
+      }
+    }
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      send();
+    }
+  };
+
+  return (
+    <section className="comments">
+      <h3>Comments</h3>
+      {isPending && <p className="muted">Loading comments…</p>}
+      <ol>
+        {comments.map((c) => {
+          const author = c.author?.displayName ?? names.get(c.authorId) ?? 'Someone';
+          return (
+            <li key={c.id} className={`comment ${c.id.startsWith('tmp-') ? 'pending' : ''}`}>
+              <Avatar id={c.authorId} name={author} />
+              <div>
+                <div className="comment-head">
+                  <strong>{author}</strong>
+                  <time className="muted" dateTime={c.createdAt}>
+                    {new Date(c.createdAt).toLocaleString()}
+                  </time>
+                  {c.id.startsWith('tmp-') && <span className="muted">sending…</span>}
+                </div>
+                <Markdown text={c.body} />
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      <div className="comment-box">
+        <textarea
+          ref={box}
+          aria-label="Write a comment"
+          placeholder="Write a comment… @ to mention, Ctrl+Enter to send"
+          rows={3}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setCaret(e.target.selectionStart);
+            setPick(0);
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onKeyDown={onKey}
+        />
+        {suggestions.length > 0 && (
+          <div className="mention-menu" title="Mention someone">
+            {suggestions.map((m, i) => (
+              <button
+                key={m.userId}
+                type="button"
+                className={`mention-option ${i === pick ? 'active' : ''}`}
+                aria-current={i === pick}
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => choose(i)}
+              >
+                <Avatar id={m.userId} name={m.displayName} size={18} /> {m.displayName} <span className="muted">{m.email}</span>
+              </button>
+            ))}
+          </div>
+        )}
+        <button type="button" className="primary" onClick={send} disabled={!text.trim()}>
+          Comment
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,226 @@
+// The task drawer: title, markdown description, status, assignee, priority, due date, checklist
+// and comments. Each field saves on its own (blur or change), optimistically.
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../../api/errors.js';
+import { useTandemMutation } from '../../api/mutations.js';
+import { useMe, useMembers, useTask, useTasks } from '../../api/queries.js';
+import { Priorities, type StatusView } from '../../api/types.js';
+import { usePresence, useRoom } from '../../realtime/live.js';
+import { AvatarStack } from '../../ui/Avatar.js';
+import { Markdown } from '../../ui/Markdown.js';
+import { columns } from '../board/board-order.js';
+import { Checklist } from './Checklist.js';
+import { Comments } from './Comments.js';
+
+export function TaskDetail({
+  wid,
+  pid,
+  tid,
+  statuses,
+  readOnly,
+  onClose,
+}: {
+  wid: string;
+  pid: string;
+  tid: string;
+  statuses: StatusView[];
+  /** Viewers see everything and change nothing. */
+  readOnly: boolean;
+  onClose: () => void;
+}) {
+  const { data: task, error } = useTask(tid);
+  const { data: tasks = [] } = useTasks(pid);
+  const { data: members = [] } = useMembers(wid);
+  const { data: me } = useMe();
+  const update = useTandemMutation('task.update');
+  const move = useTandemMutation('task.move');
+  const remove = useTandemMutation('task.delete');
+  useRoom(`task:${tid}`);
+  const viewers = usePresence(`task:${tid}`, { viewing: 'task' });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !(e.target as HTMLElement).closest('input, textarea')) onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  if (error) {
+    return (
+      <aside className="drawer" aria-label="Task">
+        <button type="button" className="icon-button close" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
+        <p className="form-error">{errorMessage(error)}</p>
+      </aside>
+    );
+  }
+  if (!task) return <aside className="drawer muted">Loading task…</aside>;
+
+  const patch = (p: Parameters<typeof update.mutate>[0]['patch']) => update.mutate({ id: tid, projectId: pid, patch: p });
+  const current = statuses.find((s) => s.id === task.status);
+  const setStatus = (id: string) => {
+    const target = statuses.find((s) => s.id === id);
+    if (!target || target.id === current?.id) return;
+    const list = columns(statuses, tasks).get(target.id) ?? [];
+    move.mutate({ id: tid, projectId: pid, status: target.id, afterId: list.at(-1)?.id });
+  };
+
+  return (
+    <aside className="drawer" aria-label={`Task ${task.key}`}>
+      <header className="drawer-header">
+        <span className="task-key">{task.key}</span>
+        <span className="spacer" />
+        <AvatarStack
+          people={viewers
+            .filter((v) => v.userId !== me?.id)
+            .map((v) => ({ id: v.userId, name: members.find((m) => m.userId === v.userId)?.displayName ?? 'Someone' }))}
+        />
+        <button type="button" className="icon-button close" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {readOnly && <p className="muted">You can view this task; editors can change it.</p>}
+      <fieldset className="plain" disabled={readOnly}>
+        <EditableTitle value={task.title} onSave={(title) => patch({ title })} />
+        <dl className="fields">
+          <dt>Status</dt>
+          <dd>
+            <select aria-label="Status" value={current?.id ?? ''} onChange={(e) => setStatus(e.target.value)}>
+              {statuses.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </dd>
+          <dt>Assignee</dt>
+          <dd>
+            <select aria-label="Assignee" value={task.assigneeId ?? ''} onChange={(e) => patch({ assigneeId: e.target.value || null })}>
+              <option value="">Unassigned</option>
+              {members.map((m) => (
+                <option key={m.userId} value={m.userId}>
+                  {m.displayName}
+                </option>
+              ))}
+            </select>
+          </dd>
+          <dt>Priority</dt>
+          <dd>
+            <select
+              aria-label="Priority"
+              value={task.priority}
+              onChange={(e) => patch({ priority: e.target.value as (typeof Priorities)[number] })}
+            >
+              {Priorities.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </dd>
+          <dt>Due</dt>
+          <dd>
+            <input
+              type="date"
+              aria-label="Due date"
+              value={task.dueDate?.slice(0, 10) ?? ''}
+              onChange={(e) => patch({ dueDate: e.target.value || null })}
+            />
+          </dd>
+        </dl>
+        <Description value={task.description ?? ''} onSave={(description) => patch({ description })} />
+        <Checklist taskId={tid} />
+        <Comments wid={wid} taskId={tid} />
+        <footer className="drawer-footer">
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (!confirm(`Delete ${task.key} "${task.title}"? This cannot be undone.`)) return;
+              remove.mutate({ id: tid, projectId: pid });
+              onClose();
+            }}
+          >
+            Delete task
+          </button>
+        </footer>
+      </fieldset>
+    </aside>
+  );
+}
+
+function EditableTitle({ value, onSave }: { value: string; onSave: (v: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const save = () => {
+    const t = draft.trim();
+    if (!t) return setDraft(value);
+    if (t !== value) onSave(t);
+  };
+  return (
+    <input
+      className="title-input"
+      aria-label="Title"
+      value={draft}
+      maxLength={500}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={save}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+        if (e.key === 'Escape') setDraft(value);
+      }}
+    />
+  );
+}
+
+function Description({ value, onSave }: { value: string; onSave: (v: string) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(value);
+  useEffect(() => {
+    if (!editing) setDraft(value);
+  }, [value, editing]);
+  if (!editing) {
+    return (
+      <section className="description">
+        <h3>
+          Description{' '}
+          <button type="button" className="link" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        </h3>
+        {value ? <Markdown text={value} /> : <p className="muted">No description. Markdown is supported.</p>}
+      </section>
+    );
+  }
+  const done = (save: boolean) => {
+    if (save && draft !== value) onSave(draft);
+    setEditing(false);
+  };
+  return (
+    <section className="description">
+      <h3>Description</h3>
+      <textarea
+        aria-label="Description"
+        autoFocus
+        rows={8}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) done(true);
+          if (e.key === 'Escape') done(false);
+        }}
+      />
+      <div className="row">
+        <button type="button" className="primary" onClick={() => done(true)}>
+          Save
+        </button>
+        <button type="button" onClick={() => done(false)}>
+          Cancel
+        </button>
+        <span className="muted">Markdown · Ctrl+Enter to save</span>
+      </div>
+    </section>
+  );
+}

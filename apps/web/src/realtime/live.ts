@@ -1,0 +1,104 @@
+// Keeps the cache live: realtime events invalidate (or patch) exactly the queries they affect,
+// and screens join the rooms they show.
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { keys } from '../api/keys.js';
+import type { TaskView } from '../api/types.js';
+import { toast } from '../ui/toast.js';
+import { type PresenceUser, realtime, type ServerFrame, type SocketState } from './socket.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>) {
+  const [kind, id] = frame.room.split(':') as [string, string];
+  const data = frame.data ?? {};
+  const taskId = str(data.taskId) ?? (frame.type.startsWith('task.') ? str(data.id) : undefined) ?? (kind === 'task' ? id : undefined);
+  const projectId = str(data.projectId) ?? (kind === 'project' ? id : undefined);
+  const workspaceId = str(data.workspaceId) ?? (kind === 'workspace' ? id : undefined);
+  const entity = frame.type.split('.')[0];
+
+  if (entity === 'task') {
+    const task = (data.task ?? data) as Partial<TaskView>;
+    // A full task in the event lands on the board at once; the refetch confirms it.
+    if (projectId && task.id && typeof task.rank === 'string' && typeof task.status === 'string') {
+      qc.setQueryData<TaskView[]>(keys.tasks(projectId), (old) => {
+        if (!old) return old;
+        if (frame.type === 'task.deleted') return old.filter((t) => t.id !== task.id);
+        const exists = old.some((t) => t.id === task.id);
+        return exists ? old.map((t) => (t.id === task.id ? { ...t, ...task } : t)) : [...old, task as TaskView];
+      });
+    }
+    if (projectId) void qc.invalidateQueries({ queryKey: keys.tasks(projectId) });
+    if (taskId) void qc.invalidateQueries({ queryKey: keys.task(taskId) });
+  } else if (entity === 'comment' && taskId) {
+    void qc.invalidateQueries({ queryKey: keys.comments(taskId) });
+  } else if (entity === 'checklist' && taskId) {
+    void qc.invalidateQueries({ queryKey: keys.checklist(taskId) });
+  } else if (entity === 'document' && workspaceId) {
+    void qc.invalidateQueries({ queryKey: keys.documents(workspaceId) });
+  } else if (entity === 'project' && workspaceId) {
+    void qc.invalidateQueries({ queryKey: keys.projects(workspaceId) });
+    if (projectId) void qc.invalidateQueries({ queryKey: keys.project(projectId) });
+  } else if ((entity === 'member' || entity === 'workspace') && workspaceId) {
+    void qc.invalidateQueries({ queryKey: keys.members(workspaceId) });
+    void qc.invalidateQueries({ queryKey: keys.workspaces });
+  }
+}
+
+/** Mounted once while signed in: runs the socket and feeds the cache. */
+export function useLiveCache() {
+  const qc = useQueryClient();
+  useEffect(() => {
+    realtime.start();
+    const off = realtime.onFrame((frame) => {
+      if (frame.t === 'event') applyEvent(qc, frame);
+      else if (frame.t === 'notification') {
+        void qc.invalidateQueries({ queryKey: keys.notifications });
+        const text = str(frame.data?.title) ?? str(frame.data?.message);
+        if (text) toast(text);
+      }
+    });
+    // Whatever happened while the socket was down is refetched once it is back.
+    let wasOpen = false;
+    const offState = realtime.onState(() => {
+      if (realtime.state === 'open' && wasOpen) void qc.invalidateQueries();
+      if (realtime.state === 'open') wasOpen = true;
+    });
+    return () => {
+      off();
+      offState();
+      realtime.stop();
+    };
+  }, [qc]);
+}
+
+export function useRoom(room: string | null) {
+  useEffect(() => (room ? realtime.join(room) : undefined), [room]);
+}
+
+/** Who else is in `room`, announcing `state` for ourselves while mounted. */
+export function usePresence(room: string | null, state?: Record<string, unknown>): PresenceUser[] {
+  const [users, setUsers] = useState<PresenceUser[]>([]);
+  const stateKey = JSON.stringify(state ?? {});
+  useEffect(() => {
+    if (!room) return;
+    const leave = realtime.join(room);
+    realtime.setPresence(room, JSON.parse(stateKey));
+    const off = realtime.onFrame((f) => {
+      if (f.t === 'presence' && f.room === room && Array.isArray(f.users)) setUsers(f.users);
+    });
+    return () => {
+      off();
+      leave();
+      setUsers([]);
+    };
+  }, [room, stateKey]);
+  return users;
+}
+
+export function useSocketState(): SocketState {
+  return useSyncExternalStore(
+    (l) => realtime.onState(l),
+    () => realtime.state,
+  );
+}

@@ -1,0 +1,90 @@
+// The app's one realtime socket: the SDK's RealtimeSocket (msgpack frames, reconnects with a fresh
+// ticket, re-joins rooms, re-sends presence), plus what screens need on top: rooms shared by
+// several components (reference counted) and a single stream of frames to listen to.
+import type { RealtimeSocket } from '@tandem/client';
+import type { PresenceEntry, PresenceState } from '@tandem/protocol';
+import { client } from '../api/session.js';
+
+export type SocketState = 'connecting' | 'open' | 'closed';
+export type PresenceUser = PresenceEntry;
+
+export type ServerFrame =
+  | { t: 'event'; room: string; type: string; data: Record<string, unknown> }
+  | { t: 'presence'; room: string; users: PresenceUser[] }
+  | { t: 'notification'; data: Record<string, unknown> };
+
+class Realtime {
+  private socket: RealtimeSocket | null = null;
+  private rooms = new Map<string, number>();
+  /** What we show in each room, kept so it is announced again whenever the socket (re)starts. */
+  private presence = new Map<string, PresenceState>();
+  private frameListeners = new Set<(f: ServerFrame) => void>();
+  private stateListeners = new Set<() => void>();
+  state: SocketState = 'closed';
+
+  start() {
+    if (this.socket) return;
+    const socket = client.realtime();
+    this.socket = socket;
+    socket.on('state', (s) => this.setState(s === 'open' ? 'open' : s === 'closed' ? 'closed' : 'connecting'));
+    socket.on('event', (e) => this.emit({ t: 'event', room: e.room, type: e.type, data: (e.data ?? {}) as Record<string, unknown> }));
+    socket.on('presence', (room, users) => this.emit({ t: 'presence', room, users }));
+    socket.on('notification', (data) => this.emit({ t: 'notification', data: (data ?? {}) as Record<string, unknown> }));
+    for (const room of this.rooms.keys()) this.subscribe(room);
+    for (const [room, state] of this.presence) socket.setPresence(room, state);
+    socket.connect().catch(() => undefined); // the state listener reports failures
+  }
+
+  stop() {
+    this.socket?.close();
+    this.socket = null;
+    this.setState('closed');
+  }
+
+  /** Joins `room` until the returned function is called. */
+  join(room: string): () => void {
+    const n = this.rooms.get(room) ?? 0;
+    this.rooms.set(room, n + 1);
+    if (n === 0) this.subscribe(room);
+    return () => {
+      const left = (this.rooms.get(room) ?? 1) - 1;
+      if (left > 0) return void this.rooms.set(room, left);
+      this.rooms.delete(room);
+      this.presence.delete(room);
+      this.socket?.unsubscribe(room);
+    };
+  }
+
+  setPresence(room: string, state: PresenceState) {
+    if (!this.rooms.has(room)) return;
+    this.presence.set(room, state);
+    this.socket?.setPresence(room, state);
+  }
+
+  onFrame(listener: (f: ServerFrame) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
+  onState(listener: () => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private subscribe(room: string) {
+    // A refused room (no access, or it was deleted) simply stays quiet; the screen shows the REST error.
+    this.socket?.subscribe(room).catch(() => undefined);
+  }
+
+  private emit(frame: ServerFrame) {
+    for (const l of this.frameListeners) l(frame);
+  }
+
+  private setState(s: SocketState) {
+    if (s === this.state) return;
+    this.state = s;
+    for (const l of this.stateListeners) l();
+  }
+}
+
+export const realtime = new Realtime();

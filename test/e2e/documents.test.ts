@@ -1,0 +1,124 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertWebBuilt, launchBrowser, openPage, poll, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertWebBuilt();
+  server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function team() {
+  const owner = await server.user('owner');
+  const editor = await server.user('editor');
+  const ws = await owner.workspaces.create({ name: 'Handbook' });
+  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
+  return { owner, editor, ws };
+}
+
+const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Document content' });
+const tree = (page: Page) => page.getByRole('region', { name: 'Documents' });
+
+describe('the knowledge base', () => {
+  it('creates a document from the tree, and two browsers edit it together, seeing each other', async () => {
+    const t = await team();
+    const a = await openPage(browser, `${server.url}/w/${t.ws.id}`);
+    await signInUi(a, t.owner.email);
+    await tree(a).getByRole('button', { name: 'New document' }).click();
+    const rename = tree(a).getByLabel('Document title');
+    await rename.fill('Onboarding');
+    await rename.press('Enter');
+    await tree(a).getByRole('link', { name: 'Onboarding' }).waitFor();
+    const docUrl = a.url();
+    expect(docUrl).toMatch(/\/d\/[0-9a-f-]{36}$/);
+
+    await editorOf(a).click();
+    await a.keyboard.type('Welcome to the team.');
+    const b = await openPage(browser, docUrl);
+    await signInUi(b, t.editor.email);
+    await poll(() => editorOf(b).textContent()).toContain('Welcome to the team.');
+
+    await editorOf(b).click();
+    await b.keyboard.press('End');
+    await b.keyboard.press('Enter');
+    await b.keyboard.type('Ask in #help.');
+    await poll(() => editorOf(a).textContent()).toContain('Ask in #help.');
+    // Each sees the other's avatar and caret.
+    await a.locator('.editor-presence .avatar[title="Editor 2"], .editor-presence .avatar').first().waitFor();
+    const caret = a.locator('.collaboration-carets__caret').first();
+    await caret.waitFor();
+    expect(await caret.evaluate((e) => (e as HTMLElement).style.borderColor)).not.toBe('transparent');
+    await poll(() => a.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await screenshot(a, 'document');
+
+    const docId = docUrl.split('/').at(-1)!;
+    await poll(async () =>
+      t.owner.http.request<string>('GET', `/api/v1/documents/${docId}/content`, { query: { format: 'text' } }),
+    ).toMatch(/Welcome to the team\.\s*Ask in #help\./);
+    await a.context().close();
+    await b.context().close();
+  });
+
+  it('renames, nests by drag and drop, trashes and restores documents', async () => {
+    const t = await team();
+    const parent = await t.owner.documents.create(t.ws.id, { title: 'Engineering' });
+    const child = await t.owner.documents.create(t.ws.id, { title: 'Code review' });
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}`);
+    await signInUi(page, t.owner.email);
+
+    await tree(page)
+      .getByRole('link', { name: 'Code review' })
+      .dragTo(tree(page).getByRole('link', { name: 'Engineering' }));
+    await poll(async () => (await t.owner.documents.get(child.id)).parentId).toBe(parent.id);
+
+    await tree(page).getByRole('button', { name: 'Rename Engineering' }).click();
+    await tree(page).getByLabel('Document title').fill('Engineering handbook');
+    await tree(page).getByLabel('Document title').press('Enter');
+    await poll(async () => (await t.owner.documents.get(parent.id)).title).toBe('Engineering handbook');
+
+    await tree(page).getByRole('button', { name: 'Move Code review to trash' }).click({ force: true });
+    await poll(() => tree(page).getByRole('link', { name: 'Code review' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Trash' }).click();
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await tree(page).getByRole('link', { name: 'Code review' }).waitFor();
+    expect((await t.owner.documents.get(child.id)).deletedAt).toBeNull();
+    await page.context().close();
+  });
+
+  it('keeps typing offline and sends the text when the connection is back', async () => {
+    const t = await team();
+    const doc = await t.owner.documents.create(t.ws.id, { title: 'Field notes' });
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/d/${doc.id}`);
+    await signInUi(page, t.owner.email);
+    const connection = page.locator('output.connection');
+    await poll(() => connection.getAttribute('data-state')).toBe('connected');
+    await editorOf(page).click();
+    await page.keyboard.type('Online line.');
+    await poll(() => t.owner.documents.content(doc.id, 'text')).toContain('Online line.');
+
+    await page.context().setOffline(true);
+    await poll(() => connection.getAttribute('data-state')).toBe('offline');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Written in a tunnel.');
+    expect(await t.owner.documents.content(doc.id, 'text')).not.toContain('tunnel');
+
+    await page.context().setOffline(false);
+    await poll(() => t.owner.documents.content(doc.id, 'text'), { timeout: 20_000 }).toContain('Written in a tunnel.');
+    await poll(() => connection.getAttribute('data-state')).toBe('connected');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await poll(() => page.evaluate(async () => (await indexedDB.databases()).filter((d) => d.name?.startsWith('tandem.doc.')).length)).toBe(
+      0,
+    );
+    await page.context().close();
+  });
+});

@@ -1,0 +1,76 @@
+// Debian's Chromium driven by playwright-core, against a test server that serves the built web
+// client. Each browser is launched with its own fresh profile.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'web', 'dist');
+
+export function assertWebBuilt() {
+  if (!existsSync(join(WEB_DIST, 'index.html'))) {
+    throw new Error(`The web client is not built (${WEB_DIST}); run: npx -y pnpm@10.34.9 exec turbo run build`);
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A new page in a fresh context (its own storage, as a separate person's browser). */
+export async function openPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  // E2E_DEBUG=1 shows the page's console and failed requests in the test output.
+  if (process.env.E2E_DEBUG) {
+    page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+    page.on('response', (r) => r.status() >= 400 && console.log(`[http ${r.status()}] ${r.request().method()} ${r.url()}`));
+  }
+  await page.goto(url);
+  return page;
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `/tmp/tandem-${name}.png` });
+}
+
+let n = 0;
+export function uniqueEmail(name: string) {
+  return `${name}.${Date.now().toString(36)}${++n}@example.test`;
+}
+
+/** Registers through the UI and waits for the signed-in app. */
+export async function registerInUi(page: Page, displayName: string, email: string, password = 'correct horse battery') {
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Name').fill(displayName);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Signs in through the UI and waits for the signed-in app. */
+export async function signInUi(page: Page, email: string, password = 'correct horse battery') {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** `expect.poll` with room for a busy machine: pages, sockets and the server share two cores. */
+export function poll<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: opts.timeout ?? 15_000, interval: 100 });
+}
