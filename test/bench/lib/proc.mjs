@@ -1,0 +1,39 @@
+// What the kernel says about a process: CPU time (utime+stime) and resident memory, read from /proc
+// so the generator measures the server without asking it.
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds used so far by `pid` (all threads). */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+/** Resident set size of `pid` in bytes. */
+export function rssBytes(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** Measures CPU share of the server (by pid) and of this process over a window. */
+export function cpuWindow(serverPids) {
+  const pids = [serverPids].flat().filter(Boolean);
+  const t0 = performance.now();
+  const s0 = pids.map(cpuSeconds);
+  const g0 = process.cpuUsage();
+  return () => {
+    const seconds = (performance.now() - t0) / 1000;
+    const g = process.cpuUsage(g0);
+    const serverCpu = pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - s0[i], 0);
+    return {
+      seconds,
+      serverCpuSeconds: serverCpu,
+      serverCpuPct: (100 * serverCpu) / seconds,
+      generatorCpuPct: (100 * (g.user + g.system)) / 1e6 / seconds,
+      load1: loadavg()[0],
+    };
+  };
+}
