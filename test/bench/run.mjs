@@ -4,8 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { stamp, writeSection } from './lib/report.mjs';
 import { GENERATOR_CORE } from './lib/servers.mjs';
 import { collabScenarios } from './scenarios/collab.mjs';
+import { realtimeScenarios } from './scenarios/realtime.mjs';
+import { restScenarios } from './scenarios/rest.mjs';
 
-const scenarios = { ...collabScenarios };
+const scenarios = { ...realtimeScenarios, ...restScenarios, ...collabScenarios };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

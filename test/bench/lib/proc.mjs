@@ -7,7 +7,12 @@ const TICKS = 100; // USER_HZ on Linux
 
 /** CPU seconds used so far by `pid` (all threads). */
 export function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return Number.NaN; // the process is gone: the figure is unknown, never zero
+  }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }

@@ -55,7 +55,7 @@ export function spawnPinned(core, script, { env = {}, ready, timeoutMs = 90_000,
 }
 
 export async function startAnchor(kind) {
-  const script = join(BENCH, 'anchors', kind === 'hocuspocus' ? 'hocuspocus.mjs' : 'y-websocket-server.mjs');
+  const script = join(BENCH, 'anchors', `${kind === 'y-websocket' ? 'y-websocket-server' : kind}.mjs`);
   const proc = spawnPinned(SERVER_CORE, script, { ready: /listening (\d+)/ });
   const port = Number(await proc.started);
   return { kind, pid: proc.child.pid, port, stop: () => proc.stop(), output: proc.output };

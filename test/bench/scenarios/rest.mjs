@@ -1,0 +1,71 @@
+// REST (issue 3): an authenticated task list (first 50 of 10k tasks) and task creation on one
+// server process, open-loop at fixed rates.
+import { runGenerator } from '../lib/generator.mjs';
+import { fmt, GENERATOR_LIMIT, table } from '../lib/report.mjs';
+import { startTandem } from '../lib/servers.mjs';
+import { registerUser } from '../lib/tandem-world.mjs';
+
+const TASKS = 10_000;
+
+function phaseRows(phases) {
+  return phases.map((p) => [
+    p.name,
+    p.count ? `closed loop, ${p.count} requests` : `${p.targetRate}/s`,
+    Math.round(p.achievedRate).toString(),
+    `${fmt.ms(p.latency.p50)} / ${fmt.ms(p.latency.p90)} / ${fmt.ms(p.latency.p99)} / ${fmt.ms(p.latency.max)}`,
+    Object.entries(p.statuses)
+      .map(([s, c]) => `${s}: ${c}`)
+      .join(', '),
+    fmt.pct(p.serverCpuPct),
+    `${fmt.pct(p.generatorCpuPct)}${p.generatorCpuPct > GENERATOR_LIMIT ? ' **discard**' : ''}`,
+  ]);
+}
+
+export const restScenarios = {
+  rest: {
+    title: 'REST — task list (50 of 10k tasks) and task creation, one process (issue 3)',
+    goal: '≥ 2,000 authenticated list req/s on one core with p99 < 20 ms.',
+    async run({ log, quick }) {
+      const durationMs = quick ? 5000 : 10_000;
+      const server = await startTandem();
+      try {
+        const owner = await registerUser(server.url, 'owner');
+        const ws = await owner.client.workspaces.create({ name: 'REST bench' });
+        const project = await owner.client.http.request('POST', `/api/v1/workspaces/${ws.id}/projects`, {
+          body: { name: 'Bench', key: 'BEN' },
+        });
+        const common = { port: server.port, token: owner.token, serverPids: [server.pid], connections: 64 };
+        log(`seeding ${TASKS} tasks through POST /projects/:id/tasks`);
+        const create = { method: 'POST', path: `/api/v1/projects/${project.id}/tasks`, body: { title: 'Bench task {{n}}' } };
+        const seeded = await runGenerator('http', {
+          ...common,
+          phases: [{ name: 'POST /tasks (seeding)', ...create, count: TASKS, concurrency: 16 }],
+        });
+        const list = { method: 'GET', path: `/api/v1/projects/${project.id}/tasks?limit=50` };
+        const listRates = quick ? [2000] : [1000, 2000, 3000];
+        const postRates = quick ? [500] : [250, 500, 1000];
+        log(`list at ${listRates.join(', ')} req/s; create at ${postRates.join(', ')} req/s`);
+        const measured = await runGenerator(
+          'http',
+          {
+            ...common,
+            phases: [
+              ...listRates.map((rate) => ({ name: 'GET /projects/:id/tasks?limit=50', ...list, rate, warmupMs: 2000, durationMs })),
+              ...postRates.map((rate) => ({ name: 'POST /projects/:id/tasks', ...create, rate, warmupMs: 2000, durationMs })),
+            ],
+          },
+          { timeoutMs: 300_000 },
+        );
+        const phases = [...seeded.phases, ...measured.phases];
+        return `Goal: ${this.goal} One Tandem process on core 0 (PostgreSQL and Redis are shared by both cores), the HTTP
+generator on core 1 with 64 keep-alive connections and the owner's access token on every request.
+Open-loop: latency counts from the moment a request was due, so waiting for a connection counts.
+Each rate runs ${durationMs / 1000} s after a 2 s warm-up; the closed-loop seeding row is how the 10k tasks were made.
+
+${table(['request', 'offered', 'achieved req/s', 'p50 / p90 / p99 / max ms', 'statuses', 'server CPU', 'generator CPU'], phaseRows(phases))}`;
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+};
