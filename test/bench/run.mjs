@@ -6,8 +6,9 @@ import { GENERATOR_CORE } from './lib/servers.mjs';
 import { collabScenarios } from './scenarios/collab.mjs';
 import { realtimeScenarios } from './scenarios/realtime.mjs';
 import { restScenarios } from './scenarios/rest.mjs';
+import { storageScenarios } from './scenarios/storage.mjs';
 
-const scenarios = { ...realtimeScenarios, ...restScenarios, ...collabScenarios };
+const scenarios = { ...collabScenarios, ...storageScenarios, ...realtimeScenarios, ...restScenarios };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

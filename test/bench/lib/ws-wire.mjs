@@ -28,16 +28,18 @@ export function clientFrame(payload, opcode = 0x2) {
 
 /**
  * Opens a WebSocket over a plain TCP socket. Resolves once the server answered 101; rejects with the
- * HTTP status line otherwise. `onFrame(opcode, length)` sees every complete server frame header.
+ * HTTP status line otherwise. `onFrame(opcode, length)` sees every server data frame's header;
+ * `onMessage(payload)`, when given, receives data frames' payloads (only for the few clients that
+ * must read what arrives).
  */
-export function openRawSocket({ host = '127.0.0.1', port, path, localAddress, onFrame, onClose }) {
+export function openRawSocket({ host = '127.0.0.1', port, path, localAddress, onFrame, onMessage, onClose }) {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, localAddress });
     socket.setNoDelay(true);
     const key = randomBytes(16).toString('base64');
     let handshake = Buffer.alloc(0);
     let open = false;
-    const walker = new FrameWalker(socket, onFrame);
+    const walker = new FrameWalker(socket, onFrame, onMessage);
     const stats = walker.stats;
     socket.once('connect', () => {
       socket.write(
@@ -77,10 +79,12 @@ class FrameWalker {
   #header = Buffer.alloc(0);
   #skip = 0;
   #control = null;
+  #message = null;
 
-  constructor(socket, onFrame) {
+  constructor(socket, onFrame, onMessage) {
     this.socket = socket;
     this.onFrame = onFrame;
+    this.onMessage = onMessage;
   }
 
   push(chunk) {
@@ -90,9 +94,10 @@ class FrameWalker {
       if (this.#skip > 0) {
         const n = Math.min(this.#skip, chunk.length - i);
         if (this.#control) this.#control.parts.push(chunk.subarray(i, i + n));
+        else if (this.#message) this.#message.push(chunk.subarray(i, i + n));
         this.#skip -= n;
         i += n;
-        if (this.#skip === 0 && this.#control) this.#finishControl();
+        if (this.#skip === 0) this.#finish();
         continue;
       }
       // Headers are at most 10 bytes (server frames are unmasked); gather them across chunks.
@@ -114,11 +119,21 @@ class FrameWalker {
     if (opcode === 0x2 || opcode === 0x1) {
       this.stats.frames++;
       this.onFrame?.(opcode, length);
+      if (this.onMessage) this.#message = [];
     } else if (opcode >= 0x8) {
       this.#control = { opcode, parts: [] };
     }
     this.#skip = length;
-    if (length === 0 && this.#control) this.#finishControl();
+    if (length === 0) this.#finish();
+  }
+
+  #finish() {
+    if (this.#control) return this.#finishControl();
+    if (this.#message) {
+      const parts = this.#message;
+      this.#message = null;
+      this.onMessage(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    }
   }
 
   #finishControl() {

@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Packr } from 'msgpackr';
 import { openIdleFleet } from '../lib/idle-fleet.mjs';
+import { scrape } from '../lib/metrics.mjs';
 import { rssBytes } from '../lib/proc.mjs';
 import { fmt, table } from '../lib/report.mjs';
 import { startAnchor, startTandem } from '../lib/servers.mjs';
@@ -9,20 +10,13 @@ import { createWorkspaceWithMembers } from '../lib/tandem-world.mjs';
 
 export const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
-/** The event-loop delay p99 since the previous scrape (the metric's histogram resets on each scrape). */
-export async function eventLoopP99Ms(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const m = /^tandem_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
-  return m ? Number(m[1]) * 1000 : Number.NaN;
-}
-
 async function holdIdle({ pid, port, paths, firstFrame, holdMs, metricsUrl }) {
   await sleep(2000);
   const before = rssBytes(pid);
   const fleet = await openIdleFleet({ port, paths, firstFrame, perProcess: 5000 });
-  if (metricsUrl) await eventLoopP99Ms(metricsUrl);
+  if (metricsUrl) await scrape(metricsUrl);
   await sleep(holdMs);
-  const eld = metricsUrl ? await eventLoopP99Ms(metricsUrl) : Number.NaN;
+  const eld = metricsUrl ? (await scrape(metricsUrl)).eventLoopP99Ms : Number.NaN;
   const after = rssBytes(pid);
   // The caller closes the fleet after measuring, so its counts include sockets dropped during the hold.
   return { before, after, eld, ...fleet.ready, fleetProcesses: fleet.processes, final: null, fleet };

@@ -1,0 +1,60 @@
+// Document fixtures written straight to PostgreSQL in Tandem's storage format (a snapshot row is
+// a Yjs update of the whole document): large or numerous documents that would take minutes to type.
+import pg from 'pg';
+import * as Y from 'yjs';
+
+const LINE = 'The quick brown fox jumps over the lazy dog while the team edits the same page together. ';
+
+/** A TipTap-shaped document (paragraphs in the `default` fragment) whose encoded state is ≥ `bytes`. */
+export function buildState(bytes) {
+  const doc = new Y.Doc();
+  const fragment = doc.getXmlFragment('default');
+  let size = 0;
+  while (size < bytes) {
+    doc.transact(() => {
+      for (let i = 0; i < 500; i++) {
+        const p = new Y.XmlElement('paragraph');
+        p.insert(0, [new Y.XmlText(LINE.repeat(2))]);
+        fragment.insert(fragment.length, [p]);
+      }
+    });
+    size = Y.encodeStateAsUpdate(doc).length;
+  }
+  const state = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return state;
+}
+
+export async function withPg(url, fn) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export function putSnapshot(client, documentId, state) {
+  return client.query(
+    `INSERT INTO "DocumentSnapshot" ("documentId", state, "upToUpdateId", size, "updatedAt") VALUES ($1, $2, 0, $3, now())
+     ON CONFLICT ("documentId") DO UPDATE SET state = EXCLUDED.state, size = EXCLUDED.size, "updatedAt" = now()`,
+    [documentId, Buffer.from(state), state.length],
+  );
+}
+
+/** `count` documents in a workspace, each with the same small content. Returns their ids. */
+export async function insertDocuments(client, { workspaceId, createdById, count, state }) {
+  const { rows } = await client.query(
+    `INSERT INTO "Document" (id, "workspaceId", title, rank, "createdById", "updatedAt")
+     SELECT gen_random_uuid(), $1, 'Bench page ' || g, lpad(g::text, 8, '0'), $2, now() FROM generate_series(1, $3) g
+     RETURNING id`,
+    [workspaceId, createdById, count],
+  );
+  await client.query(
+    `INSERT INTO "DocumentSnapshot" ("documentId", state, "upToUpdateId", size, "updatedAt")
+     SELECT id, $2, 0, $3, now() FROM unnest($1::uuid[]) AS id`,
+    [rows.map((r) => r.id), Buffer.from(state), state.length],
+  );
+  return rows.map((r) => r.id);
+}
