@@ -1,12 +1,13 @@
 // Realtime socket (issue 4): idle authenticated sockets per process and their memory (S1).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Packr } from 'msgpackr';
+import { runGenerator } from '../lib/generator.mjs';
 import { openIdleFleet } from '../lib/idle-fleet.mjs';
 import { scrape } from '../lib/metrics.mjs';
 import { rssBytes } from '../lib/proc.mjs';
 import { fmt, table } from '../lib/report.mjs';
 import { startAnchor, startTandem } from '../lib/servers.mjs';
-import { createWorkspaceWithMembers } from '../lib/tandem-world.mjs';
+import { createDocument, createWorkspaceWithMembers } from '../lib/tandem-world.mjs';
 
 export const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
@@ -74,6 +75,69 @@ RSS per socket = (RSS with the sockets held − RSS before) ÷ sockets open. Eve
 ${table(['server', 'sockets held', 'server RSS', 'RSS per socket', 'event-loop p99 ms', 'closed by server during hold', 'time to open all'], rows)}
 
 Answered (got at least one frame back): ${results.map((r) => `${r.name.split(' ')[0]} ${r.answered}`).join(', ')}.`;
+    },
+  },
+  presence: {
+    title: 'S5 — bytes per cursor update and a reconnect storm of 1,000 clients (issue 4)',
+    goal: '≤ 40 B on the wire per cursor update; 1,000 clients reconnecting at once all get back in.',
+    async run({ log, quick }) {
+      const storm = quick ? 300 : 1000;
+      const server = await startTandem();
+      try {
+        const users = 60;
+        log(`${users} users, a document room with 10 present, then ${storm} clients reconnecting at once`);
+        const world = await createWorkspaceWithMembers(server.url, users, 'editor');
+        const docId = await createDocument(world.owner, world.workspaceId, 'Presence');
+        const path = (i) => `/ws?token=${encodeURIComponent(world.users[i % users].token)}`;
+        const r = await runGenerator('presence', {
+          port: server.port,
+          room: `document:${docId}`,
+          presencePaths: Array.from({ length: 9 }, (_, i) => path(i)),
+          watcherPath: path(9),
+          cursorMoves: 40,
+          cursorRate: 10,
+          stormPaths: Array.from({ length: storm }, (_, i) => path(10 + (i % (users - 10)))),
+          serverPids: [server.pid],
+        });
+        const c = r.cursor;
+        const s = r.storm;
+        return `Goal: ${this.goal}
+
+**Cursor updates.** In a \`document:\` room with ${c.presentUsers} users present, one moves the caret ${c.moves} times
+(10/s, \`{t:"presence", room, state:{viewing, cursor:{anchor, head}}}\`); another user's socket received
+${c.framesReceived} frames, **${c.bytesPerMove.toFixed(1)} bytes on the wire per cursor update** (WebSocket header
+included; ${Number.isFinite(c.bytesPerFrame) ? c.bytesPerFrame.toFixed(1) : '–'} B per frame). ${
+          c.framesReceived === c.moves ? `Cursor latency p50 / p99: ${fmt.ms(c.latency.p50)} / ${fmt.ms(c.latency.p99)} ms.` : ''
+        }
+A received frame: \`${JSON.stringify(c.sample?.frame ?? null).slice(0, 300)}\` (${c.sample?.payloadBytes ?? '–'} B payload).
+
+**Reconnect storm.** ${storm} sockets (${users - 10} users) connected and subscribed to the room, dropped at once, then all
+reconnected at once (no pacing, no jitter):
+
+${table(
+  ['phase', 'subscribed', 'refused', 'all subscribed after', 'connect → subbed p50 / p99 ms', 'server CPU'],
+  [
+    [
+      'first connect',
+      `${r.firstConnect.subbed} of ${storm}`,
+      `${r.firstConnect.failed}${r.firstConnect.lastError ? ` (${r.firstConnect.lastError})` : ''}`,
+      `${fmt.ms(r.firstConnect.allSubbedMs)} ms`,
+      `${fmt.ms(r.firstConnect.latency.p50)} / ${fmt.ms(r.firstConnect.latency.p99)}`,
+      '',
+    ],
+    [
+      'reconnect storm',
+      `${s.subbed} of ${storm}`,
+      `${s.failed}${s.lastError ? ` (${s.lastError})` : ''}`,
+      `${fmt.ms(s.allSubbedMs)} ms`,
+      `${fmt.ms(s.latency.p50)} / ${fmt.ms(s.latency.p99)}`,
+      `${fmt.pct(s.serverCpuPct)} (generator ${fmt.pct(s.generatorCpuPct)})`,
+    ],
+  ],
+)}`;
+      } finally {
+        await server.stop();
+      }
     },
   },
 };
