@@ -23,21 +23,38 @@ export function rssBytes(pid) {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/**
+ * Seconds the process's main thread spent runnable but waiting for a CPU (other processes on its
+ * core). On a shared machine this tells a slow server from a starved one.
+ */
+export function runQueueSeconds(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Measures CPU share of the server (by pid) and of this process over a window. */
 export function cpuWindow(serverPids) {
   const pids = [serverPids].flat().filter(Boolean);
   const t0 = performance.now();
   const s0 = pids.map(cpuSeconds);
+  const w0 = pids.map(runQueueSeconds);
+  const gw0 = runQueueSeconds(process.pid);
   const g0 = process.cpuUsage();
   return () => {
     const seconds = (performance.now() - t0) / 1000;
     const g = process.cpuUsage(g0);
     const serverCpu = pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - s0[i], 0);
+    const serverWait = pids.reduce((sum, pid, i) => sum + runQueueSeconds(pid) - w0[i], 0);
     return {
       seconds,
       serverCpuSeconds: serverCpu,
       serverCpuPct: (100 * serverCpu) / seconds,
       generatorCpuPct: (100 * (g.user + g.system)) / 1e6 / seconds,
+      serverWaitPct: (100 * serverWait) / seconds,
+      generatorWaitPct: (100 * (runQueueSeconds(process.pid) - gw0)) / seconds,
       load1: loadavg()[0],
     };
   };

@@ -49,7 +49,10 @@ Measured by \`pnpm bench <scenario|all>\` (\`node test/bench/run.mjs\`), followi
 open-loop load at fixed rates, HDR histograms, latency measured inside the generator with one clock.
 Anchors run in the same run, on the same machine, with the same generator. Each section below is
 rewritten when its scenario runs and says when, where and how it was measured. Runs where the
-generator used more than ${'75'}% of its core are marked **discard**: their latency is the generator's.
+generator used more than 75% of its core are marked **discard**: their latency is the generator's.
+"Waited for CPU" is the share of the window the server's / generator's main thread sat runnable
+without a core (\`/proc/<pid>/schedstat\`): other processes on the machine took it. Runs above 10% are
+marked **contended**; their latency and throughput say more about the machine than about the server.
 `;
 
 export function writeSection(id, title, body) {
@@ -65,3 +68,15 @@ export function writeSection(id, title, body) {
 }
 
 export const GENERATOR_LIMIT = 75;
+/** Share of the window a process sat runnable without a CPU above which its figures are not its own. */
+export const CONTENTION_LIMIT = 10;
+
+/** Marks a run whose generator was saturated or whose processes were starved by others on the machine. */
+export function flags(r) {
+  const out = [];
+  if (r.generatorCpuPct > GENERATOR_LIMIT) out.push('**discard** (generator saturated)');
+  if (r.serverWaitPct > CONTENTION_LIMIT || r.generatorWaitPct > CONTENTION_LIMIT) out.push('**contended**');
+  return out.length ? ` ${out.join(' ')}` : '';
+}
+
+export const waits = (r) => `${fmt.pct(r.serverWaitPct)} / ${fmt.pct(r.generatorWaitPct)}`;

@@ -1,7 +1,7 @@
 // Collaborative rooms (issue 5): edit→remote latency and server CPU for one document under many
 // editors, Tandem against both anchors with the same generator.
 import { runGenerator } from '../lib/generator.mjs';
-import { fmt, GENERATOR_LIMIT, table } from '../lib/report.mjs';
+import { flags, fmt, table, waits } from '../lib/report.mjs';
 import { openTandem, openTarget } from '../lib/targets.mjs';
 
 const OBSERVERS = 5;
@@ -45,14 +45,13 @@ async function sweep(kinds, rows, opts, log) {
   return results;
 }
 
-const discard = (r) => (r.generatorCpuPct > GENERATOR_LIMIT ? ' **discard**' : '');
 const lossNote = (r) => (r.lostAtObservers > 0 ? `, **${r.lostAtObservers} lost**` : '');
 
 function cell(entry) {
   if (!entry) return '–';
   if (entry.error) return `failed: ${entry.error}`;
   const r = entry.r;
-  return `${fmt.ms(r.latency.p50)} / ${fmt.ms(r.latency.p99)} ms, ${fmt.pct(r.serverCpuPct)} (gen ${fmt.pct(r.generatorCpuPct)})${discard(r)}${lossNote(r)}`;
+  return `${fmt.ms(r.latency.p50)} / ${fmt.ms(r.latency.p99)} ms, ${fmt.pct(r.serverCpuPct)} (gen ${fmt.pct(r.generatorCpuPct)})${flags(r)}${lossNote(r)}`;
 }
 
 function ratio(tandem, anchor) {
@@ -74,7 +73,8 @@ function detailRows(results) {
         fmt.k(r.framesDeliveredPerSec),
         fmt.pct(r.serverCpuPct),
         fmt.us(r.serverCpuMicrosPerDelivery),
-        `${fmt.pct(r.generatorCpuPct)}${discard(r)}`,
+        `${fmt.pct(r.generatorCpuPct)}${flags(r)}`,
+        waits(r),
         fmt.ms(r.generatorLagMs.p99),
         String(r.lostAtObservers),
       ]);
@@ -90,6 +90,7 @@ function detailRows(results) {
       'server CPU',
       'server µs per delivery',
       'generator CPU',
+      'waited for CPU: server / generator',
       'send lag p99 ms',
       'lost',
     ],
@@ -170,14 +171,15 @@ export const collabScenarios = {
               String(e.nodes),
               `${fmt.ms(e.r.latency.p50)} / ${fmt.ms(e.r.latency.p99)}`,
               fmt.pct(e.r.serverCpuPct),
-              `${fmt.pct(e.r.generatorCpuPct)}${discard(e.r)}`,
+              `${fmt.pct(e.r.generatorCpuPct)}${flags(e.r)}`,
+              waits(e.r),
               String(e.r.lostAtObservers),
             ]
-          : [String(e.nodes), `failed: ${e.error}`, '', '', ''],
+          : [String(e.nodes), `failed: ${e.error}`, '', '', '', ''],
       );
       const [one, two] = out;
       const delta = one?.r && two?.r ? `p50 difference: ${(two.r.latency.p50 - one.r.latency.p50).toFixed(2)} ms.` : '';
-      return `Goal: ${this.goal} ${row.editors} editors × ${row.rate}/s, editors and observers alternate between the nodes (both nodes pinned to core 0; server CPU is their sum). ${delta}\n\n${table(['nodes', 'p50 / p99 ms', 'server CPU', 'generator CPU', 'lost'], rows)}`;
+      return `Goal: ${this.goal} ${row.editors} editors × ${row.rate}/s, editors and observers alternate between the nodes (both nodes pinned to core 0; server CPU is their sum). ${delta}\n\n${table(['nodes', 'p50 / p99 ms', 'server CPU', 'generator CPU', 'waited for CPU', 'lost'], rows)}`;
     },
   },
 };

@@ -1,7 +1,7 @@
 // REST (issue 3): an authenticated task list (first 50 of 10k tasks) and task creation on one
 // server process, open-loop at fixed rates.
 import { runGenerator } from '../lib/generator.mjs';
-import { fmt, GENERATOR_LIMIT, table } from '../lib/report.mjs';
+import { flags, fmt, table, waits } from '../lib/report.mjs';
 import { startTandem } from '../lib/servers.mjs';
 import { registerUser } from '../lib/tandem-world.mjs';
 
@@ -17,7 +17,8 @@ function phaseRows(phases) {
       .map(([s, c]) => `${s}: ${c}`)
       .join(', '),
     fmt.pct(p.serverCpuPct),
-    `${fmt.pct(p.generatorCpuPct)}${p.generatorCpuPct > GENERATOR_LIMIT ? ' **discard**' : ''}`,
+    `${fmt.pct(p.generatorCpuPct)}${flags(p)}`,
+    waits(p),
   ]);
 }
 
@@ -62,7 +63,7 @@ generator on core 1 with 64 keep-alive connections and the owner's access token 
 Open-loop: latency counts from the moment a request was due, so waiting for a connection counts.
 Each rate runs ${durationMs / 1000} s after a 2 s warm-up; the closed-loop seeding row is how the 10k tasks were made.
 
-${table(['request', 'offered', 'achieved req/s', 'p50 / p90 / p99 / max ms', 'statuses', 'server CPU', 'generator CPU'], phaseRows(phases))}`;
+${table(['request', 'offered', 'achieved req/s', 'p50 / p90 / p99 / max ms', 'statuses', 'server CPU', 'generator CPU', 'waited for CPU'], phaseRows(phases))}`;
       } finally {
         await server.stop();
       }

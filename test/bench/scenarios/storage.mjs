@@ -7,7 +7,7 @@ import { buildState, insertDocuments, putSnapshot, withPg } from '../lib/documen
 import { runGenerator } from '../lib/generator.mjs';
 import { scrape } from '../lib/metrics.mjs';
 import { rssBytes } from '../lib/proc.mjs';
-import { fmt, GENERATOR_LIMIT, table } from '../lib/report.mjs';
+import { flags, fmt, table, waits } from '../lib/report.mjs';
 import { SERVER_CORE, startTandem } from '../lib/servers.mjs';
 import { createDocument, registerUser } from '../lib/tandem-world.mjs';
 
@@ -79,14 +79,15 @@ export const storageScenarios = {
           r.allAcked ? 'yes' : `**no** (${r.sent - r.acked} unacknowledged)`,
           `${fmt.ms(r.ackLatency.p50)} / ${fmt.ms(r.ackLatency.p99)}`,
           fmt.pct(r.serverCpuPct),
-          `${fmt.pct(r.generatorCpuPct)}${r.generatorCpuPct > GENERATOR_LIMIT ? ' **discard**' : ''}`,
+          `${fmt.pct(r.generatorCpuPct)}${flags(r)}`,
+          waits(r),
         ]);
         return `Goal: ${this.goal} ${docs.length} documents, one raw editor each, typing open-loop for 5 s at the offered
 rate. Every ${100} ms each editor sends a sync step 1; Tandem answers it only after everything that socket sent
 before it is committed to the PostgreSQL update log, so "durable/s" counts keystrokes acknowledged as stored,
 from the first send to the last acknowledgement. Ack latency: step 1 sent → step 2 received.
 
-${table(['offered', 'durable/s', 'all acknowledged', 'ack p50 / p99 ms', 'server CPU', 'generator CPU'], rows)}
+${table(['offered', 'durable/s', 'all acknowledged', 'ack p50 / p99 ms', 'server CPU', 'generator CPU', 'waited for CPU'], rows)}
 
 **kill -9:** at 2,000 updates/s the generator SIGKILLed the node 3 s in; ${killed.acked} of ${killed.sent} keystrokes had been
 acknowledged. After a restart on the same database a fresh client read all ${verified.documents} documents back:
