@@ -2,10 +2,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
+import { RealtimeModule } from './core/realtime/realtime.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule];
+export const featureModules = [WorkspacesModule, RealtimeModule];
 
 @Module({})
 export class AppModule {

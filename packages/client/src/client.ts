@@ -1,6 +1,7 @@
 // The typed SDK used by the web app, the desktop app, the tests and the load tools.
 import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
 import { Http, type HttpOptions } from './http.js';
+import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
 
 export class TandemClient {
   readonly http: Http;
@@ -44,6 +45,10 @@ export class TandemClient {
     verifyEmail: (token: string) => this.http.request<void>('POST', '/api/v1/auth/verify-email', { body: { token }, auth: false }),
     wsTicket: () => this.http.request<{ ticket: string; expiresIn: number }>('POST', '/api/v1/auth/ws-ticket'),
   };
+
+  /** A realtime socket that signs in with a fresh single-use ticket on every (re)connect; call connect(). */
+  realtime = (opts: Partial<RealtimeOptions> = {}) =>
+    new RealtimeSocket({ baseUrl: this.baseUrl, token: async () => (await this.auth.wsTicket()).ticket, ...opts });
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

@@ -1,2 +1,3 @@
 export { TandemClient } from './client.js';
 export { ApiError, Http, type HttpOptions, type Tokens } from './http.js';
+export { type RealtimeError, type RealtimeEvent, type RealtimeOptions, RealtimeSocket, type RealtimeState } from './realtime.js';

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './frames.js';
 export * from './roles.js';
 export * from './schemas.js';
 export * from './types.js';

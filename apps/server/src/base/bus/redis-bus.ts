@@ -15,6 +15,7 @@ export class RedisBus implements Bus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
   private readonly resyncHandlers: (() => void)[] = [];
   private lostConnection = false;
+  private closed = false;
 
   private constructor(
     url: string,
@@ -32,20 +33,37 @@ export class RedisBus implements Bus {
     for (const conn of [this.pub, this.sub]) {
       conn.on('error', (err) => log.debug({ err: err.message }, 'redis error'));
       conn.on('close', () => {
-        if (!this.lostConnection) log.warn('redis connection lost');
+        if (!this.lostConnection && !this.closed) log.warn('redis connection lost; serving local rooms only until it returns');
         this.lostConnection = true;
       });
     }
-    this.sub.on('ready', () => {
-      if (!this.lostConnection) return;
-      this.lostConnection = false;
-      log.info('redis connection restored; resyncing');
-      const channels = [...this.handlers.keys()];
-      const resubscribe = channels.length ? this.sub.subscribe(...channels.map((c) => this.prefix + c)) : Promise.resolve();
-      void resubscribe.then(() => {
-        for (const h of this.resyncHandlers) h();
-      });
-    });
+    this.pub.on('ready', () => this.restored());
+    this.sub.on('ready', () => this.restored());
+  }
+
+  /**
+   * Both connections are back after a loss: subscribe again (a restarted Redis forgot us), then let
+   * every resync handler rebuild what may have been missed. Waiting for both matters: a handler
+   * that republishes state while `pub` is still down would only reach this node.
+   */
+  private restored() {
+    if (!this.lostConnection || !this.healthy()) return;
+    this.lostConnection = false;
+    log.info('redis connection restored; resyncing');
+    const channels = [...this.handlers.keys()].map((c) => this.prefix + c);
+    const resubscribe = channels.length ? this.sub.subscribe(...channels) : Promise.resolve(0);
+    resubscribe.then(
+      () => {
+        for (const h of this.resyncHandlers) {
+          try {
+            h();
+          } catch (err) {
+            log.error({ err }, 'resync handler failed');
+          }
+        }
+      },
+      (err) => log.warn({ err: (err as Error).message }, 'resubscribe failed; retrying on the next reconnect'),
+    );
   }
 
   static async connect(url: string, prefix = ''): Promise<RedisBus> {
@@ -108,6 +126,7 @@ export class RedisBus implements Bus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.handlers.clear();
     this.pub.disconnect();
     this.sub.disconnect();

@@ -56,6 +56,21 @@ const EnvSchema = z.object({
     .optional(),
   SMTP_FROM: z.string().default('Tandem <no-reply@tandem.local>'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  /** Realtime socket (/ws) limits. A frame over the size is closed with 1009. */
+  WS_MAX_FRAME_BYTES: int(256, 16 * 1024 * 1024).default(16 * 1024),
+  /** Frames per second per socket: over it the socket gets one warning, then close 1008. */
+  WS_MAX_FRAMES_PER_SECOND: int(1, 100_000).default(50),
+  WS_MAX_SOCKETS_PER_USER: int(1, 100_000).default(32),
+  WS_MAX_SOCKETS_PER_NODE: int(1, 1_000_000).default(25_000),
+  WS_MAX_ROOMS_PER_SOCKET: int(1, 10_000).default(256),
+  /** Time and bytes a client may spend before its upgrade is authenticated. */
+  WS_PREAUTH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  WS_PREAUTH_MAX_BYTES: int(256, 1024 * 1024).default(16 * 1024),
+  /** One sweep pings every socket this often; a socket silent for WS_IDLE_TIMEOUT_MS is dropped. */
+  WS_HEARTBEAT_INTERVAL_MS: int(100, 600_000).default(15_000),
+  WS_IDLE_TIMEOUT_MS: int(200, 3_600_000).default(40_000),
+  /** Presence of a node that stops announcing itself disappears after this long. */
+  PRESENCE_TTL_MS: int(300, 600_000).default(6_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,130 @@
+// Applies revocations from any node (through the bus) to this node's sockets at once:
+// - a revoked session (logout, password change, refresh reuse) closes its sockets with 4401;
+// - an access change (removal, demotion, project override, document share) re-checks that user's
+//   rooms in that workspace: rooms they may no longer read are left (error not_found, ref room),
+//   kept rooms take the new role, and a user who lost the workspace altogether is disconnected (4403).
+// - a deleted workspace takes every socket out of that workspace's rooms (error not_found, ref room).
+// After a bus outage, when revocations may have been missed, every socket is re-checked.
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { CloseCodes } from '@tandem/protocol';
+import { BUS, type Bus } from '../../base/bus/bus.js';
+import { DomainEvents } from '../../base/events/domain-events.js';
+import { logger } from '../../base/logger/logger.js';
+import { type AuthChange, SessionRegistry } from '../auth/sessions.js';
+import { PermissionPolicy } from '../permission/policy.js';
+import { ClientFrames, errorFrame } from './client-frames.js';
+import type { RoomGrant } from './connection.js';
+import { PresenceTracker } from './presence.js';
+import { RoomRegistry } from './room-registry.js';
+import { SocketDirectory } from './socket-directory.js';
+
+const log = logger('realtime');
+
+@Injectable()
+export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
+  private stopListening?: () => void;
+  private stopEvents?: () => Promise<void>;
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    private readonly sessions: SessionRegistry,
+    private readonly policy: PermissionPolicy,
+    private readonly registry: RoomRegistry,
+    private readonly presence: PresenceTracker,
+    private readonly directory: SocketDirectory,
+    private readonly frames: ClientFrames,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async onModuleInit() {
+    this.stopEvents = await this.events.subscribe((event) => {
+      // After the fan-out delivered `workspace.deleted` to the room itself.
+      if (event.type === 'workspace.deleted') setImmediate(() => this.dropWorkspace(event.workspaceId));
+    });
+    this.stopListening = this.sessions.onChange((change) => {
+      this.apply(change).catch((err) => log.error({ err, change }, 'applying an access change failed'));
+    });
+    this.bus.onResync(() => {
+      this.recheckAll().catch((err) => log.error({ err }, 're-checking sockets after resync failed'));
+    });
+  }
+
+  async onModuleDestroy() {
+    this.stopListening?.();
+    await this.stopEvents?.();
+  }
+
+  private dropWorkspace(workspaceId: string) {
+    for (const conn of [...this.directory.all()]) {
+      for (const [room, grant] of [...(conn.rooms ?? [])]) {
+        if (grant.workspaceId !== workspaceId) continue;
+        this.directory.leave(conn, room);
+        conn.send(errorFrame('not_found', 'This workspace was deleted', room));
+      }
+    }
+  }
+
+  async apply(change: AuthChange): Promise<void> {
+    if (change.kind === 'session.revoked') {
+      const ended = new Set(change.sessionIds);
+      for (const conn of this.directory.ofUser(change.userId)) {
+        if (ended.has(conn.sessionId)) this.directory.disconnect(conn, CloseCodes.unauthenticated, 'Session revoked');
+      }
+      return;
+    }
+    this.frames.accessGeneration++;
+    await this.recheck(change.userId, change.workspaceId);
+  }
+
+  /** Re-authorizes every room of `userId`'s sockets that belongs to `workspaceId`. */
+  async recheck(userId: string, workspaceId: string): Promise<void> {
+    const conns = this.directory.ofUser(userId);
+    const answers = new Map<string, Promise<RoomGrant | null>>();
+    for (const conn of conns) {
+      for (const [room, grant] of conn.rooms ?? []) {
+        if (grant.workspaceId === workspaceId && !answers.has(room)) answers.set(room, this.registry.authorize(userId, room));
+      }
+    }
+    if (answers.size === 0) return;
+    const fresh = new Map<string, RoomGrant | null>();
+    for (const [room, answer] of answers) fresh.set(room, await answer);
+    const lostSome = [...fresh.values()].some((g) => g === null);
+    const workspaceGone = lostSome && (await this.policy.workspaceAccess(userId, workspaceId)) === null;
+    for (const conn of conns) {
+      if (!conn.open || !conn.rooms) continue;
+      let dropped = false;
+      for (const [room, grant] of [...conn.rooms]) {
+        if (!fresh.has(room)) continue;
+        const now = fresh.get(room);
+        if (!now) {
+          this.directory.leave(conn, room);
+          conn.send(errorFrame('not_found', 'Access to this room was revoked', room));
+          dropped = true;
+        } else if (now.role !== grant.role) {
+          conn.rooms.set(room, now);
+          const state = this.presence.stateOf(conn, room);
+          if (state) {
+            const allowed = this.frames.allowedState(now, state);
+            if (allowed !== state) this.presence.set(conn, room, allowed);
+          }
+        }
+      }
+      if (dropped && workspaceGone) this.directory.disconnect(conn, CloseCodes.accessRevoked, 'Access revoked');
+    }
+  }
+
+  private async recheckAll(): Promise<void> {
+    for (const userId of this.directory.users()) {
+      const conns = this.directory.ofUser(userId);
+      const workspaces = new Set<string>();
+      for (const conn of conns) {
+        if (!(await this.sessions.isActive(conn.sessionId))) {
+          this.directory.disconnect(conn, CloseCodes.unauthenticated, 'Session revoked');
+          continue;
+        }
+        for (const grant of conn.rooms?.values() ?? []) if (grant.workspaceId) workspaces.add(grant.workspaceId);
+      }
+      for (const workspaceId of workspaces) await this.recheck(userId, workspaceId);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// One authenticated /ws socket. Kept deliberately small (a process holds ~20k of them): no timers,
+// no closures per socket, rooms allocated on the first join. Liveness and rate are plain numbers
+// read by the gateway's single sweep.
+import type { Role } from '@tandem/protocol';
+import type { WebSocket } from 'ws';
+
+/** What a socket was granted when it joined a room; re-checked when that user's access changes. */
+export interface RoomGrant {
+  /** The workspace the room belongs to (null for the socket's own `user:` room). */
+  workspaceId: string | null;
+  role: Role | null;
+}
+
+/** Above this many unsent bytes a socket is too slow to follow its rooms and is dropped. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export class SocketConnection {
+  rooms: Map<string, RoomGrant> | null = null;
+  /** ms timestamp of the last frame or pong. */
+  lastSeen = Date.now();
+  /** Frame-rate window: its start (ms), frames seen in it, and when the socket was last warned. */
+  windowStart = 0;
+  framesInWindow = 0;
+  warnedAt = 0;
+  /** Frames waiting while an earlier frame of this socket is still being authorized (order kept). */
+  queue: Buffer[] | null = null;
+
+  constructor(
+    readonly key: number,
+    readonly ws: WebSocket,
+    readonly userId: string,
+    readonly sessionId: string,
+  ) {}
+
+  get open(): boolean {
+    return this.ws.readyState === 1;
+  }
+
+  /** Sends an already encoded frame (the same buffer goes to every receiver of a room message). */
+  send(frame: Uint8Array): void {
+    if (!this.open) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.ws.close(1008, 'Too slow to keep up');
+      return;
+    }
+    this.ws.send(frame, { binary: true });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState <= 1) this.ws.close(code, reason);
+  }
+}

@@ -1,0 +1,66 @@
+// Turns domain events (from any node, via the bus) into room frames for this node's sockets. Each
+// room frame is encoded once and the same bytes go to every socket in the room; sockets got into
+// the room only through an authorized `sub`, and access changes re-check them (see the gateway).
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { encodeFrame } from '@tandem/protocol';
+import { type DomainEvent, DomainEvents } from '../../base/events/domain-events.js';
+import { logger } from '../../base/logger/logger.js';
+import { RoomRegistry } from './room-registry.js';
+
+const log = logger('realtime');
+
+/** The rooms an event belongs to, most specific first. */
+export function roomsOf(event: DomainEvent): string[] {
+  const rooms: string[] = [];
+  if (event.taskId) rooms.push(`task:${event.taskId}`);
+  if (event.documentId) rooms.push(`document:${event.documentId}`);
+  if (event.projectId) rooms.push(`project:${event.projectId}`);
+  if (event.workspaceId) rooms.push(`workspace:${event.workspaceId}`);
+  for (const id of event.userIds ?? []) rooms.push(`user:${id}`);
+  return rooms;
+}
+
+@Injectable()
+export class EventFanout implements OnModuleInit, OnModuleDestroy {
+  private unsubscribe?: () => Promise<void>;
+  delivered = 0;
+
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly registry: RoomRegistry,
+  ) {}
+
+  async onModuleInit() {
+    this.unsubscribe = await this.events.subscribe((event) => {
+      try {
+        this.deliver(event);
+      } catch (err) {
+        log.error({ err, type: event?.type }, 'event delivery failed');
+      }
+    });
+  }
+
+  async onModuleDestroy() {
+    await this.unsubscribe?.();
+  }
+
+  private deliver(event: DomainEvent) {
+    if (event.type === 'notification.created') {
+      // Notifications are private: only their recipient's own room, never a shared one.
+      const frame = encodeFrame({ t: 'notification', data: event.data });
+      for (const id of event.userIds ?? []) this.send(`user:${id}`, frame);
+      return;
+    }
+    for (const room of roomsOf(event)) {
+      if (!this.registry.members(room)) continue;
+      this.send(room, encodeFrame({ t: 'event', room, type: event.type, data: event.data }));
+    }
+  }
+
+  private send(room: string, frame: Uint8Array) {
+    const members = this.registry.members(room);
+    if (!members) return;
+    for (const conn of members) conn.send(frame);
+    this.delivered += members.size;
+  }
+}

@@ -1,0 +1,139 @@
+import type { RealtimeEvent, RealtimeState } from '@tandem/client';
+import type { PresenceEntry } from '@tandem/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SocketDirectory } from '../../apps/server/src/core/realtime/socket-directory.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { openProbe, until } from './socket-probe.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+async function pair() {
+  const a = await server.user('ann');
+  const b = await server.user('ben');
+  const ws = await a.workspaces.create({ name: 'Shared' });
+  await a.workspaces.addMember(ws.id, { email: b.email, role: 'editor' });
+  return { a, b, ws, room: `workspace:${ws.id}` };
+}
+
+describe('presence', () => {
+  it('shows what each user views, types and points at to the others in the room', async () => {
+    const { a, b, room } = await pair();
+    const pa = await openProbe(server.url, a.accessToken!);
+    const pb = await openProbe(server.url, b.accessToken!);
+    await pa.sub(room);
+    await pb.sub(room);
+    pa.send({ t: 'presence', room, state: { viewing: 'board', typing: true, cursor: { anchor: 3, head: 7 } } });
+    const seen = await pb.next('presence', (f) => f.users.length === 1);
+    expect(seen.users[0]).toMatchObject({ userId: a.userId, state: { viewing: 'board', typing: true, cursor: { anchor: 3, head: 7 } } });
+    pb.send({ t: 'presence', room, state: { pointer: { x: 10, y: 20 } } });
+    const both = await pa.next('presence', (f) => f.users.length === 2);
+    expect(both.users.map((u) => u.userId).sort()).toEqual([a.userId, b.userId].sort());
+    pa.close();
+    await pb.next('presence', (f) => f.users.length === 1 && f.users[0]!.userId === b.userId);
+    pb.close();
+  });
+
+  it('sends the current list to a socket as soon as it joins', async () => {
+    const { a, b, room } = await pair();
+    const pa = await openProbe(server.url, a.accessToken!);
+    await pa.sub(room);
+    pa.send({ t: 'presence', room, state: { viewing: 'backlog' } });
+    await pa.next('presence', (f) => f.users.length === 1);
+    const pb = await openProbe(server.url, b.accessToken!);
+    await pb.sub(room);
+    const list = await pb.next('presence');
+    expect(list.users).toEqual([expect.objectContaining({ userId: a.userId, state: { viewing: 'backlog' } })]);
+    pa.close();
+    pb.close();
+  });
+
+  it('removes a user from the list when they unsubscribe', async () => {
+    const { a, b, room } = await pair();
+    const pa = await openProbe(server.url, a.accessToken!);
+    const pb = await openProbe(server.url, b.accessToken!);
+    await pa.sub(room);
+    await pb.sub(room);
+    pb.send({ t: 'presence', room, state: {} });
+    await pa.next('presence', (f) => f.users.length === 1);
+    pb.send({ t: 'unsub', room });
+    await pa.next('presence', (f) => f.users.length === 0);
+    pa.close();
+    pb.close();
+  });
+
+  it('never shows a viewer as typing', async () => {
+    const { a, ws, room } = await pair();
+    const viewer = await server.user('viewer');
+    await a.workspaces.addMember(ws.id, { email: viewer.email, role: 'viewer' });
+    const pa = await openProbe(server.url, a.accessToken!);
+    await pa.sub(room);
+    const pv = await openProbe(server.url, viewer.accessToken!);
+    await pv.sub(room);
+    pv.send({ t: 'presence', room, state: { typing: true, viewing: 'board' } });
+    const list = await pa.next('presence', (f) => f.users.length === 1);
+    expect(list.users[0]!.state).toEqual({ typing: false, viewing: 'board' });
+    pa.close();
+    pv.close();
+  });
+});
+
+describe('SDK realtime socket', () => {
+  it('subscribes, receives events, and after the server drops it reconnects, re-subscribes and re-announces presence', async () => {
+    const { a, b, ws, room } = await pair();
+    const socket = b.realtime({ minBackoffMs: 20, maxBackoffMs: 200 });
+    const states: RealtimeState[] = [];
+    const events: RealtimeEvent[] = [];
+    socket.on('state', (s) => states.push(s));
+    socket.on('event', (e) => events.push(e));
+    await socket.connect();
+    expect(await socket.subscribe(room)).toBe('editor');
+    socket.setPresence(room, { viewing: 'roadmap' });
+    await a.workspaces.update(ws.id, { name: 'First' });
+    await until('the first event', () => events.find((e) => e.type === 'workspace.updated'));
+
+    const watcher = await openProbe(server.url, a.accessToken!);
+    await watcher.sub(room);
+    await watcher.next('presence', (f) => f.users.some((u) => u.userId === b.userId));
+    for (const conn of server.app.get(SocketDirectory).ofUser(b.userId)) server.app.get(SocketDirectory).disconnect(conn, 1012, 'restart');
+    await watcher.next('presence', (f) => !f.users.some((u) => u.userId === b.userId));
+    await watcher.next('presence', (f) => f.users.some((u: PresenceEntry) => u.userId === b.userId && u.state.viewing === 'roadmap'));
+    expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
+
+    events.length = 0;
+    await a.workspaces.update(ws.id, { name: 'Second' });
+    const again = await until('an event after reconnecting', () => events.find((e) => e.type === 'workspace.updated'));
+    expect(again.data).toEqual({ id: ws.id, name: 'Second' });
+    socket.close();
+    watcher.close();
+  });
+
+  it('rejects a subscription the server refuses', async () => {
+    const outsider = await server.user('out');
+    const { ws } = await pair();
+    const socket = outsider.realtime();
+    await socket.connect();
+    await expect(socket.subscribe(`workspace:${ws.id}`)).rejects.toMatchObject({ code: 'not_found' });
+    expect(socket.subscribedRooms).toEqual([]);
+    socket.close();
+  });
+
+  it('delivers notifications and reports "closed" once the login is over', async () => {
+    const owner = await server.user('boss');
+    const u = await server.user('newbie');
+    const ws = await owner.workspaces.create({ name: 'Hiring' });
+    const socket = u.realtime({ minBackoffMs: 20, maxBackoffMs: 100 });
+    const notes: unknown[] = [];
+    socket.on('notification', (n) => notes.push(n));
+    await socket.connect();
+    await socket.subscribe(`user:${u.userId}`);
+    await owner.workspaces.addMember(ws.id, { email: u.email, role: 'editor' });
+    await until('a notification', () => notes.length > 0);
+    expect(notes[0]).toMatchObject({ type: 'added_to_workspace', workspaceId: ws.id });
+    await u.auth.logout();
+    await until('the socket to give up', () => socket.state === 'closed');
+  });
+});
