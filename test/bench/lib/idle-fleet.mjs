@@ -21,7 +21,7 @@ export async function openIdleFleet({ port, paths, firstFrame, perProcess = 5000
       }),
     );
     procs.push(
-      spawnPinned(GENERATOR_CORE, join(BENCH, 'gen', 'idle.mjs'), { scriptArgs: [file], ready: /ready (\{.*\})\n/, timeoutMs: 180_000 }),
+      spawnPinned(GENERATOR_CORE, join(BENCH, 'gen', 'idle.mjs'), { scriptArgs: [file], ready: /ready (\{.*\})\n/, timeoutMs: 600_000 }),
     );
   }
   const ready = (await Promise.all(procs.map((p) => p.started))).map((s) => JSON.parse(s));

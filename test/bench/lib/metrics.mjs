@@ -4,7 +4,7 @@ export async function scrape(baseUrl) {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   const values = new Map();
   for (const line of text.split('\n')) {
-    const m = /^([a-z_:]+)(\{[^}]*\})? ([0-9.e+-]+|NaN)$/.exec(line);
+    const m = /^([a-zA-Z0-9_:]+)(\{[^}]*\})? ([0-9.e+-]+|NaN)$/.exec(line);
     if (m && !values.has(m[1])) values.set(m[1], Number(m[3]));
   }
   return {

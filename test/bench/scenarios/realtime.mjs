@@ -5,7 +5,7 @@ import { runGenerator } from '../lib/generator.mjs';
 import { openIdleFleet } from '../lib/idle-fleet.mjs';
 import { scrape } from '../lib/metrics.mjs';
 import { rssBytes } from '../lib/proc.mjs';
-import { fmt, table } from '../lib/report.mjs';
+import { flags, fmt, table, waits } from '../lib/report.mjs';
 import { startAnchor, startTandem } from '../lib/servers.mjs';
 import { createDocument, createWorkspaceWithMembers } from '../lib/tandem-world.mjs';
 
@@ -87,11 +87,13 @@ Answered (got at least one frame back): ${results.map((r) => `${r.name.split(' '
         const users = 60;
         log(`${users} users, a document room with 10 present, then ${storm} clients reconnecting at once`);
         const world = await createWorkspaceWithMembers(server.url, users, 'editor');
-        const docId = await createDocument(world.owner, world.workspaceId, 'Presence');
+        // A document room where documents exist; the workspace room on builds without them.
+        const docId = await createDocument(world.owner, world.workspaceId, 'Presence').catch(() => null);
+        const room = docId ? `document:${docId}` : `workspace:${world.workspaceId}`;
         const path = (i) => `/ws?token=${encodeURIComponent(world.users[i % users].token)}`;
         const r = await runGenerator('presence', {
           port: server.port,
-          room: `document:${docId}`,
+          room,
           presencePaths: Array.from({ length: 9 }, (_, i) => path(i)),
           watcherPath: path(9),
           cursorMoves: 40,
@@ -103,7 +105,7 @@ Answered (got at least one frame back): ${results.map((r) => `${r.name.split(' '
         const s = r.storm;
         return `Goal: ${this.goal}
 
-**Cursor updates.** In a \`document:\` room with ${c.presentUsers} users present, one moves the caret ${c.moves} times
+**Cursor updates.** In a \`${room.split(':')[0]}:\` room with ${c.presentUsers} users present, one moves the caret ${c.moves} times
 (10/s, \`{t:"presence", room, state:{viewing, cursor:{anchor, head}}}\`); another user's socket received
 ${c.framesReceived} frames, **${c.bytesPerMove.toFixed(1)} bytes on the wire per cursor update** (WebSocket header
 included; ${Number.isFinite(c.bytesPerFrame) ? c.bytesPerFrame.toFixed(1) : '–'} B per frame). ${
