@@ -44,19 +44,52 @@ export function table(header, rows) {
 
 const PREAMBLE = `# Benchmarks
 
-Measured by \`pnpm bench <scenario|all>\` (\`node test/bench/run.mjs\`), following
-\`shared/BENCHMARKS.md\`: the server pinned to core 0 and the load generator to core 1 (\`taskset\`),
-open-loop load at fixed rates, HDR histograms, latency measured inside the generator with one clock.
-Anchors run in the same run, on the same machine, with the same generator. Each section below is
-rewritten when its scenario runs and says when, where and how it was measured. Runs where the
-generator used more than 75% of its core are marked **discard**: their latency is the generator's.
-"Waited for CPU" is the share of the window the server's / generator's main thread sat runnable
-without a core (\`/proc/<pid>/schedstat\`): other processes on the machine took it. Runs above 10% are
-marked **contended**; their latency and throughput say more about the machine than about the server.
+Every figure below was measured by \`pnpm bench <scenario…|all>\` (\`node test/bench/run.mjs\`), the method
+of \`shared/BENCHMARKS.md\`: the server pinned to core 0 and the load generator to core 1 (\`taskset\`),
+open-loop load at fixed rates, HDR histograms, latency measured inside the generator with one clock
+(the sender records the send time, an observer in the same process the arrival). Most simulated
+clients are raw sockets writing pre-encoded frames and counting what arrives; a handful of full
+clients (a real Y.Doc) measure latency and check that every edit arrived. Anchors
+(\`@y/websocket-server\` 0.1.1, \`@hocuspocus/server\` 3.4.4, a bare \`ws\` server) run in the same run,
+on the same machine, with the same generator. Each section is rewritten when its scenario runs and
+says when, where, at which commit and with which command it was measured.
+
+## Re-running
+
+\`\`\`sh
+npx -y pnpm@10.34.9 install && npx -y pnpm@10.34.9 exec turbo run build   # Tandem runs from apps/server/dist
+pnpm bench --list            # scenarios
+pnpm bench all               # everything, about 12 minutes on 2 cores
+pnpm bench collab-table      # one scenario; add --quick for a short smoke run
+\`\`\`
+
+Needs PostgreSQL (\`BENCH_DATABASE_URL\`, default \`postgresql://postgres@127.0.0.1:5432/postgres\`; each Tandem
+run gets a fresh database, dropped afterwards), Redis (\`BENCH_REDIS_URL\`, default \`redis://127.0.0.1:6379\`,
+a random channel prefix per run), \`taskset\` and two cores (\`BENCH_SERVER_CORE\`, \`BENCH_GENERATOR_CORE\`).
+Everything targets 127.0.0.1 and stops by itself. Tandem runs as \`node apps/server/dist/main.js\` with auth,
+authorization, its durable update log and Redis on; bench-only settings: \`BCRYPT_ROUNDS=4\` (registering
+hundreds of users is setup), no REST rate limit, 2 h access tokens, and for S1 a per-user socket cap above
+the sockets per user used.
+
+## Reading the numbers
+
+- Runs where the generator used more than 75% of its core are marked **discard**: their latency is the generator's.
+- "Waited for CPU" is the share of the window the server's / generator's main thread sat runnable
+  without a core (\`/proc/<pid>/schedstat\`): other processes on the machine had it. Runs above 10% are marked
+  **contended**: their latency and throughput describe the machine more than the server. Re-run those on a
+  quiet machine (the load average before each run is in its stamp).
+- Server CPU is the server process's own CPU time (utime + stime from \`/proc\`) over the measured window;
+  PostgreSQL and Redis are not pinned and not included.
 `;
 
+function sectionsOf(doc) {
+  const first = doc.indexOf('<!-- bench:');
+  return first >= 0 ? doc.slice(first) : '';
+}
+
 export function writeSection(id, title, body) {
-  let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : PREAMBLE;
+  // The text above the first section is regenerated, so the instructions never drift from the runner.
+  let doc = `${PREAMBLE}\n${existsSync(DOC) ? sectionsOf(readFileSync(DOC, 'utf8')) : ''}`;
   const start = `<!-- bench:${id} -->`;
   const end = `<!-- /bench:${id} -->`;
   const block = `${start}\n## ${title}\n\n${body.trim()}\n${end}`;
