@@ -2,11 +2,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
+import { DocumentsModule } from './core/documents/documents.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule, RealtimeModule];
+export const featureModules = [WorkspacesModule, RealtimeModule, DocumentsModule];
 
 @Module({})
 export class AppModule {

@@ -1,5 +1,6 @@
 // The typed SDK used by the web app, the desktop app, the tests and the load tools.
 import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
+import { documentsApi } from './documents.js';
 import { Http, type HttpOptions } from './http.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
 
@@ -49,6 +50,12 @@ export class TandemClient {
   /** A realtime socket that signs in with a fresh single-use ticket on every (re)connect; call connect(). */
   realtime = (opts: Partial<RealtimeOptions> = {}) =>
     new RealtimeSocket({ baseUrl: this.baseUrl, token: async () => (await this.auth.wsTicket()).ticket, ...opts });
+
+  get documents() {
+    this.documentsCache ??= documentsApi(this.http);
+    return this.documentsCache;
+  }
+  private documentsCache?: ReturnType<typeof documentsApi>;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

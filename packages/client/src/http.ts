@@ -80,6 +80,7 @@ export class Http {
     if (res.status === 401 && opts.auth !== false && this.tokens && (await this.refresh())) res = await attempt();
     if (res.status === 204) return undefined as T;
     const text = await res.text();
+    if (res.ok && res.headers.get('content-type')?.startsWith('text/')) return text as T;
     const data = text ? safeJson(text) : undefined;
     if (!res.ok) {
       const err = (data as ErrorBody | undefined)?.error;

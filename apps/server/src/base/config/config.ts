@@ -71,6 +71,16 @@ const EnvSchema = z.object({
   WS_IDLE_TIMEOUT_MS: int(200, 3_600_000).default(40_000),
   /** Presence of a node that stops announcing itself disappears after this long. */
   PRESENCE_TTL_MS: int(300, 600_000).default(6_000),
+  /** Largest single collab message (a Yjs update) a client may send; bigger closes the socket (1009). */
+  COLLAB_MAX_UPDATE_BYTES: int(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** Largest collaborative document; updates that would grow it further are refused (close 4413). */
+  COLLAB_MAX_DOCUMENT_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /** Awareness (cursor) messages per second per connection; the excess is dropped. */
+  COLLAB_AWARENESS_PER_SECOND: int(1, 10_000).default(30),
+  /** Log rows after which a document is compacted into its snapshot. */
+  COLLAB_COMPACT_AFTER_UPDATES: int(1, 1_000_000).default(500),
+  /** Minimum time between two automatic history versions of a document. */
+  COLLAB_VERSION_INTERVAL_SECONDS: int(0, 86_400 * 30).default(600),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

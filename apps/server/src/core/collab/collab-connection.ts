@@ -1,0 +1,195 @@
+// One /collab socket on a live document: the y-websocket protocol for one authenticated user.
+// Read-only connections (viewers, trashed documents) get the document and awareness, but their
+// update and sync-step-2 messages are dropped and counted. Updates are validated before they touch
+// the document. A sync step 1 from the client is answered only after every update this connection
+// sent before it has been committed to the log: the sync step 2 reply means "all I sent is stored".
+
+import type WebSocket from 'ws';
+import * as Y from 'yjs';
+import { logger } from '../../base/logger/logger.js';
+import type { AwarenessIdentity } from './awareness-room.js';
+import type { CollabMetrics } from './collab-metrics.js';
+import { awarenessMessage, MessageType, readMessage, SyncType, syncStep1Message, syncStep2Message } from './collab-protocol.js';
+import type { Author, LiveDocument, Peer } from './live-document.js';
+import { InvalidUpdate, readStateVector, validateUpdate } from './update-validation.js';
+
+const log = logger('collab');
+
+export const CloseCodes = {
+  /** Protocol violation: a malformed message or update. */
+  invalid: 4400,
+  unauthenticated: 4401,
+  /** The user lost access to the document. */
+  notFound: 4404,
+  /** The document reached its size limit. */
+  documentTooLarge: 4413,
+  /** The server could not store or load the document. */
+  unavailable: 4503,
+} as const;
+
+/** A slow receiver that falls this far behind is disconnected instead of buffering without bound. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface ConnectionLimits {
+  maxDocumentBytes: number;
+  awarenessPerSecond: number;
+}
+
+export class CollabConnection implements Peer, Author {
+  stored?: Promise<void>;
+  readonly clientIds = new Set<number>();
+  private awarenessTokens: number;
+  private awarenessRefilledAt = Date.now();
+  private deferredAwareness?: Uint8Array;
+  private deferredTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly userId: string,
+    readonly sessionId: string,
+    readonly workspaceId: string,
+    private readonly identity: AwarenessIdentity,
+    readonly live: LiveDocument,
+    public canWrite: boolean,
+    private readonly limits: ConnectionLimits,
+    private readonly metrics: CollabMetrics,
+  ) {
+    this.awarenessTokens = limits.awarenessPerSecond;
+  }
+
+  get documentId() {
+    return this.live.id;
+  }
+
+  /** Greets the client: the server's state vector (so it sends what we lack) and who is here. */
+  start() {
+    this.send(syncStep1Message(Y.encodeStateVector(this.live.doc)));
+    const present = this.live.awareness.snapshot();
+    if (present) this.send(awarenessMessage(present));
+  }
+
+  send(message: Uint8Array) {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(1013, 'Receiver too slow');
+      return;
+    }
+    this.ws.send(message);
+  }
+
+  close(code: number, reason: string) {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+  }
+
+  handle(data: Uint8Array) {
+    let message: ReturnType<typeof readMessage>;
+    try {
+      message = readMessage(data);
+    } catch {
+      return this.refuse('malformed', 'Malformed collab message');
+    }
+    switch (message.type) {
+      case 'sync':
+        if (message.sync === SyncType.step1) return this.answerSyncStep1(message.payload);
+        return this.applyUpdate(message.payload);
+      case 'awareness':
+        return this.applyAwareness(message.payload);
+      case 'queryAwareness': {
+        const present = this.live.awareness.snapshot();
+        if (present) this.send(awarenessMessage(present));
+        return;
+      }
+      default:
+        // Clients never send auth messages that matter to us; anything else is not y-websocket.
+        if (message.code !== MessageType.auth) this.refuse('malformed', 'Unknown message type');
+        return;
+    }
+  }
+
+  private refuse(reason: string, text: string) {
+    this.metrics.rejected.inc({ reason });
+    log.info({ userId: this.userId, documentId: this.documentId, reason }, 'collab message refused');
+    this.close(CloseCodes.invalid, text);
+  }
+
+  private answerSyncStep1(payload: Uint8Array) {
+    let stateVector: Uint8Array;
+    try {
+      stateVector = readStateVector(payload);
+    } catch {
+      return this.refuse('malformed', 'Malformed state vector');
+    }
+    const pending = this.stored ?? Promise.resolve();
+    pending.then(
+      () => this.send(syncStep2Message(Y.encodeStateAsUpdate(this.live.doc, stateVector))),
+      () => this.close(CloseCodes.unavailable, 'Could not store the document'),
+    );
+  }
+
+  private applyUpdate(update: Uint8Array) {
+    if (!this.canWrite) {
+      this.metrics.viewerDropped.inc();
+      return;
+    }
+    try {
+      validateUpdate(update);
+    } catch (err) {
+      if (err instanceof InvalidUpdate) return this.refuse('invalid_update', 'Invalid document update');
+      throw err;
+    }
+    if (this.live.sizeEstimate + update.length > this.limits.maxDocumentBytes) {
+      this.metrics.rejected.inc({ reason: 'document_too_large' });
+      this.close(CloseCodes.documentTooLarge, 'Document size limit reached');
+      return;
+    }
+    try {
+      Y.applyUpdate(this.live.doc, update, this);
+    } catch (err) {
+      log.warn({ err, documentId: this.documentId }, 'update failed to apply');
+      this.refuse('invalid_update', 'Invalid document update');
+    }
+  }
+
+  /**
+   * Over the rate, awareness is deferred rather than lost: only the newest pending update is kept
+   * (the ones it supersedes are counted as dropped) and applied once the bucket refills, so the
+   * final cursor position always arrives.
+   */
+  private applyAwareness(update: Uint8Array) {
+    const now = Date.now();
+    const rate = this.limits.awarenessPerSecond;
+    this.awarenessTokens = Math.min(rate, this.awarenessTokens + ((now - this.awarenessRefilledAt) / 1000) * rate);
+    this.awarenessRefilledAt = now;
+    if (this.awarenessTokens < 1) {
+      if (this.deferredAwareness) this.metrics.awarenessDropped.inc();
+      this.deferredAwareness = update;
+      this.deferredTimer ??= setTimeout(
+        () => {
+          this.deferredTimer = undefined;
+          const next = this.deferredAwareness;
+          this.deferredAwareness = undefined;
+          if (next && this.ws.readyState === this.ws.OPEN) this.applyAwareness(next);
+        },
+        Math.ceil(((1 - this.awarenessTokens) / rate) * 1000),
+      );
+      return;
+    }
+    this.awarenessTokens -= 1;
+    let changed: Uint8Array | null;
+    try {
+      changed = this.live.awareness.applyFromClient(update, this, this.identity, this.clientIds);
+    } catch {
+      return this.refuse('malformed', 'Malformed awareness update');
+    }
+    if (changed) this.live.shareAwareness(changed);
+  }
+
+  /** Removes this connection's cursors everywhere. */
+  leave() {
+    clearTimeout(this.deferredTimer);
+    this.deferredAwareness = undefined;
+    this.live.peers.delete(this);
+    const gone = this.live.awareness.remove(this.clientIds);
+    if (gone) this.live.shareAwareness(gone);
+  }
+}

@@ -1,0 +1,177 @@
+// GET /collab/:documentId?token=… — authenticates and authorizes at the upgrade (401 bad token,
+// 404 no access), then attaches the socket to the live document. Access changes announced on any
+// node re-check this node's sockets at once: a removed user is closed (4404), a demoted one turns
+// read-only, a revoked session is closed (4401). Trashing a document makes its sockets read-only.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { WebSocket, WebSocketServer } from 'ws';
+import { CONFIG, type Config } from '../../base/config/config.js';
+import { PrismaClient } from '../../base/database/database.js';
+import { DomainEvents } from '../../base/events/domain-events.js';
+import { rejectUpgrade, UpgradeRouter } from '../../base/http/upgrade-router.js';
+import { isId } from '../../base/http/validation.js';
+import { logger } from '../../base/logger/logger.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { Actor } from '../auth/current-user.js';
+import { type AuthChange, SessionRegistry } from '../auth/sessions.js';
+import { type Access, allows, PermissionPolicy } from '../permission/policy.js';
+import { userColor } from './awareness-room.js';
+import { CloseCodes, CollabConnection } from './collab-connection.js';
+import { CollabMetrics } from './collab-metrics.js';
+import { OpenDocuments } from './open-documents.js';
+
+const log = logger('collab-gateway');
+
+/** Protocol overhead allowed on top of the largest update. */
+const FRAME_OVERHEAD = 64;
+
+const TREE_EVENTS = new Set(['document.deleted', 'document.restored', 'document.purged', 'document.moved']);
+
+export function canEdit(access: Access): boolean {
+  return allows(access.role, 'document.update') && !access.trashed;
+}
+
+@Injectable()
+export class CollabGateway implements OnModuleInit, OnModuleDestroy {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<CollabConnection>();
+  private stopListening: (() => void) | null = null;
+  private stopEvents: (() => Promise<void>) | null = null;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly router: UpgradeRouter,
+    private readonly auth: AuthService,
+    private readonly policy: PermissionPolicy,
+    private readonly sessions: SessionRegistry,
+    private readonly events: DomainEvents,
+    private readonly prisma: PrismaClient,
+    private readonly documents: OpenDocuments,
+    private readonly metrics: CollabMetrics,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: config.COLLAB_MAX_UPDATE_BYTES + FRAME_OVERHEAD,
+      perMessageDeflate: false,
+    });
+  }
+
+  async onModuleInit() {
+    this.router.register(/^\/collab\/([^/]+)$/, (req, socket, head, match) => void this.upgrade(req, socket, head, match[1]!));
+    this.stopListening = this.sessions.onChange((change) => void this.onAuthChange(change));
+    this.documents.onBroken((documentId) => {
+      for (const c of this.connections) if (c.documentId === documentId) c.close(CloseCodes.unavailable, 'Could not store the document');
+    });
+    // Trash, restore, purge and moves change access for a whole subtree: re-check the workspace.
+    this.stopEvents = await this.events.subscribe((event) => {
+      if (!TREE_EVENTS.has(event.type)) return;
+      void this.recheck([...this.connections].filter((c) => c.workspaceId === event.workspaceId));
+    });
+  }
+
+  async onModuleDestroy() {
+    this.stopListening?.();
+    await this.stopEvents?.();
+    for (const c of this.connections) c.close(1001, 'Server shutting down');
+    this.wss.close();
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, rawId: string) {
+    const documentId = decodeURIComponent(rawId).toLowerCase();
+    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+    if (!token) return rejectUpgrade(socket, 401, 'unauthenticated', 'A token is required');
+    let actor: Actor;
+    try {
+      actor = await this.auth.authenticateSocket(token);
+    } catch {
+      return rejectUpgrade(socket, 401, 'unauthenticated', 'Invalid or expired token');
+    }
+    const access = isId(documentId) ? await this.policy.access(actor.id, { document: documentId }).catch(() => null) : null;
+    if (!access) return rejectUpgrade(socket, 404, 'not_found', 'Document not found');
+    const user = await this.prisma.user.findUnique({ where: { id: actor.id }, select: { displayName: true } });
+    if (!user) return rejectUpgrade(socket, 401, 'unauthenticated', 'Unknown user');
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, actor, access, documentId, user.displayName));
+  }
+
+  private async attach(ws: WebSocket, actor: Actor, access: Access, documentId: string, name: string) {
+    ws.binaryType = 'nodebuffer';
+    // The client speaks first (its sync step 1) while the document may still be loading.
+    const early: Buffer[] = [];
+    let connection: CollabConnection | null = null;
+    let closed = false;
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary) return ws.close(CloseCodes.invalid, 'Binary frames only');
+      if (connection) this.dispatch(connection, data);
+      else early.push(data);
+    });
+    ws.on('error', (err) => log.debug({ err: err.message }, 'collab socket error'));
+    ws.on('close', () => {
+      closed = true;
+      if (!connection) return;
+      this.connections.delete(connection);
+      this.metrics.connections.dec();
+      connection.leave();
+      this.documents.release(documentId);
+    });
+    let live;
+    try {
+      live = await this.documents.acquire(documentId);
+    } catch (err) {
+      log.error({ err, documentId }, 'document failed to load');
+      ws.close(CloseCodes.unavailable, 'Document could not be loaded');
+      return;
+    }
+    if (closed) {
+      this.documents.release(documentId);
+      return;
+    }
+    connection = new CollabConnection(
+      ws,
+      actor.id,
+      actor.sessionId,
+      access.workspaceId,
+      { id: actor.id, name, color: userColor(actor.id) },
+      live,
+      canEdit(access),
+      { maxDocumentBytes: this.config.COLLAB_MAX_DOCUMENT_BYTES, awarenessPerSecond: this.config.COLLAB_AWARENESS_PER_SECOND },
+      this.metrics,
+    );
+    this.connections.add(connection);
+    this.metrics.connections.inc();
+    live.peers.add(connection);
+    connection.start();
+    for (const data of early) this.dispatch(connection, data);
+  }
+
+  private dispatch(connection: CollabConnection, data: Buffer) {
+    try {
+      // lib0 reads lengths relative to the underlying ArrayBuffer: a pooled Buffer would let a lying
+      // length read past this frame into unrelated memory instead of failing.
+      connection.handle(new Uint8Array(data));
+    } catch (err) {
+      log.error({ err, documentId: connection.documentId }, 'collab message failed');
+      connection.close(CloseCodes.invalid, 'Message could not be processed');
+    }
+  }
+
+  private async onAuthChange(change: AuthChange) {
+    if (change.kind === 'session.revoked') {
+      const ended = new Set(change.sessionIds);
+      for (const c of this.connections) if (ended.has(c.sessionId)) c.close(CloseCodes.unauthenticated, 'Session ended');
+      return;
+    }
+    await this.recheck([...this.connections].filter((c) => c.userId === change.userId && c.workspaceId === change.workspaceId));
+  }
+
+  /** Re-applies the policy to open connections: closes those that lost access, updates write rights. */
+  private async recheck(connections: CollabConnection[]) {
+    for (const c of connections) {
+      const access = await this.policy.access(c.userId, { document: c.documentId }).catch(() => undefined);
+      if (access === undefined) continue; // database unreachable: keep the last decision, next change re-checks
+      if (!access) c.close(CloseCodes.notFound, 'Access to the document was removed');
+      else c.canWrite = canEdit(access);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+// One document held in memory while someone edits it: its Y.Doc, awareness, and the connections
+// on this node. Every change, whatever its source, is broadcast to local connections once per
+// flush (updates that arrive together are merged and encoded once, the same buffer to everyone).
+// Changes made here (by a connection or by the server itself) are also appended to the durable
+// log and relayed to other nodes; changes relayed from other nodes or read from the database are
+// neither stored again nor relayed.
+import * as Y from 'yjs';
+import type { Bus } from '../../base/bus/bus.js';
+import { Channels } from '../../base/bus/bus.js';
+import { logger } from '../../base/logger/logger.js';
+import { AwarenessRoom } from './awareness-room.js';
+import { awarenessMessage, updateMessage } from './collab-protocol.js';
+import type { DocumentUpdateLog } from './document-update-log.js';
+
+const log = logger('live-document');
+
+/** Origin of changes relayed from another node. */
+export const FROM_NODE = Symbol('from-node');
+/** Origin of changes read from the database (load, resync). */
+export const FROM_STORE = Symbol('from-store');
+
+/** Whoever makes a change on this node; the log append's promise is handed back through `stored`. */
+export interface Author {
+  readonly userId: string | null;
+  stored?: Promise<void>;
+}
+
+export interface Peer {
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export interface BusMessage {
+  /** The sending node. */
+  n: string;
+  /** A Yjs update. */
+  u?: Uint8Array;
+  /** An awareness update. */
+  a?: Uint8Array;
+}
+
+export class LiveDocument {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new AwarenessRoom();
+  readonly peers = new Set<Peer>();
+  /** Connections and server-side users (REST export, restore) holding the document open. */
+  holders = 0;
+  /** Bytes of stored state plus accepted updates since the load: a cheap upper bound of the size. */
+  sizeEstimate = 0;
+  private outgoing: Uint8Array[] = [];
+  private relay: Uint8Array[] = [];
+  private flushQueued = false;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly nodeId: string,
+    private readonly bus: Bus,
+    private readonly log: DocumentUpdateLog,
+    private readonly hooks: { onAppended(): void; onStoreFailed(err: Error): void },
+  ) {}
+
+  /** Starts broadcasting, storing and relaying changes; called once the stored state is loaded (no need to re-encode it). */
+  activate() {
+    this.doc.on('update', this.onUpdate);
+  }
+
+  private onUpdate = (update: Uint8Array, origin: unknown) => {
+    this.sizeEstimate += update.length;
+    this.outgoing.push(update);
+    if (origin !== FROM_NODE && origin !== FROM_STORE) {
+      this.relay.push(update);
+      const author = (origin ?? { userId: null }) as Author;
+      const stored = this.log.append(this.id, update, author.userId ?? null);
+      author.stored = stored;
+      stored.then(this.hooks.onAppended, this.hooks.onStoreFailed);
+    }
+    this.queueFlush();
+  };
+
+  private queueFlush() {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(this.flush);
+  }
+
+  private flush = () => {
+    this.flushQueued = false;
+    if (this.closed) return;
+    if (this.outgoing.length) {
+      const merged = this.outgoing.length === 1 ? this.outgoing[0]! : Y.mergeUpdates(this.outgoing);
+      this.outgoing = [];
+      this.broadcast(updateMessage(merged));
+    }
+    if (this.relay.length) {
+      const merged = this.relay.length === 1 ? this.relay[0]! : Y.mergeUpdates(this.relay);
+      this.relay = [];
+      this.publish({ n: this.nodeId, u: merged });
+    }
+  };
+
+  broadcast(message: Uint8Array) {
+    for (const p of this.peers) p.send(message);
+  }
+
+  /** Broadcasts an awareness update locally and to the other nodes. */
+  shareAwareness(update: Uint8Array) {
+    this.broadcast(awarenessMessage(update));
+    this.publish({ n: this.nodeId, a: update });
+  }
+
+  private publish(message: BusMessage) {
+    this.bus
+      .publish(Channels.doc(this.id), message)
+      .catch((err) => log.warn({ err: (err as Error).message }, 'relay to other nodes failed'));
+  }
+
+  /** A message relayed by another node. */
+  receive(message: BusMessage) {
+    if (this.closed || message.n === this.nodeId) return;
+    if (message.u) {
+      try {
+        Y.applyUpdate(this.doc, message.u, FROM_NODE);
+      } catch (err) {
+        log.warn({ err: (err as Error).message, documentId: this.id }, 'unreadable update from another node dropped');
+      }
+    }
+    if (message.a) {
+      try {
+        const changed = this.awareness.applyFromNode(message.a);
+        if (changed) this.broadcast(awarenessMessage(changed));
+      } catch {
+        /* a malformed awareness relay only costs cursors */
+      }
+    }
+  }
+
+  expireRemoteAwareness() {
+    const gone = this.awareness.remove(this.awareness.expiredRemoteIds());
+    if (gone) this.broadcast(awarenessMessage(gone));
+  }
+
+  close() {
+    this.flush();
+    this.closed = true;
+    this.doc.off('update', this.onUpdate);
+    this.doc.destroy();
+  }
+}

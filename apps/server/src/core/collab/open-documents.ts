@@ -1,0 +1,178 @@
+// The documents this node holds in memory: loaded when the first holder (a socket, or a REST call
+// that needs the live content) arrives, unloaded when the last leaves. A load subscribes to the
+// document's bus channel first and buffers what arrives while snapshot + log are read, so nothing
+// relayed during the load is missed; it also waits for this node's own pending log writes. A load
+// that fails leaves nothing behind: the document is never served (or stored) from an empty state.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { BUS, type Bus, Channels } from '../../base/bus/bus.js';
+import { CONFIG, type Config } from '../../base/config/config.js';
+import { logger } from '../../base/logger/logger.js';
+import { CollabMetrics } from './collab-metrics.js';
+import { applyStoredState, DocumentStore } from './document-store.js';
+import { DocumentUpdateLog } from './document-update-log.js';
+import { type BusMessage, FROM_STORE, LiveDocument } from './live-document.js';
+
+const log = logger('open-documents');
+const AWARENESS_SWEEP_MS = 10_000;
+
+interface Entry {
+  ready: Promise<LiveDocument>;
+  live: LiveDocument | null;
+  holders: number;
+  unsubscribe: (() => Promise<void>) | null;
+}
+
+@Injectable()
+export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
+  readonly nodeId = randomUUID();
+  private readonly entries = new Map<string, Entry>();
+  private readonly compactionQueue = new Set<string>();
+  private compacting = false;
+  private sweep?: NodeJS.Timeout;
+  /** Called when a document's durable writes fail for good: its sockets must close so clients resend elsewhere. */
+  private readonly brokenListeners = new Set<(documentId: string) => void>();
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly store: DocumentStore,
+    private readonly updateLog: DocumentUpdateLog,
+    private readonly metrics: CollabMetrics,
+  ) {}
+
+  onModuleInit() {
+    this.bus.onResync(() => void this.resyncAll());
+    this.sweep = setInterval(() => {
+      for (const e of this.entries.values()) e.live?.expireRemoteAwareness();
+    }, AWARENESS_SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  async onModuleDestroy() {
+    clearInterval(this.sweep);
+    for (const id of [...this.entries.keys()]) await this.unload(id);
+  }
+
+  onBroken(listener: (documentId: string) => void) {
+    this.brokenListeners.add(listener);
+  }
+
+  /** The document if it is loaded on this node. */
+  peek(documentId: string): LiveDocument | null {
+    return this.entries.get(documentId)?.live ?? null;
+  }
+
+  /** Holds the document open (loading it if needed) until `release`. */
+  async acquire(documentId: string): Promise<LiveDocument> {
+    let entry = this.entries.get(documentId);
+    if (!entry) {
+      const fresh: Entry = { ready: null as never, live: null, holders: 0, unsubscribe: null };
+      fresh.ready = this.load(documentId, fresh);
+      this.entries.set(documentId, fresh);
+      entry = fresh;
+    }
+    entry.holders++;
+    try {
+      return await entry.ready;
+    } catch (err) {
+      entry.holders--;
+      if (this.entries.get(documentId) === entry) this.entries.delete(documentId);
+      throw err;
+    }
+  }
+
+  release(documentId: string) {
+    const entry = this.entries.get(documentId);
+    if (!entry) return;
+    entry.holders--;
+    if (entry.holders <= 0) void this.unload(documentId);
+  }
+
+  private async load(documentId: string, entry: Entry): Promise<LiveDocument> {
+    const live = new LiveDocument(documentId, this.nodeId, this.bus, this.updateLog, {
+      onAppended: () => {
+        if (this.updateLog.appendedSinceCompaction(documentId) >= this.config.COLLAB_COMPACT_AFTER_UPDATES)
+          this.scheduleCompaction(documentId);
+      },
+      onStoreFailed: (err) => {
+        log.error({ err, documentId }, 'document updates could not be stored; closing its sockets');
+        for (const l of this.brokenListeners) l(documentId);
+      },
+    });
+    const early: BusMessage[] = [];
+    let loaded = false;
+    try {
+      entry.unsubscribe = await this.bus.subscribe(Channels.doc(documentId), (m) => {
+        if (loaded) live.receive(m as BusMessage);
+        else early.push(m as BusMessage);
+      });
+      await this.updateLog.settled(documentId);
+      const state = await this.store.load(documentId);
+      applyStoredState(live.doc, state, FROM_STORE);
+      live.sizeEstimate = (state.snapshot?.length ?? 0) + state.updates.reduce((n, u) => n + u.data.length, 0);
+      live.activate();
+      loaded = true;
+      for (const m of early) live.receive(m);
+    } catch (err) {
+      await entry.unsubscribe?.().catch(() => undefined);
+      live.close();
+      throw err;
+    }
+    entry.live = live;
+    this.metrics.documentsOpen.inc();
+    return live;
+  }
+
+  private async unload(documentId: string) {
+    const entry = this.entries.get(documentId);
+    if (!entry) return;
+    this.entries.delete(documentId);
+    const live = await entry.ready.catch(() => null);
+    if (!live) return;
+    await entry.unsubscribe?.().catch(() => undefined);
+    live.close();
+    this.metrics.documentsOpen.dec();
+    await this.updateLog.settled(documentId);
+    if (this.updateLog.appendedSinceCompaction(documentId) > 0) this.scheduleCompaction(documentId);
+  }
+
+  /** Re-reads every loaded document from the database after the bus may have lost messages. */
+  private async resyncAll() {
+    for (const [documentId, entry] of this.entries) {
+      if (!entry.live) continue;
+      try {
+        applyStoredState(entry.live.doc, await this.store.load(documentId), FROM_STORE);
+      } catch (err) {
+        log.warn({ err, documentId }, 'resync from the log failed');
+      }
+    }
+  }
+
+  scheduleCompaction(documentId: string) {
+    this.compactionQueue.add(documentId);
+    if (!this.compacting) void this.compactQueued();
+  }
+
+  /** One compaction at a time per node, so a burst of closing documents never starves the event loop. */
+  private async compactQueued() {
+    this.compacting = true;
+    try {
+      for (const documentId of this.compactionQueue) {
+        this.compactionQueue.delete(documentId);
+        try {
+          await this.updateLog.settled(documentId);
+          const result = await this.store.compact(documentId);
+          if (result) {
+            this.updateLog.compacted(documentId, result.folded);
+            this.metrics.compactions.inc();
+          }
+        } catch (err) {
+          log.warn({ err, documentId }, 'compaction failed; the log stays as it is');
+        }
+      }
+    } finally {
+      this.compacting = false;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// Direct shares: a document (and its subtree) shared with one user at a role, beyond their
+// workspace role. Every change is announced so open sockets of that user re-check at once.
+import { Injectable } from '@nestjs/common';
+import type { DocumentShareView, Role } from '@tandem/protocol';
+import { PrismaClient } from '../../base/database/database.js';
+import { AppError } from '../../base/errors/app-error.js';
+import { DomainEvents } from '../../base/events/domain-events.js';
+import type { Actor } from '../auth/current-user.js';
+import { SessionRegistry } from '../auth/sessions.js';
+import { PermissionPolicy } from '../permission/policy.js';
+
+type ShareRow = { documentId: string; userId: string; role: Role; createdAt: Date; user: { email: string; displayName: string } };
+
+const shareView = (s: ShareRow): DocumentShareView => ({
+  documentId: s.documentId,
+  userId: s.userId,
+  email: s.user.email,
+  displayName: s.user.displayName,
+  role: s.role,
+  createdAt: s.createdAt.toISOString(),
+});
+
+@Injectable()
+export class DocumentSharesService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly policy: PermissionPolicy,
+    private readonly events: DomainEvents,
+    private readonly sessions: SessionRegistry,
+  ) {}
+
+  async list(actor: Actor, documentId: string): Promise<{ items: DocumentShareView[]; nextCursor: null }> {
+    await this.policy.authorize(actor.id, { document: documentId }, 'document.share');
+    const rows = await this.prisma.documentShare.findMany({
+      where: { documentId },
+      include: { user: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return { items: rows.map(shareView), nextCursor: null };
+  }
+
+  async put(actor: Actor, documentId: string, userId: string, role: Role): Promise<DocumentShareView> {
+    const access = await this.policy.authorize(actor.id, { document: documentId }, 'document.share');
+    const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+    if (!user) throw AppError.notFound('User');
+    const row = await this.prisma.documentShare.upsert({
+      where: { documentId_userId: { documentId, userId } },
+      create: { documentId, userId, role },
+      update: { role },
+      include: { user: true },
+    });
+    const view = shareView(row);
+    await this.changed(actor, access.workspaceId, access.projectId, documentId, userId, view);
+    return view;
+  }
+
+  async remove(actor: Actor, documentId: string, userId: string): Promise<void> {
+    const access = await this.policy.authorize(actor.id, { document: documentId }, 'document.share');
+    const removed = await this.prisma.documentShare.deleteMany({ where: { documentId, userId } });
+    if (removed.count === 0) throw AppError.notFound('Share');
+    await this.changed(actor, access.workspaceId, access.projectId, documentId, userId, { documentId, userId, role: null });
+  }
+
+  private async changed(actor: Actor, workspaceId: string, projectId: string | null, documentId: string, userId: string, data: unknown) {
+    await this.events.emit({ type: 'document.shared', workspaceId, projectId, documentId, actorId: actor.id, userIds: [userId], data });
+    await this.sessions.announce({ kind: 'access.changed', userId, workspaceId });
+  }
+}

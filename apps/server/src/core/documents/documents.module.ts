@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CollabModule } from '../collab/collab.module.js';
+import { DocumentHistoryService } from './document-history.service.js';
+import { DocumentSharesService } from './document-shares.service.js';
+import { DocumentsController } from './documents.controller.js';
+import { DocumentsService } from './documents.service.js';
+
+@Module({
+  imports: [CollabModule],
+  controllers: [DocumentsController],
+  providers: [DocumentsService, DocumentHistoryService, DocumentSharesService],
+  exports: [DocumentsService],
+})
+export class DocumentsModule {}

@@ -1,0 +1,40 @@
+// Documents (knowledge base) over REST.
+import type { DocumentShareView, DocumentVersionView, DocumentView, Page, ProseMirrorNode, Role } from '@tandem/protocol';
+import type { Http } from './http.js';
+
+type Placement = { parentId?: string | null; projectId?: string | null };
+
+export function documentsApi(http: Http) {
+  const content = (path: string, format: 'text' | 'markdown' | 'json') =>
+    format === 'json'
+      ? http.request<ProseMirrorNode>('GET', path, { query: { format } })
+      : http.request<string>('GET', path, { query: { format } });
+  return {
+    create: (workspaceId: string, body: { title: string } & Placement) =>
+      http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents`, { body }),
+    importMarkdown: (workspaceId: string, body: { title: string; markdown: string } & Placement) =>
+      http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents/import`, { body }),
+    list: (workspaceId: string, opts: { trashed?: boolean } = {}) =>
+      http.request<Page<DocumentView>>('GET', `/api/v1/workspaces/${workspaceId}/documents`, { query: { trashed: opts.trashed } }),
+    get: (id: string) => http.request<DocumentView & { role: Role }>('GET', `/api/v1/documents/${id}`),
+    rename: (id: string, title: string) => http.request<DocumentView>('PATCH', `/api/v1/documents/${id}`, { body: { title } }),
+    move: (id: string, body: { parentId: string | null; afterId?: string; beforeId?: string }) =>
+      http.request<DocumentView>('POST', `/api/v1/documents/${id}/move`, { body }),
+    trash: (id: string) => http.request<void>('DELETE', `/api/v1/documents/${id}`),
+    purge: (id: string) => http.request<void>('DELETE', `/api/v1/documents/${id}`, { query: { permanent: true } }),
+    restore: (id: string) => http.request<DocumentView>('POST', `/api/v1/documents/${id}/restore`),
+    content: ((id: string, format: 'text' | 'markdown' | 'json' = 'json') => content(`/api/v1/documents/${id}/content`, format)) as {
+      (id: string, format: 'text' | 'markdown'): Promise<string>;
+      (id: string, format?: 'json'): Promise<ProseMirrorNode>;
+    },
+    history: (id: string) => http.request<Page<DocumentVersionView>>('GET', `/api/v1/documents/${id}/history`),
+    versionContent: (id: string, versionId: string, format: 'text' | 'markdown' = 'text') =>
+      http.request<string>('GET', `/api/v1/documents/${id}/history/${versionId}/content`, { query: { format } }),
+    restoreVersion: (id: string, versionId: string) =>
+      http.request<DocumentView>('POST', `/api/v1/documents/${id}/history/${versionId}/restore`),
+    shares: (id: string) => http.request<Page<DocumentShareView>>('GET', `/api/v1/documents/${id}/shares`),
+    share: (id: string, userId: string, role: Role) =>
+      http.request<DocumentShareView>('PUT', `/api/v1/documents/${id}/shares/${userId}`, { body: { role } }),
+    unshare: (id: string, userId: string) => http.request<void>('DELETE', `/api/v1/documents/${id}/shares/${userId}`),
+  };
+}

@@ -1,0 +1,63 @@
+// Documents (knowledge base): request schemas and response views.
+import { z } from 'zod';
+import type { Role } from './roles.js';
+import { RoleSchema } from './schemas.js';
+
+const Id = z.string().uuid();
+const Title = z.string().trim().min(1).max(200);
+
+export const CreateDocumentBody = z.object({ title: Title, parentId: Id.nullish(), projectId: Id.nullish() }).strict();
+export const UpdateDocumentBody = z.object({ title: Title }).strict();
+/** Moves a document under `parentId` (null: the workspace root), optionally between two siblings. */
+export const MoveDocumentBody = z.object({ parentId: Id.nullable(), afterId: Id.optional(), beforeId: Id.optional() }).strict();
+export const ImportDocumentBody = z
+  .object({ title: Title, markdown: z.string().max(4_000_000), parentId: Id.nullish(), projectId: Id.nullish() })
+  .strict();
+export const ShareDocumentBody = z.object({ role: RoleSchema }).strict();
+export const DocumentFormat = z.enum(['text', 'markdown', 'json']);
+export const DocumentContentQuery = z.object({ format: DocumentFormat.default('json') });
+export const DocumentListQuery = z.object({ trashed: z.enum(['true', 'false']).default('false') });
+export const DeleteDocumentQuery = z.object({ permanent: z.enum(['true', 'false']).default('false') });
+
+export type DocumentFormat = z.infer<typeof DocumentFormat>;
+
+export interface DocumentView {
+  id: string;
+  workspaceId: string;
+  projectId: string | null;
+  parentId: string | null;
+  title: string;
+  rank: string;
+  createdById: string;
+  createdAt: string;
+  updatedAt: string;
+  contentAt: string | null;
+  deletedAt: string | null;
+}
+
+export interface DocumentVersionView {
+  id: string;
+  documentId: string;
+  reason: 'auto' | 'restore' | 'manual';
+  size: number;
+  createdById: string | null;
+  createdAt: string;
+}
+
+export interface DocumentShareView {
+  documentId: string;
+  userId: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  createdAt: string;
+}
+
+/** ProseMirror/TipTap JSON, as `?format=json` returns it. */
+export interface ProseMirrorNode {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: ProseMirrorNode[];
+  text?: string;
+  marks?: { type: string; attrs?: Record<string, unknown> }[];
+}
