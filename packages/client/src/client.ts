@@ -3,12 +3,16 @@ import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from
 import { documentsApi } from './documents.js';
 import { Http, type HttpOptions } from './http.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
+import { type TrackingApi, trackingApi } from './tracking.js';
 
 export class TandemClient {
   readonly http: Http;
+  /** Work tracking: projects, statuses, tasks, sprints, comments, checklist, labels, notifications. */
+  readonly tracking: TrackingApi;
 
   constructor(opts: HttpOptions | string) {
     this.http = new Http(typeof opts === 'string' ? { baseUrl: opts } : opts);
+    this.tracking = trackingApi(this.http);
   }
 
   get baseUrl() {

@@ -1,0 +1,65 @@
+// The caller's notification inbox: newest first, optionally unread only, with the unread count.
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { NotificationListQuery } from '@tandem/protocol';
+import type { z } from 'zod';
+import { PrismaClient } from '../../base/database/database.js';
+import { AppError } from '../../base/errors/app-error.js';
+import { decodeCursor, toPage } from '../../base/http/page-cursor.js';
+import { IdParam, ValidQuery } from '../../base/http/validation.js';
+import { type Actor, CurrentUser } from '../auth/current-user.js';
+import { notificationView } from './notifier.js';
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('api/v1/notifications')
+export class InboxController {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  @Get()
+  async list(@CurrentUser() actor: Actor, @ValidQuery(NotificationListQuery) q: z.infer<typeof NotificationListQuery>) {
+    const before = decodeCursor(q.cursor, ['string']);
+    const rows = await this.prisma.notification.findMany({
+      where: {
+        userId: actor.id,
+        ...(q.unread === 'true' ? { readAt: null } : {}),
+        ...(before ? { id: { lt: before[0] as string } } : {}),
+      },
+      orderBy: { id: 'desc' },
+      take: q.limit + 1,
+    });
+    const page = toPage(rows.map(notificationView), q.limit, (last) => [last.id]);
+    return { ...page, unreadCount: await this.unread(actor) };
+  }
+
+  @Get('unread-count')
+  async unreadCount(@CurrentUser() actor: Actor) {
+    return { count: await this.unread(actor) };
+  }
+
+  @Post('read-all')
+  @HttpCode(200)
+  async readAll(@CurrentUser() actor: Actor) {
+    const { count } = await this.prisma.notification.updateMany({
+      where: { userId: actor.id, readAt: null },
+      data: { readAt: new Date() },
+    });
+    return { updated: count, unreadCount: 0 };
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  async read(@CurrentUser() actor: Actor, @IdParam('id', 'Notification') id: string) {
+    const { count } = await this.prisma.notification.updateMany({
+      where: { id, userId: actor.id, readAt: null },
+      data: { readAt: new Date() },
+    });
+    const row = await this.prisma.notification.findFirst({ where: { id, userId: actor.id } });
+    if (!row) throw AppError.notFound('Notification');
+    return { ...notificationView(row), changed: count === 1 };
+  }
+
+  private unread(actor: Actor) {
+    return this.prisma.notification.count({ where: { userId: actor.id, readAt: null } });
+  }
+}

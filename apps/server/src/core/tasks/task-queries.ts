@@ -1,0 +1,67 @@
+// Reads task views straight from PostgreSQL: one statement builds the view (key, labels,
+// checklist done/total) for one task or a filtered page, so a board page costs one round trip.
+import { Injectable } from '@nestjs/common';
+import type { TaskListQuery, TaskView } from '@tandem/protocol';
+import { Database } from '../../base/database/database.js';
+import { AppError } from '../../base/errors/app-error.js';
+import { decodeCursor, toPage } from '../../base/http/page-cursor.js';
+import { isId } from '../../base/http/validation.js';
+
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+const VIEW = `
+  SELECT t.id, p.key || '-' || t.number AS key, t.number, t."projectId", t.title, t.description,
+    t."statusId" AS status, t.type, t.priority, t."assigneeId", t."reporterId", t."parentId", t."sprintId",
+    to_char(t."dueDate", 'YYYY-MM-DD') AS "dueDate", t.estimate, t.rank, t.version,
+    COALESCE((SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name)
+      FROM "TaskLabel" tl JOIN "Label" l ON l.id = tl."labelId" WHERE tl."taskId" = t.id), '[]'::json) AS labels,
+    (SELECT json_build_object('done', count(*) FILTER (WHERE c.done), 'total', count(*))
+      FROM "ChecklistItem" c WHERE c."taskId" = t.id) AS checklist,
+    t."archivedAt" IS NOT NULL AS archived,
+    to_char(t."createdAt", ${ISO}) AS "createdAt", to_char(t."updatedAt", ${ISO}) AS "updatedAt"
+  FROM "Task" t JOIN "Project" p ON p.id = t."projectId"`;
+
+@Injectable()
+export class TaskQueries {
+  constructor(private readonly db: Database) {}
+
+  async view(taskId: string): Promise<TaskView> {
+    const { rows } = await this.db.pool.query<TaskView>(`${VIEW} WHERE t.id = $1`, [taskId]);
+    if (!rows[0]) throw AppError.notFound('Task');
+    return rows[0];
+  }
+
+  async list(projectId: string, q: TaskListQuery): Promise<{ items: TaskView[]; nextCursor: string | null }> {
+    const params: unknown[] = [projectId];
+    const where = ['t."projectId" = $1'];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    where.push(q.archived === 'true' ? 't."archivedAt" IS NOT NULL' : 't."archivedAt" IS NULL');
+    if (q.status) where.push(`t."statusId" = ${param(q.status)}`);
+    if (q.assigneeId === 'none') where.push('t."assigneeId" IS NULL');
+    else if (q.assigneeId) where.push(`t."assigneeId" = ${param(q.assigneeId)}`);
+    if (q.sprint === 'backlog') where.push('t."sprintId" IS NULL');
+    else if (q.sprint) where.push(`t."sprintId" = ${param(q.sprint)}`);
+    if (q.parentId) where.push(`t."parentId" = ${param(q.parentId)}`);
+    if (q.label) {
+      const byId = isId(q.label) ? `l.id = ${param(q.label)}` : `lower(l.name) = lower(${param(q.label)})`;
+      where.push(`EXISTS (SELECT 1 FROM "TaskLabel" tl JOIN "Label" l ON l.id = tl."labelId" WHERE tl."taskId" = t.id AND ${byId})`);
+    }
+    if (q.q) {
+      const pattern = param(`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(t.title ILIKE ${pattern} OR t.description ILIKE ${pattern})`);
+    }
+    const byRank = (q.order ?? (q.status ? 'rank' : 'newest')) === 'rank';
+    const after = decodeCursor(q.cursor, byRank ? ['string', 'string'] : ['number']);
+    if (after && byRank) where.push(`(t.rank, t.id) > (${param(after[0])}, ${param(after[1])}::uuid)`);
+    if (after && !byRank) where.push(`t.number < ${param(after[0])}`);
+    const order = byRank ? 't.rank, t.id' : 't.number DESC';
+    const { rows } = await this.db.pool.query<TaskView>(
+      `${VIEW} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit + 1)}`,
+      params,
+    );
+    return toPage(rows, q.limit, (last) => (byRank ? [last.rank, last.id] : [last.number]));
+  }
+}

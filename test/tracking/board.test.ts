@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DomainEvent, DomainEvents } from '../../apps/server/src/base/events/domain-events.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { failure, team } from './fixtures.js';
+
+let server: TestServer;
+const events: DomainEvent[] = [];
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.app.get(DomainEvents).subscribe((e) => events.push(e));
+});
+afterAll(() => server?.close());
+
+describe('board ordering', () => {
+  it('moves a task between two others and into another column, writing its new rank', async () => {
+    const t = await team(server);
+    const [todo, doing] = t.statuses;
+    const created = [];
+    for (const title of ['A', 'B', 'C']) created.push(await t.editor.tracking.tasks.create(t.project.id, { title }));
+    const column = async (statusId: string) =>
+      (await t.viewer.tracking.tasks.list(t.project.id, { status: statusId })).items.map((x) => x.title);
+    expect(await column(todo!.id)).toEqual(['A', 'B', 'C']);
+    const moved = await t.editor.tracking.tasks.move(created[2]!.id, { status: todo!.id, afterId: created[0]!.id });
+    expect(moved.version).toBe(2);
+    expect(await column(todo!.id)).toEqual(['A', 'C', 'B']);
+    await t.editor.tracking.tasks.move(created[1]!.id, { status: todo!.id, beforeId: created[0]!.id });
+    expect(await column(todo!.id)).toEqual(['B', 'A', 'C']);
+    await t.editor.tracking.tasks.move(created[0]!.id, { status: doing!.id });
+    expect(await column(todo!.id)).toEqual(['B', 'C']);
+    expect(await column(doing!.id)).toEqual(['A']);
+    const activity = (await t.viewer.tracking.tasks.activity(created[0]!.id)).items[0]!;
+    expect(activity).toMatchObject({ action: 'task.moved', changes: { status: { from: todo!.id, to: doing!.id } } });
+  });
+
+  it('gives distinct ranks to 20 tasks moved concurrently into the same gap', async () => {
+    const t = await team(server);
+    const [todo, doing] = t.statuses;
+    const left = await t.editor.tracking.tasks.create(t.project.id, { title: 'left', status: doing!.id });
+    await t.editor.tracking.tasks.create(t.project.id, { title: 'right', status: doing!.id });
+    const movers = [];
+    for (let i = 0; i < 20; i++) movers.push(await t.editor.tracking.tasks.create(t.project.id, { title: `m${i}`, status: todo!.id }));
+    await Promise.all(movers.map((m) => t.editor.tracking.tasks.move(m.id, { status: doing!.id, afterId: left.id })));
+    const column = (await t.viewer.tracking.tasks.list(t.project.id, { status: doing!.id })).items;
+    expect(column).toHaveLength(22);
+    expect(new Set(column.map((x) => x.rank)).size).toBe(22);
+    expect(column[0]!.title).toBe('left');
+    expect(column[21]!.title).toBe('right');
+  });
+
+  it('rewrites a column with short ranks once repeated moves into one gap make them long', async () => {
+    const t = await team(server);
+    const [todo] = t.statuses;
+    const first = await t.editor.tracking.tasks.create(t.project.id, { title: 'first' });
+    const second = await t.editor.tracking.tasks.create(t.project.id, { title: 'second' });
+    const third = await t.editor.tracking.tasks.create(t.project.id, { title: 'third' });
+    // Alternately squeezing two tasks right after `first` halves the same gap each time.
+    let longest = 0;
+    for (let i = 0; i < 150; i++) {
+      const mover = i % 2 === 0 ? third : second;
+      const moved = await t.editor.tracking.tasks.move(mover.id, { status: todo!.id, afterId: first.id });
+      longest = Math.max(longest, moved.rank.length);
+    }
+    const column = (await t.viewer.tracking.tasks.list(t.project.id, { status: todo!.id })).items;
+    expect(column.map((x) => x.title)).toEqual(['first', 'second', 'third']);
+    expect(Math.max(...column.map((x) => x.rank.length))).toBeLessThanOrEqual(24);
+    expect(longest).toBeLessThanOrEqual(24);
+    expect(events.some((e) => e.type === 'status.rebalanced' && (e.data as { statusId: string }).statusId === todo!.id)).toBe(true);
+  });
+
+  it('refuses neighbours from another column and moving next to itself with 400', async () => {
+    const t = await team(server);
+    const [todo, doing] = t.statuses;
+    const a = await t.editor.tracking.tasks.create(t.project.id, { title: 'a' });
+    const b = await t.editor.tracking.tasks.create(t.project.id, { title: 'b', status: doing!.id });
+    expect((await failure(t.editor.tracking.tasks.move(a.id, { status: todo!.id, afterId: b.id }))).status).toBe(400);
+    expect((await failure(t.editor.tracking.tasks.move(a.id, { status: todo!.id, afterId: a.id }))).status).toBe(400);
+    expect((await failure(t.editor.tracking.tasks.move(a.id, { status: todo!.id, version: 7 }))).status).toBe(409);
+  });
+});
+
+describe('statuses', () => {
+  it('starts every project with To Do / In Progress / Done', async () => {
+    const t = await team(server);
+    expect(t.statuses.map((s) => [s.name, s.category, s.position])).toEqual([
+      ['To Do', 'todo', 0],
+      ['In Progress', 'in_progress', 1],
+      ['Done', 'done', 2],
+    ]);
+  });
+
+  it('adds, renames and reorders custom statuses', async () => {
+    const t = await team(server);
+    const review = await t.owner.tracking.statuses.create(t.project.id, { name: 'Review', category: 'in_progress' });
+    expect(review.position).toBe(3);
+    await t.owner.tracking.statuses.update(review.id, { name: 'Code review', position: 1 });
+    const names = (await t.viewer.tracking.statuses.list(t.project.id)).items.map((s) => [s.name, s.position]);
+    expect(names).toEqual([
+      ['To Do', 0],
+      ['Code review', 1],
+      ['In Progress', 2],
+      ['Done', 3],
+    ]);
+    expect((await failure(t.owner.tracking.statuses.create(t.project.id, { name: 'Done', category: 'done' }))).status).toBe(409);
+    expect((await failure(t.editor.tracking.statuses.create(t.project.id, { name: 'X', category: 'done' }))).status).toBe(403);
+  });
+
+  it('deletes a status with tasks only when given a target, moving its tasks there in order', async () => {
+    const t = await team(server);
+    const [todo, doing] = t.statuses;
+    const existing = await t.editor.tracking.tasks.create(t.project.id, { title: 'existing', status: doing!.id });
+    const one = await t.editor.tracking.tasks.create(t.project.id, { title: 'one' });
+    const two = await t.editor.tracking.tasks.create(t.project.id, { title: 'two' });
+    const noTarget = await failure(t.owner.tracking.statuses.remove(todo!.id));
+    expect([noTarget.status, noTarget.code]).toEqual([400, 'validation_failed']);
+    expect((await t.viewer.tracking.statuses.list(t.project.id)).items).toHaveLength(3);
+    await t.owner.tracking.statuses.remove(todo!.id, { target: doing!.id });
+    const column = (await t.viewer.tracking.tasks.list(t.project.id, { status: doing!.id })).items.map((x) => x.id);
+    expect(column).toEqual([existing.id, one.id, two.id]);
+    expect((await t.viewer.tracking.statuses.list(t.project.id)).items.map((s) => [s.name, s.position])).toEqual([
+      ['In Progress', 0],
+      ['Done', 1],
+    ]);
+  });
+
+  it('deletes an empty status without a target, refuses a foreign target and the last status', async () => {
+    const t = await team(server);
+    const extra = await t.owner.tracking.statuses.create(t.project.id, { name: 'Extra', category: 'todo' });
+    const other = await t.owner.tracking.projects.create(t.workspaceId, { name: 'Other', key: `OT${Date.now() % 100000}` });
+    const foreign = (await t.owner.tracking.statuses.list(other.id)).items[0]!;
+    await t.editor.tracking.tasks.create(t.project.id, { title: 'x', status: extra.id });
+    expect((await failure(t.owner.tracking.statuses.remove(extra.id, { target: foreign.id }))).status).toBe(400);
+    await t.owner.tracking.statuses.remove(extra.id, { target: t.statuses[0]!.id });
+    const [a, b] = (await t.owner.tracking.statuses.list(other.id)).items;
+    await t.owner.tracking.statuses.remove(a!.id);
+    await t.owner.tracking.statuses.remove(b!.id);
+    const [last, ...none] = (await t.owner.tracking.statuses.list(other.id)).items;
+    expect(none).toEqual([]);
+    const err = await failure(t.owner.tracking.statuses.remove(last!.id));
+    expect([err.status, err.message]).toEqual([400, 'A project needs at least one status']);
+  });
+});
