@@ -1,6 +1,5 @@
 // Document fixtures written straight to PostgreSQL in Tandem's storage format (a snapshot row is
 // a Yjs update of the whole document): large or numerous documents that would take minutes to type.
-import pg from 'pg';
 import * as Y from 'yjs';
 
 const LINE = 'The quick brown fox jumps over the lazy dog while the team edits the same page together. ';
@@ -23,16 +22,6 @@ export function buildState(bytes) {
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return state;
-}
-
-export async function withPg(url, fn) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 
 export function putSnapshot(client, documentId, state) {

@@ -133,7 +133,7 @@ ${table(
       `${s.failed}${s.lastError ? ` (${s.lastError})` : ''}`,
       `${fmt.ms(s.allSubbedMs)} ms`,
       `${fmt.ms(s.latency.p50)} / ${fmt.ms(s.latency.p99)}`,
-      `${fmt.pct(s.serverCpuPct)} (generator ${fmt.pct(s.generatorCpuPct)})`,
+      `${fmt.pct(s.serverCpuPct)} (generator ${fmt.pct(s.generatorCpuPct)}; waited for CPU ${waits(s)})${flags(s)}`,
     ],
   ],
 )}`;

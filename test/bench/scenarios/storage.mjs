@@ -3,7 +3,8 @@
 // opening and closing 10k documents (S3).
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildState, insertDocuments, putSnapshot, withPg } from '../lib/documents.mjs';
+import { withPg } from '../lib/db.mjs';
+import { buildState, insertDocuments, putSnapshot } from '../lib/documents.mjs';
 import { runGenerator } from '../lib/generator.mjs';
 import { scrape } from '../lib/metrics.mjs';
 import { rssBytes } from '../lib/proc.mjs';
