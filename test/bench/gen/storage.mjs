@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cpuWindow } from '../lib/proc.mjs';
 import { ROOT } from '../lib/servers.mjs';
 import { prepareTyping } from '../lib/yjs-wire.mjs';
 
@@ -31,6 +32,7 @@ for (let a = 0; a < authors; a++) {
 }
 updates.length = Math.min(updates.length, cfg.updates + authors);
 
+const window = cpuWindow([]);
 // Appends arrive the way a busy node produces them: all outstanding at once, committed in batches.
 let t0 = performance.now();
 await Promise.all(updates.map((u) => log.append(cfg.documentId, u, null)));
@@ -54,6 +56,7 @@ const reloaded = await store.loadDoc(cfg.documentId);
 const reloadMs = performance.now() - t0;
 reloaded.destroy();
 
+const cpu = window();
 await db.close();
 process.stdout.write(
   `${JSON.stringify({
@@ -66,6 +69,8 @@ process.stdout.write(
     folded: compaction?.folded ?? 0,
     snapshotBytes: compaction?.size ?? 0,
     coldLoadFromSnapshotMs: reloadMs,
+    cpuPct: cpu.generatorCpuPct,
+    waitedForCpuPct: cpu.generatorWaitPct,
   })}\n`,
 );
 process.exit(0);

@@ -8,7 +8,7 @@ import { buildState, insertDocuments, putSnapshot } from '../lib/documents.mjs';
 import { runGenerator } from '../lib/generator.mjs';
 import { scrape } from '../lib/metrics.mjs';
 import { rssBytes } from '../lib/proc.mjs';
-import { flags, fmt, table, waits } from '../lib/report.mjs';
+import { CONTENTION_LIMIT, flags, fmt, table, waits } from '../lib/report.mjs';
 import { SERVER_CORE, startTandem } from '../lib/servers.mjs';
 import { createDocument, registerUser } from '../lib/tandem-world.mjs';
 
@@ -119,6 +119,10 @@ ${table(
     ['cold load from the log', `${fmt.ms(r.coldLoadFromLogMs)} ms (${r.charsLoaded} characters)`],
     ['**compaction**', `**${fmt.ms(r.compactMs)} ms** (${r.folded} rows folded, snapshot ${r.snapshotBytes} bytes)`],
     ['cold load from the snapshot', `${fmt.ms(r.coldLoadFromSnapshotMs)} ms`],
+    [
+      'this process: CPU / waited for CPU',
+      `${fmt.pct(r.cpuPct)} / ${fmt.pct(r.waitedForCpuPct)}${r.waitedForCpuPct > CONTENTION_LIMIT ? ' **contended**' : ''}`,
+    ],
   ],
 )}`;
       } finally {
