@@ -1,10 +1,11 @@
 // Opens documents over /collab as a client would on first view (connect, sync step 1) and times
 // the server's sync step 2 reply: for a document not in memory that is its cold load. Each socket
 // closes right after, so the server may unload the document. Input: JSON config path
-// ({ targets: [{ port, path }], concurrency }). Output: one JSON line.
+// ({ targets: [{ port, path }], concurrency, budgetMs? }). Output: one JSON line.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { latencyHistogram } from '../lib/hist.mjs';
+import { cpuWindow } from '../lib/proc.mjs';
 import { clientFrame, openRawSocket } from '../lib/ws-wire.mjs';
 import { dialect } from '../lib/yjs-wire.mjs';
 
@@ -43,9 +44,11 @@ async function open(target) {
 
 let next = 0;
 const started = performance.now();
+const window = cpuWindow(cfg.serverPids ?? []);
 await Promise.all(
   Array.from({ length: cfg.concurrency ?? 1 }, async () => {
-    while (next < cfg.targets.length) {
+    // A time budget keeps the run bounded on a slow machine; the report says how many were opened.
+    while (next < cfg.targets.length && performance.now() - started < (cfg.budgetMs ?? Number.POSITIVE_INFINITY)) {
       const t = cfg.targets[next++];
       try {
         await open(t);
@@ -56,7 +59,8 @@ await Promise.all(
     }
   }),
 );
+const cpu = window();
 process.stdout.write(
-  `${JSON.stringify({ opened: cfg.targets.length - failed, failed, lastError, seconds: (performance.now() - started) / 1000, latency: hist.summary(), first: each })}\n`,
+  `${JSON.stringify({ ...cpu, opened: next - failed, attempted: next, failed, lastError, seconds: (performance.now() - started) / 1000, latency: hist.summary(), first: each })}\n`,
 );
 process.exit(0);

@@ -8,18 +8,26 @@ const LINE = 'The quick brown fox jumps over the lazy dog while the team edits t
 export function buildState(bytes) {
   const doc = new Y.Doc();
   const fragment = doc.getXmlFragment('default');
-  let size = 0;
-  while (size < bytes) {
-    doc.transact(() => {
-      for (let i = 0; i < 500; i++) {
+  // One insert per batch: inserting at an index walks the list, so one call per paragraph is quadratic.
+  const add = (paragraphs) => {
+    for (let done = 0; done < paragraphs; done += 1000) {
+      const batch = Array.from({ length: Math.min(1000, paragraphs - done) }, () => {
         const p = new Y.XmlElement('paragraph');
         p.insert(0, [new Y.XmlText(LINE.repeat(2))]);
-        fragment.insert(fragment.length, [p]);
-      }
-    });
-    size = Y.encodeStateAsUpdate(doc).length;
+        return p;
+      });
+      fragment.insert(fragment.length, batch);
+    }
+  };
+  add(10);
+  const perParagraph = Y.encodeStateAsUpdate(doc).length / 10;
+  // Encoding is linear in the document: estimate once, then top up, instead of re-encoding per batch.
+  add(Math.max(0, Math.ceil(bytes / perParagraph) - 10));
+  let state = Y.encodeStateAsUpdate(doc);
+  while (state.length < bytes) {
+    add(Math.ceil((bytes - state.length) / perParagraph) + 1);
+    state = Y.encodeStateAsUpdate(doc);
   }
-  const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return state;
 }

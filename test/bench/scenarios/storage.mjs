@@ -144,20 +144,25 @@ ${table(
           await withPg(server.database.url, (c) => putSnapshot(c, docId, state));
           log(`cold load of ${fmt.mb(state.length)}`);
           await scrape(server.url);
-          const r = await runGenerator('open', { targets: [{ port: server.port, path: collabPath(docId, owner.token) }], concurrency: 1 });
+          const r = await runGenerator('open', {
+            targets: [{ port: server.port, path: collabPath(docId, owner.token) }],
+            concurrency: 1,
+            serverPids: [server.pid],
+          });
           const after = await scrape(server.url);
           rows.push([
             fmt.mb(state.length),
             r.failed ? `failed: ${r.lastError}` : `**${fmt.ms(r.latency.max)} ms**`,
             fmt.mb(r.first[0]?.bytes ?? 0),
             fmt.ms(after.eventLoopMaxMs),
+            `${waits(r)}${flags(r)}`,
           ]);
         }
         return `Goal: ${this.goal} Each document is stored as one snapshot (paragraphs of text in the \`default\`
 fragment) and is not in memory; a client connects, sends sync step 1 and the time to the server's sync step 2
 (the whole document) is measured in the generator. Event-loop max = Tandem's own delay histogram over the load.
 
-${table(['document', 'connect → full document', 'sync step 2 size', 'event-loop max ms'], rows)}`;
+${table(['document', 'connect → full document', 'sync step 2 size', 'event-loop max ms', 'waited for CPU: server / generator'], rows)}`;
       } finally {
         await server.stop();
       }
@@ -182,7 +187,8 @@ ${table(['document', 'connect → full document', 'sync step 2 size', 'event-loo
         log(`opening and closing ${count} documents, 50 at a time`);
         let peak = base.rss;
         const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(server.pid))), 200);
-        const r = await runGenerator('open', { targets, concurrency: 50 }, { timeoutMs: 600_000 });
+        const budgetMs = 240_000;
+        const r = await runGenerator('open', { targets, concurrency: 50, serverPids: [server.pid], budgetMs }, { timeoutMs: 600_000 });
         clearInterval(sampler);
         const stillOpen = await waitForMetric(server.url, openMetric, (v) => v === 0, 60_000);
         await sleep(5000);
@@ -201,6 +207,7 @@ ${table(
     ['RSS baseline → peak → after close', `${fmt.mb(base.rss)} → ${fmt.mb(peak)} → **${fmt.mb(end.rss)} (${pct(end.rss, base.rss)})**`],
     ['V8 heap used baseline → after close', `${fmt.mb(base.heap)} → ${fmt.mb(end.heap)} (${pct(end.heap, base.heap)})`],
     ['documents still open after close', String(stillOpen)],
+    ['waited for CPU while opening: server / generator', `${waits(r)}${flags(r)}`],
   ],
 )}`;
       } finally {
