@@ -104,7 +104,7 @@ sync step 1; ${OBSERVERS} full Y.Doc observers measure edit→remote latency (se
 sender, arrival by the observer, same process, one clock; merged updates are matched by client and
 clock range). "Update deliveries" counts each keystroke once per other client in the room, however
 the server framed it; server µs per delivery = server CPU seconds ÷ update deliveries. "Lost" =
-keystrokes an observer never received after a 5 s drain. Tandem runs with auth (every client its own
+keystrokes an observer had not received 5 s after the last send (dropped, or later than that). Tandem runs with auth (every client its own
 user and token), authorization, its durable log and Redis on; the anchors bare.`;
 
 export const collabScenarios = {
