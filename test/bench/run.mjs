@@ -44,12 +44,12 @@ for (const id of selected) {
   const t0 = Date.now();
   try {
     const body = await s.run({ log: (m) => log(`  ${m}`), quick });
-    writeSection(id, s.title, `${header}\n\n${body}`);
+    writeSection(id, s.title, `${header}\n\n${body}`, Object.keys(scenarios));
     process.stdout.write(`\n${body}\n\n`);
     log(`${id} done in ${Math.round((Date.now() - t0) / 1000)} s`);
   } catch (err) {
     log(`${id} failed: ${err.stack ?? err}`);
-    writeSection(id, s.title, `${header}\n\n**Run failed:** ${String(err.message ?? err).split('\n')[0]}`);
+    writeSection(id, s.title, `${header}\n\n**Run failed:** ${String(err.message ?? err).split('\n')[0]}`, Object.keys(scenarios));
     process.exitCode = 1;
   }
 }

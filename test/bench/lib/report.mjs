@@ -82,22 +82,25 @@ the sockets per user used.
   PostgreSQL and Redis are not pinned and not included.
 `;
 
+/** The sections of an existing report, by scenario id. */
 function sectionsOf(doc) {
-  const first = doc.indexOf('<!-- bench:');
-  return first >= 0 ? doc.slice(first) : '';
+  const sections = new Map();
+  for (const m of doc.matchAll(/<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->/g)) sections.set(m[1], m[0]);
+  return sections;
 }
 
-export function writeSection(id, title, body) {
-  // The text above the first section is regenerated, so the instructions never drift from the runner.
-  let doc = `${PREAMBLE}\n${existsSync(DOC) ? sectionsOf(readFileSync(DOC, 'utf8')) : ''}`;
-  const start = `<!-- bench:${id} -->`;
-  const end = `<!-- /bench:${id} -->`;
-  const block = `${start}\n## ${title}\n\n${body.trim()}\n${end}`;
-  const from = doc.indexOf(start);
-  const to = doc.indexOf(end);
-  doc = from >= 0 && to > from ? doc.slice(0, from) + block + doc.slice(to + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
+/**
+ * Rewrites one scenario's section of docs/benchmarks.md, keeping the others, in `order` (the
+ * runner's scenario list) whatever order they were measured in. The text above the sections is
+ * regenerated, so the instructions never drift from the runner.
+ */
+export function writeSection(id, title, body, order = []) {
+  const sections = existsSync(DOC) ? sectionsOf(readFileSync(DOC, 'utf8')) : new Map();
+  sections.set(id, `<!-- bench:${id} -->\n## ${title}\n\n${body.trim()}\n<!-- /bench:${id} -->`);
+  const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const ids = [...sections.keys()].sort((a, b) => rank(a) - rank(b));
   mkdirSync(dirname(DOC), { recursive: true });
-  writeFileSync(DOC, doc);
+  writeFileSync(DOC, `${PREAMBLE}\n${ids.map((k) => sections.get(k)).join('\n\n')}\n`);
 }
 
 export const GENERATOR_LIMIT = 75;
