@@ -23,10 +23,27 @@ export function openDocument(client: TandemClient, documentId: string, opts: Col
     // Tabs of one browser must not sync around the server (and around its permission checks).
     disableBc: true,
   });
+  // Before each reconnect: a token about to expire is refreshed (the refresh lands in time for the
+  // next attempt at the latest), and the freshest token goes into the URL.
   provider.on('connection-close', () => {
+    if (expiresWithin(client.accessToken, 60_000)) {
+      void client.http.refresh().then(() => {
+        provider.params.token = client.accessToken ?? '';
+      });
+    }
     provider.params.token = client.accessToken ?? '';
   });
   return provider;
+}
+
+function expiresWithin(token: string | null, ms: number): boolean {
+  if (!token) return false;
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
+    return typeof payload.exp === 'number' && payload.exp * 1000 - Date.now() < ms;
+  } catch {
+    return false;
+  }
 }
 
 /**

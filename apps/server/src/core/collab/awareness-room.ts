@@ -85,11 +85,18 @@ export class AwarenessRoom {
     return removed.length ? encodeAwarenessUpdate(removed) : null;
   }
 
-  /** Ids of states relayed from other nodes that stopped being renewed. */
+  /**
+   * Ids of states relayed from other nodes that stopped being renewed. Also forgets removals old
+   * enough that no late message can resurrect them, so the map does not grow for ever.
+   */
   expiredRemoteIds(now = Date.now()): number[] {
-    return [...this.states.values()]
-      .filter((s) => s.owner === null && s.json !== 'null' && now - s.at > AWARENESS_TIMEOUT_MS)
-      .map((s) => s.clientId);
+    const expired: number[] = [];
+    for (const s of this.states.values()) {
+      if (now - s.at <= AWARENESS_TIMEOUT_MS) continue;
+      if (s.json === 'null') this.states.delete(s.clientId);
+      else if (s.owner === null) expired.push(s.clientId);
+    }
+    return expired;
   }
 }
 

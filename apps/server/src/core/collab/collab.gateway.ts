@@ -23,6 +23,9 @@ import { OpenDocuments } from './open-documents.js';
 
 const log = logger('collab-gateway');
 
+/** A client sends a handful of messages before the document is loaded (sync step 1, awareness). */
+const MAX_EARLY_MESSAGES = 64;
+
 /** Protocol overhead allowed on top of the largest update. */
 const FRAME_OVERHEAD = 64;
 
@@ -58,7 +61,12 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit() {
-    this.router.register(/^\/collab\/([^/]+)$/, (req, socket, head, match) => void this.upgrade(req, socket, head, match[1]!));
+    this.router.register(/^\/collab\/([^/]+)$/, (req, socket, head, match) => {
+      this.upgrade(req, socket, head, match[1]!).catch((err) => {
+        log.error({ err }, 'collab upgrade failed');
+        rejectUpgrade(socket, 503, 'unavailable', 'Try again shortly');
+      });
+    });
     this.stopListening = this.sessions.onChange((change) => void this.onAuthChange(change));
     this.documents.onBroken((documentId) => {
       for (const c of this.connections) if (c.documentId === documentId) c.close(CloseCodes.unavailable, 'Could not store the document');
@@ -78,7 +86,7 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, rawId: string) {
-    const documentId = decodeURIComponent(rawId).toLowerCase();
+    const documentId = rawId.toLowerCase(); // ids are plain uuids: anything encoded is simply not found
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
     if (!token) return rejectUpgrade(socket, 401, 'unauthenticated', 'A token is required');
     let actor: Actor;
@@ -92,7 +100,12 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     const user = await this.prisma.user.findUnique({ where: { id: actor.id }, select: { displayName: true } });
     if (!user) return rejectUpgrade(socket, 401, 'unauthenticated', 'Unknown user');
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, actor, access, documentId, user.displayName));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.attach(ws, actor, access, documentId, user.displayName).catch((err) => {
+        log.error({ err, documentId }, 'collab connection failed to start');
+        ws.close(CloseCodes.unavailable, 'Could not open the document');
+      });
+    });
   }
 
   private async attach(ws: WebSocket, actor: Actor, access: Access, documentId: string, name: string) {
@@ -104,7 +117,8 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     ws.on('message', (data: Buffer, isBinary) => {
       if (!isBinary) return ws.close(CloseCodes.invalid, 'Binary frames only');
       if (connection) this.dispatch(connection, data);
-      else early.push(data);
+      else if (early.length < MAX_EARLY_MESSAGES) early.push(data);
+      else ws.close(CloseCodes.invalid, 'Too many messages before the document was ready');
     });
     ws.on('error', (err) => log.debug({ err: err.message }, 'collab socket error'));
     ws.on('close', () => {
@@ -167,8 +181,16 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
 
   /** Re-applies the policy to open connections: closes those that lost access, updates write rights. */
   private async recheck(connections: CollabConnection[]) {
+    // One policy query per user and document, however many tabs they have open.
+    const decisions = new Map<string, Promise<Access | null | undefined>>();
     for (const c of connections) {
-      const access = await this.policy.access(c.userId, { document: c.documentId }).catch(() => undefined);
+      const key = `${c.userId}:${c.documentId}`;
+      if (!decisions.has(key))
+        decisions.set(
+          key,
+          this.policy.access(c.userId, { document: c.documentId }).catch(() => undefined),
+        );
+      const access = await decisions.get(key);
       if (access === undefined) continue; // database unreachable: keep the last decision, next change re-checks
       if (!access) c.close(CloseCodes.notFound, 'Access to the document was removed');
       else c.canWrite = canEdit(access);

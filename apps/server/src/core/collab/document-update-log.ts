@@ -25,8 +25,8 @@ export class DocumentUpdateLog implements OnModuleDestroy {
   private flushing: Promise<void> | null = null;
   /** Per document, the promise of its latest append: loads wait on it so they see our own writes. */
   private readonly lastAppend = new Map<string, Promise<void>>();
-  /** Rows appended per document since its last compaction (by this node). */
-  private readonly appendedSince = new Map<string, number>();
+  /** Rows and bytes appended per document since its last compaction (by this node). */
+  private readonly appendedSince = new Map<string, { rows: number; bytes: number }>();
 
   constructor(private readonly db: Database) {}
 
@@ -37,7 +37,8 @@ export class DocumentUpdateLog implements OnModuleDestroy {
     void settled.then(() => {
       if (this.lastAppend.get(documentId) === settled) this.lastAppend.delete(documentId);
     });
-    this.appendedSince.set(documentId, (this.appendedSince.get(documentId) ?? 0) + 1);
+    const since = this.appendedSince.get(documentId) ?? { rows: 0, bytes: 0 };
+    this.appendedSince.set(documentId, { rows: since.rows + 1, bytes: since.bytes + data.length });
     this.flushing ??= this.flushLoop();
     return stored;
   }
@@ -47,13 +48,15 @@ export class DocumentUpdateLog implements OnModuleDestroy {
     return this.lastAppend.get(documentId) ?? Promise.resolve();
   }
 
-  appendedSinceCompaction(documentId: string): number {
-    return this.appendedSince.get(documentId) ?? 0;
+  appendedSinceCompaction(documentId: string): { rows: number; bytes: number } {
+    return this.appendedSince.get(documentId) ?? { rows: 0, bytes: 0 };
   }
 
+  /** A compaction folded `rows` rows; none folded means the log held nothing left to fold. */
   compacted(documentId: string, rows: number) {
-    const left = (this.appendedSince.get(documentId) ?? 0) - rows;
-    if (left > 0) this.appendedSince.set(documentId, left);
+    const since = this.appendedSince.get(documentId);
+    const left = !since || rows === 0 ? 0 : since.rows - rows;
+    if (since && left > 0) this.appendedSince.set(documentId, { rows: left, bytes: Math.round((since.bytes * left) / since.rows) });
     else this.appendedSince.delete(documentId);
   }
 

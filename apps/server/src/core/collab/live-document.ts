@@ -37,7 +37,16 @@ export interface BusMessage {
   u?: Uint8Array;
   /** An awareness update. */
   a?: Uint8Array;
+  /** A state vector: "send me what I lack" (answered with `u`, and with our own `sv` unless `r`). */
+  sv?: Uint8Array;
+  /** Marks an `sv` that answers another node's, so the exchange stops after one round trip. */
+  r?: boolean;
+  /** Marks a `u` answering a state vector: it may hold edits a dead node never stored, so the receiver stores it. */
+  x?: boolean;
 }
+
+/** An update with no structs and an empty delete set encodes to two zero bytes. */
+const EMPTY_UPDATE_BYTES = 2;
 
 export class LiveDocument {
   readonly doc = new Y.Doc({ gc: true });
@@ -115,12 +124,31 @@ export class LiveDocument {
       .catch((err) => log.warn({ err: (err as Error).message }, 'relay to other nodes failed'));
   }
 
+  /**
+   * Asks the other nodes holding this document for what this node lacks, and offers what they lack:
+   * after a load (updates relayed before we subscribed but not yet committed) and after the bus lost
+   * messages. Both sides end with the union of both states.
+   */
+  exchangeState() {
+    this.publish({ n: this.nodeId, sv: Y.encodeStateVector(this.doc) });
+  }
+
   /** A message relayed by another node. */
   receive(message: BusMessage) {
     if (this.closed || message.n === this.nodeId) return;
+    if (message.sv) {
+      try {
+        const missing = Y.encodeStateAsUpdate(this.doc, message.sv);
+        if (missing.length > EMPTY_UPDATE_BYTES) this.publish({ n: this.nodeId, u: missing, x: true });
+        if (!message.r) this.publish({ n: this.nodeId, sv: Y.encodeStateVector(this.doc), r: true });
+      } catch (err) {
+        log.warn({ err: (err as Error).message, documentId: this.id }, 'unreadable state vector from another node');
+      }
+    }
     if (message.u) {
       try {
-        Y.applyUpdate(this.doc, message.u, FROM_NODE);
+        // Yjs ignores what it already has, so storing an exchanged diff costs at most a duplicate row.
+        Y.applyUpdate(this.doc, message.u, message.x ? { userId: null } : FROM_NODE);
       } catch (err) {
         log.warn({ err: (err as Error).message, documentId: this.id }, 'unreadable update from another node dropped');
       }

@@ -92,8 +92,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   private async load(documentId: string, entry: Entry): Promise<LiveDocument> {
     const live = new LiveDocument(documentId, this.nodeId, this.bus, this.updateLog, {
       onAppended: () => {
-        if (this.updateLog.appendedSinceCompaction(documentId) >= this.config.COLLAB_COMPACT_AFTER_UPDATES)
-          this.scheduleCompaction(documentId);
+        if (this.compactionDue(documentId, live.sizeEstimate)) this.scheduleCompaction(documentId);
       },
       onStoreFailed: (err) => {
         log.error({ err, documentId }, 'document updates could not be stored; closing its sockets');
@@ -114,6 +113,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       live.activate();
       loaded = true;
       for (const m of early) live.receive(m);
+      live.exchangeState();
     } catch (err) {
       await entry.unsubscribe?.().catch(() => undefined);
       live.close();
@@ -134,7 +134,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     live.close();
     this.metrics.documentsOpen.dec();
     await this.updateLog.settled(documentId);
-    if (this.updateLog.appendedSinceCompaction(documentId) > 0) this.scheduleCompaction(documentId);
+    if (this.updateLog.appendedSinceCompaction(documentId).rows > 0) this.scheduleCompaction(documentId);
   }
 
   /** Re-reads every loaded document from the database after the bus may have lost messages. */
@@ -143,10 +143,23 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       if (!entry.live) continue;
       try {
         applyStoredState(entry.live.doc, await this.store.load(documentId), FROM_STORE);
+        entry.live.exchangeState();
       } catch (err) {
         log.warn({ err, documentId }, 'resync from the log failed');
       }
     }
+  }
+
+  /**
+   * While a document is open, compact after COLLAB_COMPACT_AFTER_UPDATES rows, but for a large
+   * document only once the new rows amount to an eighth of its size: re-encoding megabytes every
+   * few hundred keystrokes would cost more than the log rows it saves. Twenty times the row
+   * threshold bounds the log whatever the size.
+   */
+  private compactionDue(documentId: string, documentBytes: number): boolean {
+    const { rows, bytes } = this.updateLog.appendedSinceCompaction(documentId);
+    const threshold = this.config.COLLAB_COMPACT_AFTER_UPDATES;
+    return rows >= threshold && (bytes * 8 >= documentBytes || rows >= threshold * 20);
   }
 
   scheduleCompaction(documentId: string) {

@@ -106,6 +106,8 @@ export class DocumentsService {
     if (body.parentId) {
       const target = await this.policy.authorize(actor.id, { document: body.parentId }, 'document.create');
       if (target.workspaceId !== access.workspaceId || target.trashed) throw AppError.notFound('Parent document');
+    } else {
+      await this.policy.authorize(actor.id, { workspace: access.workspaceId }, 'document.create');
     }
     const doc = await this.prisma.$transaction(async (tx) => {
       await this.lockTree(tx, access.workspaceId);
