@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { encodeFrame } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -12,6 +13,7 @@ beforeAll(async () => {
     WS_MAX_ROOMS_PER_SOCKET: '2',
     WS_HEARTBEAT_INTERVAL_MS: '200',
     WS_IDLE_TIMEOUT_MS: '700',
+    WS_PREAUTH_MAX_BYTES: '1024',
   });
 });
 afterAll(() => server?.close());
@@ -75,6 +77,25 @@ describe('/ws bad input', () => {
 });
 
 describe('/ws limits', () => {
+  it('refuses an upgrade that sends more than the pre-auth byte limit before the handshake', async () => {
+    const u = await server.user('eager');
+    const { port } = new URL(server.url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const s = connect(Number(port), '127.0.0.1', () => {
+        s.write(
+          `GET /ws?token=${u.accessToken} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        );
+        s.write(Buffer.alloc(8192, 1));
+      });
+      let data = '';
+      s.on('data', (d) => (data += d.toString('latin1')));
+      s.on('close', () => resolve(data));
+      s.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 413/);
+  });
+
   it('warns a socket over the frame rate, then closes it with 1008', async () => {
     const u = await server.user('flood');
     const p = await openProbe(server.url, u.accessToken!);

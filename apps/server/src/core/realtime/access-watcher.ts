@@ -2,7 +2,8 @@
 // - a revoked session (logout, password change, refresh reuse) closes its sockets with 4401;
 // - an access change (removal, demotion, project override, document share) re-checks that user's
 //   rooms in that workspace: rooms they may no longer read are left (error not_found, ref room),
-//   kept rooms take the new role, and a user who lost the workspace altogether is disconnected (4403).
+//   kept rooms take the new role, and a socket left with nothing in a workspace its user lost is
+//   disconnected (4403).
 // - a deleted workspace takes every socket out of that workspace's rooms (error not_found, ref room).
 // After a bus outage, when revocations may have been missed, every socket is re-checked.
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -109,7 +110,9 @@ export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
           }
         }
       }
-      if (dropped && workspaceGone) this.directory.disconnect(conn, CloseCodes.accessRevoked, 'Access revoked');
+      // Lost the workspace and everything this socket followed in it: nothing left to downgrade to.
+      const keepsSome = [...conn.rooms.values()].some((g) => g.workspaceId === workspaceId);
+      if (dropped && workspaceGone && !keepsSome) this.directory.disconnect(conn, CloseCodes.accessRevoked, 'Access revoked');
     }
   }
 

@@ -18,6 +18,8 @@ export class SocketConnection {
   rooms: Map<string, RoomGrant> | null = null;
   /** ms timestamp of the last frame or pong. */
   lastSeen = Date.now();
+  /** When the sweep pinged this socket without an answer yet (0: not waiting for a pong). */
+  pingedAt = 0;
   /** Frame-rate window: its start (ms), frames seen in it, and when the socket was last warned. */
   windowStart = 0;
   framesInWindow = 0;

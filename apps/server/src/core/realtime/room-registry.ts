@@ -8,6 +8,8 @@ import type { RoomGrant, SocketConnection } from './connection.js';
 @Injectable()
 export class RoomRegistry {
   private readonly rooms = new Map<string, Set<SocketConnection>>();
+  /** Grants are immutable and few distinct ones exist: sockets share them instead of holding copies. */
+  private readonly grants = new Map<string, RoomGrant>();
 
   constructor(private readonly policy: PermissionPolicy) {}
 
@@ -15,10 +17,19 @@ export class RoomRegistry {
   async authorize(userId: string, room: string): Promise<RoomGrant | null> {
     const parsed = parseRoom(room);
     if (!parsed) return null;
-    if (parsed.kind === 'user') return parsed.id === userId ? { workspaceId: null, role: null } : null;
+    if (parsed.kind === 'user') return parsed.id === userId ? this.grant(null, null) : null;
     const access = await this.policy.access(userId, { [parsed.kind]: parsed.id } as ResourceRef);
-    if (!access) return null;
-    return { workspaceId: access.workspaceId, role: access.role };
+    return access ? this.grant(access.workspaceId, access.role) : null;
+  }
+
+  private grant(workspaceId: string | null, role: RoomGrant['role']): RoomGrant {
+    const key = `${workspaceId}/${role}`;
+    let grant = this.grants.get(key);
+    if (!grant) {
+      if (this.grants.size > 50_000) this.grants.clear();
+      this.grants.set(key, (grant = Object.freeze({ workspaceId, role })));
+    }
+    return grant;
   }
 
   join(conn: SocketConnection, room: string, grant: RoomGrant): void {

@@ -29,6 +29,8 @@ type TrackedSocket = WebSocket & { [CONN]?: SocketConnection };
 
 /** Frames a socket may have waiting behind a join being authorized. */
 const MAX_QUEUED_FRAMES = 64;
+/** Sockets handled per event-loop turn by the heartbeat sweep. */
+const SWEEP_SLICE = 500;
 /** After a rate warning, exceeding the rate again within this long closes the socket. */
 const RATE_STRIKE_MS = 30_000;
 
@@ -40,6 +42,9 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
   private closing = false;
   private readonly closes: Counter<'code'>;
   private readonly framesIn: Counter;
+  /** Listeners shared by every socket of this gateway (no closures per socket). */
+  private readonly onMessage: (this: TrackedSocket, data: RawData, isBinary: boolean) => void;
+  private readonly onClose: (this: TrackedSocket) => void;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -57,6 +62,13 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
       perMessageDeflate: false,
       maxPayload: config.WS_MAX_FRAME_BYTES,
     });
+    const gateway = this;
+    this.onMessage = function (data, isBinary) {
+      gateway.receive(this[CONN]!, data as Buffer, isBinary);
+    };
+    this.onClose = function () {
+      gateway.directory.remove(this[CONN]!);
+    };
     const r = [metrics.registry];
     new Gauge({
       name: 'tandem_ws_sockets',
@@ -124,6 +136,7 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
       clearTimeout(slow);
     }
     if (socket.destroyed) return;
+    if (this.closing) return rejectUpgrade(socket, 503, 'unavailable', 'Server shutting down');
     // Whatever the client sent before being let in is bounded (it sits in memory until the handshake).
     if (head.length + socket.readableLength > this.config.WS_PREAUTH_MAX_BYTES) {
       return rejectUpgrade(socket, 413, 'payload_too_large', 'Too much data before the handshake');
@@ -142,14 +155,9 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     const conn = new SocketConnection(++this.nextKey, ws, actor.id, actor.sessionId);
     ws[CONN] = conn;
     this.directory.add(conn);
-    const gateway = this;
-    ws.on('message', function (this: TrackedSocket, data: RawData, isBinary: boolean) {
-      gateway.receive(this[CONN]!, data as Buffer, isBinary);
-    });
+    ws.on('message', this.onMessage);
     ws.on('pong', onPong);
-    ws.on('close', function (this: TrackedSocket) {
-      gateway.directory.remove(this[CONN]!);
-    });
+    ws.on('close', this.onClose);
   }
 
   private refuse(ws: WebSocket, code: number, reason: string) {
@@ -160,6 +168,7 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
   private receive(conn: SocketConnection, data: Buffer, isBinary: boolean) {
     const now = Date.now();
     conn.lastSeen = now;
+    conn.pingedAt = 0;
     this.framesIn.inc();
     if (!this.admit(conn, now)) return;
     if (!isBinary) {
@@ -219,25 +228,42 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     this.directory.disconnect(conn, code, reason);
   }
 
-  /** One timer for every socket: ping the silent ones, drop the ones silent past the idle timeout. */
+  /**
+   * One timer for every socket: ping the silent ones, drop the ones silent past the idle timeout.
+   * Done in slices so 20k pings never hold the event loop in one go.
+   */
   private sweep() {
-    const now = Date.now();
-    for (const conn of [...this.directory.all()]) {
-      const silent = now - conn.lastSeen;
-      if (silent > this.config.WS_IDLE_TIMEOUT_MS) {
-        this.closes.inc({ code: 'timeout' });
-        this.directory.remove(conn);
-        conn.ws.terminate();
-      } else if (silent >= this.config.WS_HEARTBEAT_INTERVAL_MS && conn.open) {
-        conn.ws.ping();
+    const sockets = [...this.directory.all()];
+    const step = (from: number) => {
+      if (this.closing) return;
+      const now = Date.now();
+      const to = Math.min(from + SWEEP_SLICE, sockets.length);
+      for (let i = from; i < to; i++) {
+        const conn = sockets[i]!;
+        const silent = now - conn.lastSeen;
+        // Only a socket that was pinged and given a full interval to answer is dropped: a node
+        // too busy to sweep on time must not blame its clients for the silence.
+        const unanswered = conn.pingedAt > 0 && now - conn.pingedAt >= this.config.WS_HEARTBEAT_INTERVAL_MS;
+        if (silent > this.config.WS_IDLE_TIMEOUT_MS && unanswered) {
+          this.closes.inc({ code: 'timeout' });
+          this.directory.remove(conn);
+          conn.ws.terminate();
+        } else if (silent >= this.config.WS_HEARTBEAT_INTERVAL_MS && conn.open && conn.pingedAt === 0) {
+          conn.pingedAt = now;
+          conn.ws.ping();
+        }
       }
-    }
+      if (to < sockets.length) setImmediate(step, to);
+    };
+    step(0);
   }
 }
 
 function onPong(this: TrackedSocket) {
   const conn = this[CONN];
-  if (conn) conn.lastSeen = Date.now();
+  if (!conn) return;
+  conn.lastSeen = Date.now();
+  conn.pingedAt = 0;
 }
 
 function onSocketError(this: TrackedSocket, err: Error) {
