@@ -38,6 +38,19 @@ describe('projects', () => {
     }
   });
 
+  it('deletes a project together with its statuses, tasks, comments and sprints', async () => {
+    const t = await team(server);
+    const p = await t.owner.tracking.projects.create(t.workspaceId, { name: 'Doomed', key: nextKey('DEL') });
+    const sprint = await t.editor.tracking.sprints.create(p.id, { name: 'S' });
+    const parent = await t.editor.tracking.tasks.create(p.id, { title: 'parent', sprintId: sprint.id });
+    const child = await t.editor.tracking.tasks.create(p.id, { title: 'child', parentId: parent.id });
+    await t.editor.tracking.comments.create(child.id, { body: 'bye' });
+    await t.editor.tracking.checklist.add(child.id, { text: 'x' });
+    await t.owner.tracking.projects.remove(p.id);
+    expect((await failure(t.owner.tracking.tasks.get(child.id))).status).toBe(404);
+    expect((await failure(t.owner.tracking.sprints.get(sprint.id))).status).toBe(404);
+  });
+
   it('keys tasks by the project key', async () => {
     const t = await team(server);
     const task = await t.editor.tracking.tasks.create(t.project.id, { title: 'Keyed' });

@@ -88,6 +88,20 @@ describe('every tracking route goes through the permission policy', () => {
     }
   });
 
+  it('answers hidden things exactly like missing ones', async () => {
+    const status = t.statuses[0]!;
+    const sprint = await t.owner.tracking.sprints.create(t.project.id, { name: 'hidden' });
+    const missing = '00000000-0000-7000-8000-000000000000';
+    for (const [hidden, absent] of [
+      [t.outsider.tracking.statuses.update(status.id, { name: 'x' }), t.outsider.tracking.statuses.update(missing, { name: 'x' })],
+      [t.outsider.tracking.sprints.get(sprint.id), t.outsider.tracking.sprints.get(missing)],
+      [t.outsider.tracking.tasks.get((await task()).id), t.outsider.tracking.tasks.get(missing)],
+    ] as const) {
+      const [a, b] = await Promise.all([hidden.catch((e) => e), absent.catch((e) => e)]);
+      expect([a.status, a.code, a.message]).toEqual([b.status, b.code, b.message]);
+    }
+  });
+
   it('lets anyone signed in read only their own inbox, and nobody anonymous', async () => {
     expect(await outcome(t.outsider.tracking.notifications.list())).toBe(200);
     expect(await outcome(server.client().tracking.notifications.list())).toBe(401);

@@ -206,6 +206,19 @@ describe('bad input', () => {
     expect((await t.editor.tracking.tasks.get(a.id)).parentId).toBeNull();
   });
 
+  it('never lets two concurrent re-parentings form a cycle', async () => {
+    const t = await team(server);
+    const a = await t.editor.tracking.tasks.create(t.project.id, { title: 'A' });
+    const b = await t.editor.tracking.tasks.create(t.project.id, { title: 'B' });
+    const results = await Promise.allSettled([
+      t.editor.tracking.tasks.update(a.id, { parentId: b.id }),
+      t.owner.tracking.tasks.update(b.id, { parentId: a.id }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const parents = [(await t.editor.tracking.tasks.get(a.id)).parentId, (await t.editor.tracking.tasks.get(b.id)).parentId];
+    expect(parents.filter(Boolean)).toHaveLength(1);
+  });
+
   it('refuses labels of another workspace, unknown fields and empty titles with 400', async () => {
     const t = await team(server);
     const elsewhere = await t.outsider.workspaces.create({ name: 'Elsewhere' });

@@ -99,8 +99,8 @@ export class ChecklistsService {
 
   private async find(actor: Actor, itemId: string, action: Action) {
     const item = await this.prisma.checklistItem.findUnique({ where: { id: itemId } });
-    if (!item || !(await this.policy.access(actor.id, { task: item.taskId }))) throw AppError.notFound('Checklist item');
-    return { access: await this.policy.authorize(actor.id, { task: item.taskId }, action), item };
+    if (!item) throw AppError.notFound('Checklist item');
+    return { access: await this.policy.authorize(actor.id, { task: item.taskId }, action, 'Checklist item'), item };
   }
 
   private log(tx: Tx, access: Access, actor: Actor, action: string, changes: Record<string, unknown>) {

@@ -56,8 +56,8 @@ export class LabelsService {
 
   private async authorize(actor: Actor, labelId: string): Promise<string> {
     const label = await this.prisma.label.findUnique({ where: { id: labelId }, select: { workspaceId: true } });
-    if (!label || !(await this.policy.access(actor.id, { workspace: label.workspaceId }))) throw AppError.notFound('Label');
-    await this.policy.authorize(actor.id, { workspace: label.workspaceId }, 'label.manage');
+    if (!label) throw AppError.notFound('Label');
+    await this.policy.authorize(actor.id, { workspace: label.workspaceId }, 'label.manage', 'Label');
     return label.workspaceId;
   }
 }

@@ -4,7 +4,8 @@
 // a role too weak for the action gets 403.
 import { Injectable } from '@nestjs/common';
 import { type Role, roleAtLeast, strongerRole } from '@tandem/protocol';
-import { PrismaClient } from '../../base/database/database.js';
+import type pg from 'pg';
+import { Database } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { isId } from '../../base/http/validation.js';
 
@@ -61,7 +62,15 @@ type Row = { workspaceId: string; projectId: string | null; wsRole: Role | null;
 
 @Injectable()
 export class PermissionPolicy {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Every request asks here at least once, so these queries go straight to the pg pool as named
+   * prepared statements (parsed and planned once per connection), not through the ORM.
+   */
+  private async rows<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    return (await this.db.pool.query<T & pg.QueryResultRow>({ name: `policy_${name}`, text, values })).rows;
+  }
 
   private effective(row: Row): Role | null {
     if (!row.wsRole) return null; // project overrides apply to workspace members only
@@ -70,22 +79,28 @@ export class PermissionPolicy {
 
   async workspaceAccess(userId: string, workspaceId: string): Promise<Access | null> {
     if (!isId(workspaceId)) return null;
-    const rows = await this.prisma.$queryRaw<{ role: Role }[]>`
-      SELECT m.role FROM "WorkspaceMember" m JOIN "Workspace" w ON w.id = m."workspaceId"
-      WHERE m."workspaceId" = ${workspaceId}::uuid AND m."userId" = ${userId}::uuid AND w."deletedAt" IS NULL`;
+    const rows = await this.rows<{ role: Role }>(
+      'workspace',
+      `SELECT m.role FROM "WorkspaceMember" m JOIN "Workspace" w ON w.id = m."workspaceId"
+      WHERE m."workspaceId" = $1::uuid AND m."userId" = $2::uuid AND w."deletedAt" IS NULL`,
+      [workspaceId, userId],
+    );
     const role = rows[0]?.role;
     return role ? { role, workspaceId, projectId: null } : null;
   }
 
   async projectAccess(userId: string, projectId: string): Promise<Access | null> {
     if (!isId(projectId)) return null;
-    const rows = await this.prisma.$queryRaw<Row[]>`
-      SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
+    const rows = await this.rows<Row>(
+      'project',
+      `SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
       FROM "Project" p
       JOIN "Workspace" w ON w.id = p."workspaceId" AND w."deletedAt" IS NULL
-      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = ${userId}::uuid
-      LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = ${userId}::uuid
-      WHERE p.id = ${projectId}::uuid`;
+      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = $1::uuid
+      LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = $1::uuid
+      WHERE p.id = $2::uuid`,
+      [userId, projectId],
+    );
     const row = rows[0];
     const role = row && this.effective(row);
     return row && role ? { role, workspaceId: row.workspaceId, projectId } : null;
@@ -93,14 +108,17 @@ export class PermissionPolicy {
 
   async taskAccess(userId: string, taskId: string): Promise<Access | null> {
     if (!isId(taskId)) return null;
-    const rows = await this.prisma.$queryRaw<Row[]>`
-      SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
+    const rows = await this.rows<Row>(
+      'task',
+      `SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
       FROM "Task" t
       JOIN "Project" p ON p.id = t."projectId"
       JOIN "Workspace" w ON w.id = p."workspaceId" AND w."deletedAt" IS NULL
-      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = ${userId}::uuid
-      LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = ${userId}::uuid
-      WHERE t.id = ${taskId}::uuid`;
+      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = $1::uuid
+      LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = $1::uuid
+      WHERE t.id = $2::uuid`,
+      [userId, taskId],
+    );
     const row = rows[0];
     const role = row && this.effective(row);
     return row && role ? { role, workspaceId: row.workspaceId, projectId: row.projectId, taskId } : null;
@@ -108,21 +126,24 @@ export class PermissionPolicy {
 
   async documentAccess(userId: string, documentId: string): Promise<Access | null> {
     if (!isId(documentId)) return null;
-    const rows = await this.prisma.$queryRaw<(Row & { shareRole: Role | null; trashed: boolean })[]>`
-      WITH RECURSIVE chain AS (
-        SELECT d.id, d."parentId", d."deletedAt" FROM "Document" d WHERE d.id = ${documentId}::uuid
+    const rows = await this.rows<Row & { shareRole: Role | null; trashed: boolean }>(
+      'document',
+      `WITH RECURSIVE chain AS (
+        SELECT d.id, d."parentId", d."deletedAt" FROM "Document" d WHERE d.id = $2::uuid
         UNION ALL
         SELECT p.id, p."parentId", p."deletedAt" FROM "Document" p JOIN chain c ON p.id = c."parentId"
       )
       SELECT d."workspaceId", d."projectId", wm.role AS "wsRole", pm.role AS "projectRole",
-        (SELECT s.role FROM "DocumentShare" s WHERE s."userId" = ${userId}::uuid AND s."documentId" IN (SELECT id FROM chain)
+        (SELECT s.role FROM "DocumentShare" s WHERE s."userId" = $1::uuid AND s."documentId" IN (SELECT id FROM chain)
           ORDER BY CASE s.role WHEN 'owner' THEN 3 WHEN 'editor' THEN 2 ELSE 1 END DESC LIMIT 1) AS "shareRole",
         EXISTS (SELECT 1 FROM chain WHERE chain."deletedAt" IS NOT NULL) AS trashed
       FROM "Document" d
       JOIN "Workspace" w ON w.id = d."workspaceId" AND w."deletedAt" IS NULL
-      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = d."workspaceId" AND wm."userId" = ${userId}::uuid
-      LEFT JOIN "ProjectMember" pm ON pm."projectId" = d."projectId" AND pm."userId" = ${userId}::uuid
-      WHERE d.id = ${documentId}::uuid`;
+      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = d."workspaceId" AND wm."userId" = $1::uuid
+      LEFT JOIN "ProjectMember" pm ON pm."projectId" = d."projectId" AND pm."userId" = $1::uuid
+      WHERE d.id = $2::uuid`,
+      [userId, documentId],
+    );
     const row = rows[0];
     if (!row) return null;
     const role = strongerRole(this.effective(row), row.shareRole);
@@ -141,10 +162,11 @@ export class PermissionPolicy {
    * Authorizes `action` on a resource: 404 when the caller cannot see it, 403 when they can but their
    * role is too weak. Returns the resolved access (ids and role) for the caller to use.
    */
-  async authorize(userId: string, ref: ResourceRef, action: Action): Promise<Access> {
+  async authorize(userId: string, ref: ResourceRef, action: Action, notFoundName?: string): Promise<Access> {
     const access = await this.access(userId, ref);
     const what = Object.keys(ref)[0]!;
-    if (!access) throw AppError.notFound(what[0]!.toUpperCase() + what.slice(1));
+    // `notFoundName` names what the caller asked for (e.g. a Status, authorized through its project).
+    if (!access) throw AppError.notFound(notFoundName ?? what[0]!.toUpperCase() + what.slice(1));
     if (!allows(access.role, action)) throw AppError.forbidden();
     return access;
   }

@@ -186,8 +186,8 @@ export class SprintsService {
 
   private async authorize(actor: Actor, sprintId: string, action: Action) {
     const sprint = await this.prisma.sprint.findUnique({ where: { id: sprintId } });
-    if (!sprint || !(await this.policy.access(actor.id, { project: sprint.projectId }))) throw AppError.notFound('Sprint');
-    return { access: await this.policy.authorize(actor.id, { project: sprint.projectId }, action), sprint };
+    if (!sprint) throw AppError.notFound('Sprint');
+    return { access: await this.policy.authorize(actor.id, { project: sprint.projectId }, action, 'Sprint'), sprint };
   }
 
   private async emit(type: string, workspaceId: string, actorId: string, sprint: SprintRow, extra: Record<string, unknown> = {}) {

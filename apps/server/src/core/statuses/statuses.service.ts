@@ -149,9 +149,8 @@ export class StatusesService {
 
   private async authorize(actor: Actor, statusId: string, action: Action) {
     const status = await this.prisma.status.findUnique({ where: { id: statusId } });
-    const access = status && (await this.policy.access(actor.id, { project: status.projectId }));
-    if (!status || !access) throw AppError.notFound('Status');
-    return { access: await this.policy.authorize(actor.id, { project: status.projectId }, action), status };
+    if (!status) throw AppError.notFound('Status');
+    return { access: await this.policy.authorize(actor.id, { project: status.projectId }, action, 'Status'), status };
   }
 
   private async emit(type: string, workspaceId: string, actorId: string, data: StatusView) {

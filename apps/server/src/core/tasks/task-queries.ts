@@ -1,5 +1,8 @@
 // Reads task views straight from PostgreSQL: one statement builds the view (key, labels,
 // checklist done/total) for one task or a filtered page, so a board page costs one round trip.
+// PostgreSQL renders each view as JSON text; a page is sent as that text, never parsed and
+// re-serialized here (the list is the hottest read of the tracker).
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TaskListQuery, TaskView } from '@tandem/protocol';
 import { Database } from '../../base/database/database.js';
@@ -10,7 +13,7 @@ import { isId } from '../../base/http/validation.js';
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 const VIEW = `
-  SELECT t.id, p.key || '-' || t.number AS key, t.number, t."projectId", t.title, t.description,
+  SELECT row_to_json(v)::text AS json, v.rank, v.id, v.number FROM (SELECT t.id, p.key || '-' || t.number AS key, t.number, t."projectId", t.title, t.description,
     t."statusId" AS status, t.type, t.priority, t."assigneeId", t."reporterId", t."parentId", t."sprintId",
     to_char(t."dueDate", 'YYYY-MM-DD') AS "dueDate", t.estimate, t.rank, t.version,
     COALESCE((SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name)
@@ -20,18 +23,34 @@ const VIEW = `
     t."archivedAt" IS NOT NULL AS archived,
     to_char(t."createdAt", ${ISO}) AS "createdAt", to_char(t."updatedAt", ${ISO}) AS "updatedAt"
   FROM "Task" t JOIN "Project" p ON p.id = t."projectId"`;
+const END = ') v';
+
+type ViewRow = { json: string; rank: string; id: string; number: number };
 
 @Injectable()
 export class TaskQueries {
+  /** Statement names by SQL text: each filter combination is parsed and planned once per connection. */
+  private readonly names = new Map<string, string>();
+
   constructor(private readonly db: Database) {}
 
-  async view(taskId: string): Promise<TaskView> {
-    const { rows } = await this.db.pool.query<TaskView>(`${VIEW} WHERE t.id = $1`, [taskId]);
-    if (!rows[0]) throw AppError.notFound('Task');
-    return rows[0];
+  private query(text: string, values: unknown[]) {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `task_view_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.names.set(text, name);
+    }
+    return this.db.pool.query<ViewRow>({ name, text, values });
   }
 
-  async list(projectId: string, q: TaskListQuery): Promise<{ items: TaskView[]; nextCursor: string | null }> {
+  async view(taskId: string): Promise<TaskView> {
+    const { rows } = await this.query(`${VIEW} WHERE t.id = $1${END}`, [taskId]);
+    if (!rows[0]) throw AppError.notFound('Task');
+    return JSON.parse(rows[0].json) as TaskView;
+  }
+
+  /** A page as the JSON text of `{items, nextCursor}`. */
+  async list(projectId: string, q: TaskListQuery): Promise<string> {
     const params: unknown[] = [projectId];
     const where = ['t."projectId" = $1'];
     const param = (v: unknown) => {
@@ -58,10 +77,12 @@ export class TaskQueries {
     if (after && byRank) where.push(`(t.rank, t.id) > (${param(after[0])}, ${param(after[1])}::uuid)`);
     if (after && !byRank) where.push(`t.number < ${param(after[0])}`);
     const order = byRank ? 't.rank, t.id' : 't.number DESC';
-    const { rows } = await this.db.pool.query<TaskView>(
-      `${VIEW} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit + 1)}`,
+    const outer = byRank ? 'v.rank, v.id' : 'v.number DESC';
+    const { rows } = await this.query(
+      `${VIEW} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${param(q.limit + 1)}${END} ORDER BY ${outer}`,
       params,
     );
-    return toPage(rows, q.limit, (last) => (byRank ? [last.rank, last.id] : [last.number]));
+    const page = toPage(rows, q.limit, (last) => (byRank ? [last.rank, last.id] : [last.number]));
+    return `{"items":[${page.items.map((r) => r.json).join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
   }
 }

@@ -39,8 +39,10 @@ export class TaskRules {
   }
 
   /** The parent must be another task of the same project and must not descend from the task. */
-  async parent(tx: Tx | PrismaClient, projectId: string, taskId: string | null, parentId: string): Promise<void> {
+  async parent(tx: Tx, projectId: string, taskId: string | null, parentId: string): Promise<void> {
     if (parentId === taskId) throw invalid('parentId', 'A task cannot be its own parent');
+    // Two concurrent re-parentings (A under B, B under A) would each pass the check alone.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`task-tree:${projectId}`}, 0))`;
     const p = await tx.task.findUnique({ where: { id: parentId }, select: { projectId: true } });
     if (!p || p.projectId !== projectId) throw invalid('parentId', 'The parent is not a task of this project');
     if (!taskId) return;

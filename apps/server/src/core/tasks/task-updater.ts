@@ -90,6 +90,7 @@ export class TaskUpdater {
         await tx.taskWatcher.createMany({ data: [{ taskId, userId: after.assigneeId }], skipDuplicates: true });
       }
       const logged = { ...changes };
+      // Descriptions can be long documents: the log records that one changed, not two full copies.
       if (logged.description) logged.description = { from: '(previous text)', to: '(new text)' };
       await recordActivity(tx, {
         workspaceId: access.workspaceId,

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CreateTaskBody, MoveTaskBody, TaskListQuery, UpdateTaskBody } from '@tandem/protocol';
 import type { z } from 'zod';
@@ -31,6 +31,7 @@ export class TasksController {
   }
 
   @Get('projects/:id/tasks')
+  @Header('content-type', 'application/json; charset=utf-8')
   @ApiQueryFrom(TaskListQuery)
   list(@CurrentUser() actor: Actor, @IdParam('id', 'Project') id: string, @ValidQuery(TaskListQuery) query: z.infer<typeof TaskListQuery>) {
     return this.tasks.list(actor, id, query);

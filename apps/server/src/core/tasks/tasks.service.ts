@@ -17,7 +17,8 @@ export class TasksService {
     private readonly events: DomainEvents,
   ) {}
 
-  async list(actor: Actor, projectId: string, query: TaskListQuery) {
+  /** The page as JSON text (see TaskQueries.list). */
+  async list(actor: Actor, projectId: string, query: TaskListQuery): Promise<string> {
     await this.policy.authorize(actor.id, { project: projectId }, 'task.read');
     return this.queries.list(projectId, query);
   }
