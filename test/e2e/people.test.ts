@@ -65,4 +65,21 @@ describe('members and the inbox', () => {
     await poll(async () => (await editor.tracking.notifications.unreadCount()).count).toBe(0);
     await page.context().close();
   });
+
+  it('takes a removed member out of the workspace at once, with a message', async () => {
+    const owner = await server.user('owner');
+    const member = await server.user('member');
+    const ws = await owner.workspaces.create({ name: 'Secret plans' });
+    await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+    const page = await openPage(browser, `${server.url}/w/${ws.id}`);
+    await signInUi(page, member.email);
+    await page.getByRole('heading', { name: 'Secret plans' }).waitFor();
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
+
+    await owner.workspaces.removeMember(ws.id, member.userId);
+    await page.getByText('You no longer have access to this workspace').waitFor();
+    await page.getByRole('heading', { name: `Welcome, ${member.displayName}` }).waitFor();
+    expect(await page.getByText('Secret plans').count()).toBe(0);
+    await page.context().close();
+  });
 });

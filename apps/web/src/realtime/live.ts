@@ -3,7 +3,8 @@
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { keys } from '../api/keys.js';
-import type { TaskView } from '../api/types.js';
+import type { TaskView, WorkspaceView } from '../api/types.js';
+import { navigate } from '../app/router.js';
 import { toast } from '../ui/toast.js';
 import { type PresenceUser, realtime, type ServerFrame, type SocketState } from './socket.js';
 
@@ -45,6 +46,23 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
   }
 }
 
+/** Access to a room ended (removed from the workspace, project or document, or it was deleted). */
+function lostRoom(qc: QueryClient, room: string) {
+  const [kind, id] = room.split(':') as [string, string];
+  if (kind === 'workspace') {
+    // Out of the list at once, so nothing routes back into it before the refetch lands.
+    qc.setQueryData<WorkspaceView[]>(keys.workspaces, (old) => old?.filter((w) => w.id !== id));
+    void qc.invalidateQueries({ queryKey: keys.workspaces });
+    if (window.location.pathname.startsWith(`/w/${id}`)) {
+      toast('You no longer have access to this workspace', 'error');
+      navigate('/', { replace: true });
+    }
+  } else {
+    // The screen showing it refetches and explains (a 404 for what we may no longer see).
+    void qc.invalidateQueries();
+  }
+}
+
 /** Mounted once while signed in: runs the socket and feeds the cache. */
 export function useLiveCache() {
   const qc = useQueryClient();
@@ -52,6 +70,7 @@ export function useLiveCache() {
     realtime.start();
     const off = realtime.onFrame((frame) => {
       if (frame.t === 'event') applyEvent(qc, frame);
+      else if (frame.t === 'lost') lostRoom(qc, frame.room);
       else if (frame.t === 'notification') {
         void qc.invalidateQueries({ queryKey: keys.notifications });
         const text = str(frame.data?.title) ?? str(frame.data?.message);

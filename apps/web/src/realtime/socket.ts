@@ -11,7 +11,9 @@ export type PresenceUser = PresenceEntry;
 export type ServerFrame =
   | { t: 'event'; room: string; type: string; data: Record<string, unknown> }
   | { t: 'presence'; room: string; users: PresenceUser[] }
-  | { t: 'notification'; data: Record<string, unknown> };
+  | { t: 'notification'; data: Record<string, unknown> }
+  /** The server dropped a room we were in: access was removed or the thing was deleted. */
+  | { t: 'lost'; room: string };
 
 class Realtime {
   private socket: RealtimeSocket | null = null;
@@ -30,6 +32,11 @@ class Realtime {
     socket.on('event', (e) => this.emit({ t: 'event', room: e.room, type: e.type, data: (e.data ?? {}) as Record<string, unknown> }));
     socket.on('presence', (room, users) => this.emit({ t: 'presence', room, users }));
     socket.on('notification', (data) => this.emit({ t: 'notification', data: (data ?? {}) as Record<string, unknown> }));
+    socket.on('lost', (room) => {
+      this.rooms.delete(room);
+      this.presence.delete(room);
+      this.emit({ t: 'lost', room });
+    });
     for (const room of this.rooms.keys()) this.subscribe(room);
     for (const [room, state] of this.presence) socket.setPresence(room, state);
     socket.connect().catch(() => undefined); // the state listener reports failures
