@@ -184,7 +184,8 @@ describe('collab across nodes', () => {
 
 /** Kills exactly this node's Redis connections (found by its pid), as a network blip would. */
 async function dropRedisConnections(node: NodeProcess): Promise<number> {
-  const { stdout } = await promisify(execFile)('ss', ['-tnp']);
+  // Only connections to Redis, so a busy machine's socket table cannot overflow the buffer.
+  const { stdout } = await promisify(execFile)('ss', ['-tnp', 'dport', '=', ':6379'], { maxBuffer: 64 * 1024 * 1024 });
   const ports = stdout
     .split('\n')
     .filter((l) => l.includes(`pid=${node.child.pid},`) && /\s127\.0\.0\.1:6379\s/.test(l))
