@@ -67,10 +67,12 @@ describe('server lifecycle', () => {
 
   it('reports not-ready (503) while the database is unreachable and ready again when it returns', async () => {
     const db = await createTestDatabase();
-    const proxy = await startTcpProxy(5432);
+    // Through a proxy in front of whichever PostgreSQL the tests use (local or embedded).
+    const target = new URL(db.url);
+    const proxy = await startTcpProxy(Number(target.port || 5432), target.hostname);
     const server = await startTestServer(
       { DATABASE_POOL_SIZE: '2' },
-      dbUrl(`postgresql://postgres@127.0.0.1:${proxy.port}/postgres`, new URL(db.url).pathname.slice(1)),
+      Object.assign(new URL(db.url), { host: `127.0.0.1:${proxy.port}` }).toString(),
     );
     cleanups.push(async () => {
       await server.close();
