@@ -59,7 +59,7 @@ says when, where, at which commit and with which command it was measured.
 \`\`\`sh
 npx -y pnpm@10.34.9 install && npx -y pnpm@10.34.9 exec turbo run build   # Tandem runs from apps/server/dist
 pnpm bench --list            # scenarios
-pnpm bench all               # everything, about 12 minutes on 2 cores
+pnpm bench all               # everything: about 12 minutes on a quiet 2-core machine, more on a busy one
 pnpm bench collab-table      # one scenario; add --quick for a short smoke run
 \`\`\`
 
