@@ -29,7 +29,10 @@ async function client(path, onFrame) {
     path,
     onMessage: (payload) => {
       const f = packr.unpack(payload);
-      if (f.t === 'subbed') c.subbed = true;
+      if (f.t === 'subbed') {
+        c.subbed = true;
+        c.n = f.n;
+      }
       onFrame?.(f, payload.length);
     },
   });
@@ -54,7 +57,7 @@ const cursorLatency = latencyHistogram();
 let sample = null;
 let cursorFrames = 0;
 const watcher = await client(cfg.watcherPath, (f, bytes) => {
-  if (f.t !== 'presence') return;
+  if (f.t !== 'presence' && f.t !== 'c') return;
   cursorFrames++;
   sample ??= { frame: f, payloadBytes: bytes };
   const at = sentAt.shift();
@@ -68,9 +71,15 @@ cursorFrames = 0;
 sentAt.length = 0;
 const bytesBefore = watcher.socket.stats.bytes;
 const moves = cfg.cursorMoves;
+// The compact cursor frame when the server numbers rooms (`subbed.n`), else a presence frame.
+const move = (k) =>
+  mover.n !== undefined
+    ? frame({ t: 'c', r: mover.n, a: 1000 + k, h: 1000 + k })
+    : frame({ t: 'presence', room: cfg.room, state: { viewing: 'doc', cursor: { anchor: 1000 + k, head: 1000 + k } } });
+const upstreamBytes = move(0).length;
 for (let k = 0; k < moves; k++) {
   sentAt.push(performance.now());
-  mover.socket.send(frame({ t: 'presence', room: cfg.room, state: { viewing: 'doc', cursor: { anchor: 1000 + k, head: 1000 + k } } }));
+  mover.socket.send(move(k));
   await sleep(1000 / cfg.cursorRate);
 }
 await sleep(1000);
@@ -124,6 +133,8 @@ process.stdout.write(
       framesReceived: cursorFrames,
       wireBytes: cursorBytes,
       bytesPerMove: cursorBytes / moves,
+      upstreamBytesPerMove: upstreamBytes,
+      compact: mover.n !== undefined,
       bytesPerFrame: cursorFrames ? cursorBytes / cursorFrames : Number.NaN,
       sample,
       latency: cursorLatency.summary(),

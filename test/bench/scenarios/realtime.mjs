@@ -106,7 +106,7 @@ Answered (got at least one frame back): ${results.map((r) => `${r.name.split(' '
         return `Goal: ${this.goal}
 
 **Cursor updates.** In a \`${room.split(':')[0]}:\` room with ${c.presentUsers} users present, one moves the caret ${c.moves} times
-(10/s, \`{t:"presence", room, state:{viewing, cursor:{anchor, head}}}\`); another user's socket received
+(10/s, ${c.compact ? `compact \`{t:"c", r, a, h}\` frames of ${c.upstreamBytesPerMove} B on the wire` : '`{t:"presence", room, state:{viewing, cursor:{anchor, head}}}`'}); another user's socket received
 ${c.framesReceived} frames, **${c.bytesPerMove.toFixed(1)} bytes on the wire per cursor update** (WebSocket header
 included; ${Number.isFinite(c.bytesPerFrame) ? c.bytesPerFrame.toFixed(1) : '–'} B per frame). ${
           c.framesReceived === c.moves ? `Cursor latency p50 / p99: ${fmt.ms(c.latency.p50)} / ${fmt.ms(c.latency.p99)} ms.` : ''
