@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startNodeProcess } from '../support/node-process.js';
 import { createTestDatabase, startTestServer } from '../support/server.js';
-import { dbUrl } from '../support/services.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'apps', 'server', 'dist', 'main.js');
