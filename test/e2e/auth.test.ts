@@ -1,29 +1,14 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertWebBuilt,
-  launchBrowser,
-  openPage,
-  poll,
-  registerInUi,
-  screenshot,
-  signInUi,
-  uniqueEmail,
-  WEB_DIST,
-} from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { openPage, poll, registerInUi, screenshot, signInUi, uniqueEmail, withWebServer } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
 
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  assertWebBuilt();
-  server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+withWebServer((s, b) => {
+  server = s;
+  browser = b;
 });
 
 describe('serving the web client', () => {

@@ -1,19 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWebBuilt, launchBrowser, openPage, poll, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
 
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  assertWebBuilt();
-  server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+withWebServer((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** An owner and an editor sharing a workspace with one project holding two tasks in "To Do". */

@@ -1,21 +1,19 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertWebBuilt, launchBrowser, openPage, poll, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
 
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  assertWebBuilt();
-  // Every compaction keeps a version, so a few keystrokes make history.
-  server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST, COLLAB_COMPACT_AFTER_UPDATES: '1', COLLAB_VERSION_INTERVAL_SECONDS: '0' });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// Every compaction keeps a version, so a few keystrokes make history.
+withWebServer(
+  (s, b) => {
+    server = s;
+    browser = b;
+  },
+  { COLLAB_COMPACT_AFTER_UPDATES: '1', COLLAB_VERSION_INTERVAL_SECONDS: '0' },
+);
 
 const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Document content' });
 

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startTestServer, type TestServer } from './server.js';
 
 export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'web', 'dist');
 
@@ -73,4 +74,23 @@ export async function signInUi(page: Page, email: string, password = 'correct ho
 /** `expect.poll` with room for a busy machine: pages, sockets and the server share two cores. */
 export function poll<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) {
   return expect.poll(fn, { timeout: opts.timeout ?? 15_000, interval: 100 });
+}
+
+/**
+ * For a test file: a server serving the built web client plus one Chromium, started before its
+ * tests and closed after them. `ready` receives both once they are up.
+ */
+export function withWebServer(ready: (server: TestServer, browser: Browser) => void, env: Record<string, string> = {}) {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    assertWebBuilt();
+    server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST, ...env });
+    browser = await launchBrowser();
+    ready(server, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }
