@@ -77,19 +77,8 @@ export const CreateTaskBody = z
   })
   .strict();
 
-export const UpdateTaskBody = z
-  .object({
-    title: TaskFields.title.optional(),
-    description: TaskFields.description.optional(),
-    status: TaskFields.status.optional(),
-    type: TaskFields.type.optional(),
-    priority: TaskFields.priority.optional(),
-    assigneeId: TaskFields.assigneeId.optional(),
-    parentId: TaskFields.parentId.optional(),
-    sprintId: TaskFields.sprintId.optional(),
-    labelIds: TaskFields.labelIds.optional(),
-    dueDate: TaskFields.dueDate.optional(),
-    estimate: TaskFields.estimate.optional(),
+export const UpdateTaskBody = CreateTaskBody.partial()
+  .extend({
     archived: z.boolean().optional(),
     /** The version the client last saw; a stale one answers 409. */
     version: z.number().int().min(1).optional(),
