@@ -58,6 +58,13 @@ export function allows(role: Role | null | undefined, action: Action): boolean {
   return roleAtLeast(role, ActionRoles[action]);
 }
 
+/** The caller ($1)'s workspace role and project override for project `p` (of a live workspace). */
+const PROJECT_ROLE_SELECT = `SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"`;
+const PROJECT_ROLE_JOINS = `
+  JOIN "Workspace" w ON w.id = p."workspaceId" AND w."deletedAt" IS NULL
+  LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = $1::uuid
+  LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = $1::uuid`;
+
 type Row = { workspaceId: string; projectId: string | null; wsRole: Role | null; projectRole: Role | null };
 
 @Injectable()
@@ -91,16 +98,10 @@ export class PermissionPolicy {
 
   async projectAccess(userId: string, projectId: string): Promise<Access | null> {
     if (!isId(projectId)) return null;
-    const rows = await this.rows<Row>(
-      'project',
-      `SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
-      FROM "Project" p
-      JOIN "Workspace" w ON w.id = p."workspaceId" AND w."deletedAt" IS NULL
-      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = $1::uuid
-      LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = $1::uuid
-      WHERE p.id = $2::uuid`,
-      [userId, projectId],
-    );
+    const rows = await this.rows<Row>('project', `${PROJECT_ROLE_SELECT} FROM "Project" p ${PROJECT_ROLE_JOINS} WHERE p.id = $2::uuid`, [
+      userId,
+      projectId,
+    ]);
     const row = rows[0];
     const role = row && this.effective(row);
     return row && role ? { role, workspaceId: row.workspaceId, projectId } : null;
@@ -110,13 +111,7 @@ export class PermissionPolicy {
     if (!isId(taskId)) return null;
     const rows = await this.rows<Row>(
       'task',
-      `SELECT p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
-      FROM "Task" t
-      JOIN "Project" p ON p.id = t."projectId"
-      JOIN "Workspace" w ON w.id = p."workspaceId" AND w."deletedAt" IS NULL
-      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = $1::uuid
-      LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = $1::uuid
-      WHERE t.id = $2::uuid`,
+      `${PROJECT_ROLE_SELECT} FROM "Task" t JOIN "Project" p ON p.id = t."projectId" ${PROJECT_ROLE_JOINS} WHERE t.id = $2::uuid`,
       [userId, taskId],
     );
     const row = rows[0];
