@@ -35,6 +35,15 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** Polls until `check` holds (bounded): a change on one node reaches the other through Redis. */
+async function eventually(what: string, check: () => Promise<boolean>) {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 let n = 0;
 async function user(node: NodeProcess, name: string): Promise<TandemClient & { userId: string; email: string }> {
   const c = node.client();
@@ -82,6 +91,24 @@ describe('two nodes sharing Redis', () => {
     onB.close();
     await onA.next('presence', (f) => f.users.length === 1 && f.users[0]!.userId === a.userId);
     onA.close();
+  });
+
+  it('refreshes node B’s cached task page and grant when node A changes them', async () => {
+    const owner = await user(nodeA, 'owner');
+    const member = await user(nodeB, 'member');
+    const ws = await owner.workspaces.create({ name: 'Cached' });
+    await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+    const project = await owner.tracking.projects.create(ws.id, { name: 'Cached', key: 'CAC' });
+    expect((await member.tracking.tasks.list(project.id)).items).toEqual([]);
+    await owner.tracking.tasks.create(project.id, { title: 'Made on A' });
+    await eventually('node B to list the new task', async () => (await member.tracking.tasks.list(project.id)).items.length === 1);
+    await owner.workspaces.removeMember(ws.id, member.userId);
+    await eventually('node B to forget the grant', () =>
+      member.tracking.tasks.list(project.id).then(
+        () => false,
+        (err: { status?: number }) => err.status === 404,
+      ),
+    );
   });
 
   it('closes a removed member’s socket on node B right after the removal on node A', async () => {

@@ -105,4 +105,24 @@ describe('losing Redis', () => {
     onA.close();
     onB.close();
   });
+
+  it('trusts no cached task page or grant while the nodes cannot hear each other', async () => {
+    const a = await nodeA.user('alice');
+    const b = await nodeB.user('bob');
+    const ws = await a.workspaces.create({ name: 'Blind' });
+    await a.workspaces.addMember(ws.id, { email: b.email, role: 'editor' });
+    const project = await a.tracking.projects.create(ws.id, { name: 'Blind', key: 'BLD' });
+    // Node B caches the page and Bob's grant while it can still hear node A.
+    expect((await b.tracking.tasks.list(project.id)).items).toEqual([]);
+
+    await stopRedis();
+    await eventually('node B to report not-ready', async () => (await ready(nodeB)) === 503);
+    await a.tracking.tasks.create(project.id, { title: 'Made on A during the outage' });
+    expect((await b.tracking.tasks.list(project.id)).items.map((t) => t.title)).toEqual(['Made on A during the outage']);
+    await a.workspaces.removeMember(ws.id, b.userId);
+    await expect(b.tracking.tasks.list(project.id)).rejects.toMatchObject({ status: 404 });
+
+    await startRedis();
+    await eventually('both nodes to be ready again', async () => (await ready(nodeA)) === 200 && (await ready(nodeB)) === 200);
+  });
 });

@@ -4,6 +4,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { BUS, type Bus } from './bus/bus.js';
 import { CONFIG, type Config } from './config/config.js';
 import { Database, PrismaClient } from './database/database.js';
+import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
 import { HealthController } from './health/health.controller.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
@@ -30,11 +31,12 @@ export class InfraModule {
         { provide: PrismaClient, useValue: infra.db.prisma },
         { provide: BUS, useValue: infra.bus },
         { provide: Metrics, useValue: infra.metrics },
+        ChangeClock,
         DomainEvents,
         Mailer,
         UpgradeRouter,
       ],
-      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, DomainEvents, Mailer, UpgradeRouter],
+      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, ChangeClock, DomainEvents, Mailer, UpgradeRouter],
     };
   }
 }

@@ -2,6 +2,7 @@
 // realtime gateway turns them into room messages. Nothing reaches a socket the database does not hold.
 import { Inject, Injectable } from '@nestjs/common';
 import { BUS, type Bus, Channels } from '../bus/bus.js';
+import { ChangeClock } from './change-clock.js';
 
 export interface DomainEvent {
   /** `<entity>.<verb>`, e.g. `task.updated`. */
@@ -20,9 +21,14 @@ export interface DomainEvent {
 
 @Injectable()
 export class DomainEvents {
-  constructor(@Inject(BUS) private readonly bus: Bus) {}
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    private readonly clock: ChangeClock,
+  ) {}
 
   async emit(event: Omit<DomainEvent, 'at'>): Promise<void> {
+    // This node's read caches learn of the change before the mutation answers; other nodes via the bus.
+    this.clock.event(event.type, event.workspaceId);
     await this.bus.publish(Channels.domain, { ...event, at: new Date().toISOString() });
   }
 

@@ -4,6 +4,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { BUS, type Bus, Channels } from '../../base/bus/bus.js';
 import { PrismaClient } from '../../base/database/database.js';
+import { ChangeClock } from '../../base/events/change-clock.js';
 
 export type AuthChange =
   | { kind: 'session.revoked'; sessionIds: string[]; userId: string }
@@ -21,6 +22,7 @@ export class SessionRegistry implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly prisma: PrismaClient,
     @Inject(BUS) private readonly bus: Bus,
+    private readonly clock: ChangeClock,
   ) {}
 
   async onModuleInit() {
@@ -47,8 +49,10 @@ export class SessionRegistry implements OnModuleInit, OnModuleDestroy {
     return active;
   }
 
-  /** Tells every node (this one included) that these sessions are revoked. */
+  /** Tells every node (this one included) of the change; this node's read caches learn it at once. */
   async announce(change: AuthChange): Promise<void> {
+    if (change.kind === 'access.changed') this.clock.changed(change.workspaceId, true);
+    else for (const id of change.sessionIds) this.cache.set(id, { active: false, at: Date.now() });
     await this.bus.publish(Channels.auth, change);
   }
 

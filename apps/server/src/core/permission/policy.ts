@@ -4,9 +4,11 @@
 // a role too weak for the action gets 403.
 import { Injectable } from '@nestjs/common';
 import { type Role, roleAtLeast, strongerRole } from '@tandem/protocol';
+import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import { Database } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
+import { ChangeClock } from '../../base/events/change-clock.js';
 import { isId } from '../../base/http/validation.js';
 
 /** What each action needs, in one table. */
@@ -69,7 +71,26 @@ type Row = { workspaceId: string; projectId: string | null; wsRole: Role | null;
 
 @Injectable()
 export class PermissionPolicy {
-  constructor(private readonly db: Database) {}
+  /**
+   * Workspace and project answers, per user, kept until an access change in their workspace
+   * (membership, role, override, project or workspace lifecycle) is heard of: see ChangeClock.
+   * Only grants are kept; a miss or a refusal always asks the database.
+   */
+  private readonly granted = new LRUCache<string, { access: Readonly<Access>; at: number }>({ max: 50_000, ttl: 30_000 });
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: ChangeClock,
+  ) {}
+
+  private async remembered(key: string, load: () => Promise<Access | null>): Promise<Access | null> {
+    const hit = this.granted.get(key);
+    if (hit && this.clock.fresh(hit.at, hit.access.workspaceId, 'access')) return hit.access;
+    const at = this.clock.now();
+    const access = await load();
+    if (access && at !== null) this.granted.set(key, { access: Object.freeze(access), at });
+    return access;
+  }
 
   /**
    * Every request asks here at least once, so these queries go straight to the pg pool as named
@@ -86,6 +107,10 @@ export class PermissionPolicy {
 
   async workspaceAccess(userId: string, workspaceId: string): Promise<Access | null> {
     if (!isId(workspaceId)) return null;
+    return this.remembered(`w${userId}${workspaceId}`, () => this.loadWorkspaceAccess(userId, workspaceId));
+  }
+
+  private async loadWorkspaceAccess(userId: string, workspaceId: string): Promise<Access | null> {
     const rows = await this.rows<{ role: Role }>(
       'workspace',
       `SELECT m.role FROM "WorkspaceMember" m JOIN "Workspace" w ON w.id = m."workspaceId"
@@ -98,6 +123,10 @@ export class PermissionPolicy {
 
   async projectAccess(userId: string, projectId: string): Promise<Access | null> {
     if (!isId(projectId)) return null;
+    return this.remembered(`p${userId}${projectId}`, () => this.loadProjectAccess(userId, projectId));
+  }
+
+  private async loadProjectAccess(userId: string, projectId: string): Promise<Access | null> {
     const rows = await this.rows<Row>('project', `${PROJECT_ROLE_SELECT} FROM "Project" p ${PROJECT_ROLE_JOINS} WHERE p.id = $2::uuid`, [
       userId,
       projectId,

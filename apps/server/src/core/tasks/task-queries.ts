@@ -1,12 +1,16 @@
 // Reads task views straight from PostgreSQL: one statement builds the view (key, labels,
 // checklist done/total) for one task or a filtered page, so a board page costs one round trip.
 // PostgreSQL renders each view as JSON text; a page is sent as that text, never parsed and
-// re-serialized here (the list is the hottest read of the tracker).
+// re-serialized here (the list is the hottest read of the tracker). Pages are also kept in memory
+// until anything changes in their workspace (ChangeClock): a board many people look at costs one
+// query per change, not one per look.
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TaskListQuery, TaskView } from '@tandem/protocol';
+import { LRUCache } from 'lru-cache';
 import { Database } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
+import { ChangeClock } from '../../base/events/change-clock.js';
 import { decodeCursor, toPage } from '../../base/http/page-cursor.js';
 import { isId } from '../../base/http/validation.js';
 
@@ -31,8 +35,17 @@ type ViewRow = { json: string; rank: string; id: string; number: number };
 export class TaskQueries {
   /** Statement names by SQL text: each filter combination is parsed and planned once per connection. */
   private readonly names = new Map<string, string>();
+  /** Page JSON by project and query; sized by characters (about 32 MB of text at most). */
+  private readonly pages = new LRUCache<string, { json: string; at: number }>({
+    maxSize: 16_000_000,
+    sizeCalculation: (p) => p.json.length + 100,
+    ttl: 60_000,
+  });
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly clock: ChangeClock,
+  ) {}
 
   private query(text: string, values: unknown[]) {
     let name = this.names.get(text);
@@ -49,8 +62,18 @@ export class TaskQueries {
     return JSON.parse(rows[0].json) as TaskView;
   }
 
-  /** A page as the JSON text of `{items, nextCursor}`. */
-  async list(projectId: string, q: TaskListQuery): Promise<string> {
+  /** A page as the JSON text of `{items, nextCursor}`, for a project of `workspaceId`. */
+  async list(projectId: string, workspaceId: string, q: TaskListQuery): Promise<string> {
+    const key = projectId + JSON.stringify(q);
+    const hit = this.pages.get(key);
+    if (hit && this.clock.fresh(hit.at, workspaceId, 'data')) return hit.json;
+    const at = this.clock.now();
+    const json = await this.readPage(projectId, q);
+    if (at !== null) this.pages.set(key, { json, at });
+    return json;
+  }
+
+  private async readPage(projectId: string, q: TaskListQuery): Promise<string> {
     const params: unknown[] = [projectId];
     const where = ['t."projectId" = $1'];
     const param = (v: unknown) => {

@@ -19,8 +19,8 @@ export class TasksService {
 
   /** The page as JSON text (see TaskQueries.list). */
   async list(actor: Actor, projectId: string, query: TaskListQuery): Promise<string> {
-    await this.policy.authorize(actor.id, { project: projectId }, 'task.read');
-    return this.queries.list(projectId, query);
+    const access = await this.policy.authorize(actor.id, { project: projectId }, 'task.read');
+    return this.queries.list(projectId, access.workspaceId, query);
   }
 
   async get(actor: Actor, taskId: string): Promise<TaskView> {
