@@ -137,6 +137,23 @@ describe('notifications', () => {
     const paged = await t.editor.tracking.notifications.list({ limit: 2 });
     expect(paged.nextCursor).not.toBeNull();
   });
+
+  it('hides what a removed member can no longer see, and shows it again when they return', async () => {
+    const t = await team(server);
+    const task = await t.owner.tracking.tasks.create(t.project.id, { title: 'Confidential roadmap', assigneeId: t.editor.userId });
+    const assigned = await eventually(
+      async () => (await inbox(t.editor)).find((n) => n.type === 'assigned' && n.taskId === task.id),
+      'the assignment',
+    );
+    await t.owner.workspaces.removeMember(t.workspaceId, t.editor.userId);
+    const page = await t.editor.tracking.notifications.list();
+    expect(page.items.filter((n) => n.workspaceId === t.workspaceId)).toEqual([]);
+    expect(JSON.stringify(page)).not.toContain('Confidential roadmap');
+    expect(page.unreadCount).toBe((await t.editor.tracking.notifications.unreadCount()).count);
+    expect((await failure(t.editor.tracking.notifications.read(assigned.id))).status).toBe(404);
+    await t.owner.workspaces.addMember(t.workspaceId, { email: t.editor.email, role: 'editor' });
+    expect((await inbox(t.editor)).some((n) => n.id === assigned.id)).toBe(true);
+  });
 });
 
 describe('checklists', () => {

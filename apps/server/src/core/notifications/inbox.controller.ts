@@ -1,4 +1,6 @@
 // The caller's notification inbox: newest first, optionally unread only, with the unread count.
+// Only what the caller may still see: a notification about a workspace (and its tasks) disappears
+// when the caller leaves it or it is deleted, and comes back if they are added again.
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { NotificationListQuery } from '@tandem/protocol';
@@ -9,6 +11,13 @@ import { decodeCursor, toPage } from '../../base/http/page-cursor.js';
 import { IdParam, ValidQuery } from '../../base/http/validation.js';
 import { type Actor, CurrentUser } from '../auth/current-user.js';
 import { notificationView } from './notifier.js';
+
+function visibleTo(userId: string) {
+  return {
+    userId,
+    OR: [{ workspaceId: null }, { workspace: { deletedAt: null, members: { some: { userId } } } }],
+  };
+}
 
 @ApiTags('notifications')
 @ApiBearerAuth()
@@ -21,7 +30,7 @@ export class InboxController {
     const before = decodeCursor(q.cursor, ['string']);
     const rows = await this.prisma.notification.findMany({
       where: {
-        userId: actor.id,
+        ...visibleTo(actor.id),
         ...(q.unread === 'true' ? { readAt: null } : {}),
         ...(before ? { id: { lt: before[0] as string } } : {}),
       },
@@ -41,7 +50,7 @@ export class InboxController {
   @HttpCode(200)
   async readAll(@CurrentUser() actor: Actor) {
     const { count } = await this.prisma.notification.updateMany({
-      where: { userId: actor.id, readAt: null },
+      where: { ...visibleTo(actor.id), readAt: null },
       data: { readAt: new Date() },
     });
     return { updated: count, unreadCount: 0 };
@@ -51,15 +60,15 @@ export class InboxController {
   @HttpCode(200)
   async read(@CurrentUser() actor: Actor, @IdParam('id', 'Notification') id: string) {
     const { count } = await this.prisma.notification.updateMany({
-      where: { id, userId: actor.id, readAt: null },
+      where: { id, ...visibleTo(actor.id), readAt: null },
       data: { readAt: new Date() },
     });
-    const row = await this.prisma.notification.findFirst({ where: { id, userId: actor.id } });
+    const row = await this.prisma.notification.findFirst({ where: { id, ...visibleTo(actor.id) } });
     if (!row) throw AppError.notFound('Notification');
     return { ...notificationView(row), changed: count === 1 };
   }
 
   private unread(actor: Actor) {
-    return this.prisma.notification.count({ where: { userId: actor.id, readAt: null } });
+    return this.prisma.notification.count({ where: { ...visibleTo(actor.id), readAt: null } });
   }
 }
