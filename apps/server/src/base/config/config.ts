@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   UPLOAD_LIMIT_BYTES: int(1024, 5 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000),
+  /** Keep task-list pages and access grants in memory between changes (see README "Read caches"). */
+  READ_CACHE: bool.default(true),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// URL')

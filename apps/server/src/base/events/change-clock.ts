@@ -4,9 +4,10 @@
 // is sent, and on every other node when the bus delivers it. A cached value is valid while no mark it
 // depends on moved after the moment its read began (`now()` before the read, `fresh(at, …)` after).
 // While the bus cannot reach every node nothing may be cached (another node's change could be
-// missed), and after a resync every mark moves.
+// missed), and after a resync every mark moves. READ_CACHE=false turns the caches off.
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { BUS, type Bus, Channels } from '../bus/bus.js';
+import { CONFIG, type Config } from '../config/config.js';
 
 /** What a cached value depends on: the workspace's data (any change) or only who may access it. */
 export type ChangeKind = 'data' | 'access';
@@ -22,7 +23,14 @@ export class ChangeClock implements OnModuleInit, OnModuleDestroy {
   private readonly access = new Map<string, number>();
   private readonly stops: Array<() => Promise<void>> = [];
 
-  constructor(@Inject(BUS) private readonly bus: Bus) {}
+  private readonly enabled: boolean;
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.enabled = config.READ_CACHE;
+  }
 
   async onModuleInit() {
     this.stops.push(
@@ -58,7 +66,7 @@ export class ChangeClock implements OnModuleInit, OnModuleDestroy {
 
   /** The moment to pass to `fresh` once the read has finished; null when reads must not be cached. */
   now(): number | null {
-    return this.bus.healthy() ? this.tick : null;
+    return this.enabled && this.bus.healthy() ? this.tick : null;
   }
 
   /** Whether a value read from `at` on, in `workspaceId`, is still current. */
