@@ -135,6 +135,31 @@ describe('documents: access', () => {
     expect(await failure(stranger.documents.get(doc.id))).toMatchObject({ status: 404 });
   });
 
+  it('lists what is shared with the caller: the shared documents and their subtrees, with the strongest role', async () => {
+    const { owner, editor, stranger, workspaceId } = await team();
+    const spec = await owner.documents.create(workspaceId, { title: 'Spec' });
+    const appendix = await owner.documents.create(workspaceId, { title: 'Appendix', parentId: spec.id });
+    const deep = await owner.documents.create(workspaceId, { title: 'Deep', parentId: appendix.id });
+    const trashed = await owner.documents.create(workspaceId, { title: 'Old', parentId: spec.id });
+    await owner.documents.create(workspaceId, { title: 'Private' });
+    await owner.documents.trash(trashed.id);
+    expect((await stranger.documents.sharedWithMe()).items).toEqual([]);
+    await owner.documents.share(spec.id, stranger.userId, 'viewer');
+    await owner.documents.share(appendix.id, stranger.userId, 'editor');
+    await owner.documents.share(spec.id, editor.userId, 'owner');
+    const shared = (await stranger.documents.sharedWithMe()).items;
+    expect(shared.map((d) => [d.title, d.role, d.workspaceName])).toEqual([
+      ['Spec', 'viewer', 'Knowledge'],
+      ['Appendix', 'editor', 'Knowledge'],
+      ['Deep', 'editor', 'Knowledge'],
+    ]);
+    expect(shared.find((d) => d.id === deep.id)).toMatchObject({ parentId: appendix.id, workspaceId });
+    await owner.documents.unshare(spec.id, stranger.userId);
+    expect((await stranger.documents.sharedWithMe()).items.map((d) => d.title)).toEqual(['Appendix', 'Deep']);
+    await owner.workspaces.remove(workspaceId);
+    expect((await stranger.documents.sharedWithMe()).items).toEqual([]);
+  });
+
   it("closes a shared user's open editor when the share is removed", async () => {
     const { owner, stranger, workspaceId } = await team();
     const doc = await owner.documents.create(workspaceId, { title: 'Live share' });

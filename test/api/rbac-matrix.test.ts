@@ -300,6 +300,8 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/history/${fx.versionId}/restore` }),
     expect: editors(201),
   },
+  // The caller's own "shared with me" list: anyone signed in.
+  { route: 'GET /api/v1/documents/shared', request: () => ({ path: '/api/v1/documents/shared' }), expect: anyUser(200) },
   // Who else can see a document is for its owners to know.
   {
     route: 'GET /api/v1/documents/{id}/shares',

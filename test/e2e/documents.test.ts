@@ -116,4 +116,23 @@ describe('the knowledge base', () => {
     );
     await page.context().close();
   });
+
+  it('shows someone outside the workspace what was shared with them, live, and opens it read-only', async () => {
+    const t = await team();
+    const guest = await server.user('guest');
+    const guide = await t.owner.documents.importMarkdown(t.ws.id, { title: 'Guide', markdown: '# Guide\n\nRead me first.' });
+    await t.owner.documents.share(guide.id, guest.userId, 'viewer');
+    const page = await openPage(browser, `${server.url}/`);
+    await signInUi(page, guest.email);
+    const shared = page.getByRole('region', { name: 'Shared with me' });
+    await shared.getByRole('link', { name: /Guide/ }).click();
+    await poll(() => editorOf(page).textContent()).toContain('Read me first.');
+    await page.getByText('You can read this document; only editors can change it.').waitFor();
+    expect(await page.getByRole('link', { name: 'Projects' }).count()).toBe(0);
+    // A second share shows up without a reload.
+    const faq = await t.owner.documents.create(t.ws.id, { title: 'FAQ' });
+    await t.owner.documents.share(faq.id, guest.userId, 'editor');
+    await shared.getByRole('link', { name: /FAQ/ }).waitFor();
+    await page.context().close();
+  });
 });

@@ -1,5 +1,13 @@
 // Documents (knowledge base) over REST.
-import type { DocumentShareView, DocumentVersionView, DocumentView, Page, ProseMirrorNode, Role } from '@tandem/protocol';
+import type {
+  DocumentShareView,
+  DocumentVersionView,
+  DocumentView,
+  Page,
+  ProseMirrorNode,
+  Role,
+  SharedDocumentView,
+} from '@tandem/protocol';
 import type { Http } from './http.js';
 
 type Placement = { parentId?: string | null; projectId?: string | null };
@@ -17,6 +25,8 @@ export function documentsApi(http: Http) {
     list: (workspaceId: string, opts: { trashed?: boolean } = {}) =>
       http.request<Page<DocumentView>>('GET', `/api/v1/workspaces/${workspaceId}/documents`, { query: { trashed: opts.trashed } }),
     get: (id: string) => http.request<DocumentView & { role: Role }>('GET', `/api/v1/documents/${id}`),
+    /** Documents shared directly with the caller, and everything under them. */
+    sharedWithMe: () => http.request<Page<SharedDocumentView>>('GET', '/api/v1/documents/shared'),
     rename: (id: string, title: string) => http.request<DocumentView>('PATCH', `/api/v1/documents/${id}`, { body: { title } }),
     move: (id: string, body: { parentId: string | null; afterId?: string; beforeId?: string }) =>
       http.request<DocumentView>('POST', `/api/v1/documents/${id}/move`, { body }),

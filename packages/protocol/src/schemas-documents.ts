@@ -44,6 +44,13 @@ export interface DocumentVersionView {
   createdAt: string;
 }
 
+/** A document in the caller's "shared with me" list. */
+export interface SharedDocumentView extends DocumentView {
+  /** The strongest role a share on the document or an ancestor gives the caller. */
+  role: Role;
+  workspaceName: string;
+}
+
 export interface DocumentShareView {
   documentId: string;
   userId: string;

@@ -13,4 +13,5 @@ export const keys = {
   notifications: ['notifications'] as const,
   documents: (workspaceId: string) => ['documents', workspaceId] as const,
   trash: (workspaceId: string) => ['documents', workspaceId, 'trash'] as const,
+  shared: ['documents', 'shared'] as const,
 };

@@ -30,5 +30,9 @@ export const useChecklist = (taskId: string) => useQuery({ queryKey: keys.checkl
 export const useNotifications = () =>
   useQuery({ queryKey: keys.notifications, queryFn: () => api.notifications.list(), refetchInterval: 60_000 });
 
-export const useDocuments = (workspaceId: string) =>
-  useQuery({ queryKey: keys.documents(workspaceId), queryFn: () => api.documents.tree(workspaceId) });
+export const useDocuments = (workspaceId: string, enabled = true) =>
+  useQuery({ queryKey: keys.documents(workspaceId), queryFn: () => api.documents.tree(workspaceId), enabled });
+
+/** Documents shared directly with me (and their subtrees), across workspaces. */
+export const useSharedDocuments = () =>
+  useQuery({ queryKey: keys.shared, queryFn: async () => (await api.documents.sharedWithMe()).items });

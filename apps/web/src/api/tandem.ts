@@ -85,6 +85,7 @@ export const api = {
     create: (workspaceId: string, body: { title: string; parentId?: string | null }): Promise<DocumentView> =>
       documents.create(workspaceId, body),
     get: (id: string) => documents.get(id),
+    sharedWithMe: () => documents.sharedWithMe(),
     rename: (id: string, title: string) => documents.rename(id, title),
     move: (id: string, body: { parentId: string | null; afterId?: string; beforeId?: string }) => documents.move(id, body),
     trashDoc: (id: string) => documents.trash(id),

@@ -5,6 +5,7 @@ import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
 import { BoardPage } from '../features/board/BoardPage.js';
 import { DocTree } from '../features/docs/DocTree.js';
+import { SharedList } from '../features/docs/SharedList.js';
 import { TrashPage } from '../features/docs/TrashPage.js';
 import { InboxPage } from '../features/notifications/InboxPage.js';
 import { ProjectsPage } from '../features/projects/ProjectsPage.js';
@@ -28,17 +29,19 @@ export function Shell() {
   const { data: me } = useMe();
   const { data: workspaces, isPending } = useWorkspaces();
   const wid = 'wid' in route ? route.wid : null;
+  // A document shared with me may live in a workspace I am not a member of: no workspace sidebar then.
+  const member = wid && (!workspaces || workspaces.some((w) => w.id === wid)) ? wid : null;
   const [help, setHelp] = useState(false);
   useShortcuts(
     wid,
     useCallback(() => setHelp((h) => !h), []),
   );
   useRoom(me ? `user:${me.id}` : null);
-  useRoom(wid ? `workspace:${wid}` : null);
+  useRoom(member ? `workspace:${member}` : null);
 
   useEffect(() => {
-    if (wid) localStorage.setItem(LAST_WORKSPACE, wid);
-  }, [wid]);
+    if (member) localStorage.setItem(LAST_WORKSPACE, member);
+  }, [member]);
 
   useEffect(() => {
     if (route.name !== 'home' || !workspaces?.length) return;
@@ -55,6 +58,7 @@ export function Shell() {
           <h1>Welcome{me ? `, ${me.displayName}` : ''}</h1>
           <p className="muted">A workspace holds your team's projects, boards and documents. Create one to get started.</p>
           <CreateWorkspaceForm autoFocus />
+          <SharedList />
         </main>
       </div>
     );
@@ -63,9 +67,10 @@ export function Shell() {
   return (
     <div className="shell">
       <aside className="sidebar">
-        {wid && <WorkspaceSwitcher current={wid} />}
-        {wid && <Nav wid={wid} route={route} />}
-        {wid && <DocTree wid={wid} activeId={route.name === 'doc' ? route.did : null} />}
+        {member && <WorkspaceSwitcher current={member} />}
+        {member && <Nav wid={member} route={route} />}
+        {member && <DocTree wid={member} activeId={route.name === 'doc' ? route.did : null} />}
+        <SharedList activeId={route.name === 'doc' ? route.did : null} />
       </aside>
       <div className="main">
         <TopBar />

@@ -35,8 +35,10 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
     void qc.invalidateQueries({ queryKey: keys.comments(taskId) });
   } else if (entity === 'checklist' && taskId) {
     void qc.invalidateQueries({ queryKey: keys.checklist(taskId) });
-  } else if (entity === 'document' && workspaceId) {
-    void qc.invalidateQueries({ queryKey: keys.documents(workspaceId) });
+  } else if (entity === 'document') {
+    // Shares reach the shared user's own room, which names no workspace.
+    if (workspaceId) void qc.invalidateQueries({ queryKey: keys.documents(workspaceId) });
+    void qc.invalidateQueries({ queryKey: keys.shared });
   } else if (entity === 'project' && workspaceId) {
     void qc.invalidateQueries({ queryKey: keys.projects(workspaceId) });
     if (projectId) void qc.invalidateQueries({ queryKey: keys.project(projectId) });

@@ -1,13 +1,14 @@
 // Direct shares: a document (and its subtree) shared with one user at a role, beyond their
 // workspace role. Every change is announced so open sockets of that user re-check at once.
 import { Injectable } from '@nestjs/common';
-import type { DocumentShareView, Role } from '@tandem/protocol';
+import { type DocumentShareView, type Role, type SharedDocumentView, strongerRole } from '@tandem/protocol';
 import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
 import { PermissionPolicy } from '../permission/policy.js';
+import { type DocumentRow, documentView } from './document-view.js';
 
 type ShareRow = { documentId: string; userId: string; role: Role; createdAt: Date; user: { email: string; displayName: string } };
 
@@ -37,6 +38,31 @@ export class DocumentSharesService {
       orderBy: { createdAt: 'asc' },
     });
     return { items: rows.map(shareView), nextCursor: null };
+  }
+
+  /**
+   * "Shared with me": documents shared directly with the caller and everything under them (not in
+   * the trash, in live workspaces), each with the strongest role a share on its path gives.
+   */
+  async sharedWith(actor: Actor): Promise<{ items: SharedDocumentView[]; nextCursor: null }> {
+    const rows = await this.prisma.$queryRaw<(DocumentRow & { role: Role; workspaceName: string })[]>`
+      WITH RECURSIVE tree AS (
+        SELECT d.id, s.role FROM "DocumentShare" s JOIN "Document" d ON d.id = s."documentId"
+        WHERE s."userId" = ${actor.id}::uuid AND d."deletedAt" IS NULL
+        UNION ALL
+        SELECT c.id, tree.role FROM "Document" c JOIN tree ON c."parentId" = tree.id WHERE c."deletedAt" IS NULL
+      )
+      SELECT d.*, tree.role::text AS role, w.name AS "workspaceName"
+      FROM tree JOIN "Document" d ON d.id = tree.id
+      JOIN "Workspace" w ON w.id = d."workspaceId" AND w."deletedAt" IS NULL
+      ORDER BY w.name, w.id, d."parentId" NULLS FIRST, d.rank`;
+    const byId = new Map<string, SharedDocumentView>();
+    for (const r of rows) {
+      const seen = byId.get(r.id);
+      if (seen) seen.role = strongerRole(seen.role, r.role) ?? seen.role;
+      else byId.set(r.id, { ...documentView(r), role: r.role, workspaceName: r.workspaceName });
+    }
+    return { items: [...byId.values()], nextCursor: null };
   }
 
   async put(actor: Actor, documentId: string, userId: string, role: Role): Promise<DocumentShareView> {

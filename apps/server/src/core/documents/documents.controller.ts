@@ -66,6 +66,11 @@ export class DocumentsController {
     return this.documents.list(actor, wid, q.trashed === 'true');
   }
 
+  @Get('documents/shared')
+  sharedWithMe(@CurrentUser() actor: Actor) {
+    return this.shares.sharedWith(actor);
+  }
+
   @Get('documents/:id')
   get(@CurrentUser() actor: Actor, @IdParam('id', 'Document') id: string) {
     return this.documents.get(actor, id);

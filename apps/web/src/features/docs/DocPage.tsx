@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { useTandemMutation } from '../../api/mutations.js';
-import { useDocuments, useMe, useWorkspaces } from '../../api/queries.js';
+import { useDocuments, useMe, useSharedDocuments, useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { Link, paths } from '../../app/router.js';
 import { useRoom } from '../../realtime/live.js';
@@ -14,8 +14,12 @@ import { ancestors } from './tree.js';
 
 export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const { data: me } = useMe();
-  const { data: docs = [] } = useDocuments(wid);
   const { data: workspaces } = useWorkspaces();
+  // Someone the document was shared with, outside its workspace, sees only the shared part of the tree.
+  const member = !!workspaces?.some((w) => w.id === wid);
+  const { data: tree = [] } = useDocuments(wid, member);
+  const { data: shared = [] } = useSharedDocuments();
+  const docs = member ? tree : shared.filter((d) => d.workspaceId === wid);
   const doc = useQuery({ queryKey: ['document', did], queryFn: () => api.documents.get(did) });
   const rename = useTandemMutation('document.rename');
   const [session, setSession] = useState<CollabSession | null>(null);
