@@ -51,7 +51,7 @@ describe('server lifecycle', () => {
     await more.auth.login({ email: 'ann@example.test', password: 'correct horse battery' });
     expect((await more.workspaces.list()).items.map((w) => w.name)).toEqual(['Kept']);
     expect(await third.stop()).toBe(0);
-  });
+  }, 300_000); // three starts of an embedded PostgreSQL (initdb on the first): slow on a loaded machine
 
   it('refuses to start on a bad configuration value, naming the variable', () => {
     const res = spawnSync(process.execPath, [MAIN], {
