@@ -91,10 +91,11 @@ const MAIN = join(ROOT, 'apps', 'server', 'dist', 'main.js');
  * given the same `database` and `secret` form one deployment. Bench-only settings: cheap password
  * hashing (registering hundreds of users is setup, not what is measured) and no request rate limit.
  */
-export async function startTandem({ database, secret, channelPrefix, env = {}, core = SERVER_CORE } = {}) {
+export async function startTandem({ database, secret, channelPrefix, env = {}, core = SERVER_CORE, nodeArgs = [] } = {}) {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx -y pnpm@10.34.9 exec turbo run build)`);
   const db = database ?? (await freshDatabase());
   const proc = spawnPinned(core, MAIN, {
+    nodeArgs,
     ready: /Tandem is running at (http:\/\/\S+)/,
     env: {
       HOST: '127.0.0.1',
