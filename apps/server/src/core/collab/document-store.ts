@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { Database } from '../../base/database/database.js';
 import { logger } from '../../base/logger/logger.js';
-import { splitState } from './state-parts.js';
+import { stateParts } from './state-parts.js';
 
 const log = logger('document-store');
 
@@ -56,7 +56,7 @@ function applyRow(doc: Y.Doc, u: { id: string; data: Uint8Array }) {
 /**
  * The same, a slice of about `sliceBytes` per event-loop turn so a large document never blocks
  * the loop for long: each snapshot part in its own transaction, log rows grouped into
- * transactions of about a slice. Nothing else may touch `doc` until this resolves.
+ * transactions of about a slice. Whoever loads a document hands it out only once this resolves.
  */
 export async function applyStoredStateInSlices(doc: Y.Doc, state: StoredState, origin: unknown, sliceBytes = SNAPSHOT_PART_BYTES) {
   if (storedBytes(state) <= sliceBytes) return applyStoredState(doc, state, origin);
@@ -145,8 +145,13 @@ export class DocumentStore {
       let parts: Uint8Array[];
       let versionCut: boolean;
       try {
-        applyStoredState(doc, stored, 'compaction');
-        parts = splitState(doc, SNAPSHOT_PART_BYTES);
+        // A slice per event-loop turn, like a load: compacting a large document must not stall the node.
+        await applyStoredStateInSlices(doc, stored, 'compaction');
+        parts = [];
+        for (const part of stateParts(doc, SNAPSHOT_PART_BYTES)) {
+          parts.push(part);
+          await nextTurn();
+        }
         const lastId = stored.updates.at(-1)?.id ?? '0';
         const size = parts.reduce((n, p) => n + p.length, 0);
         await client.query(

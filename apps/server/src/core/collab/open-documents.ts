@@ -12,7 +12,7 @@ import { BUS, type Bus, Channels } from '../../base/bus/bus.js';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { logger } from '../../base/logger/logger.js';
 import { CollabMetrics } from './collab-metrics.js';
-import { applyStoredState, applyStoredStateInSlices, DocumentStore, storedBytes, worthSplitting } from './document-store.js';
+import { applyStoredStateInSlices, DocumentStore, storedBytes, worthSplitting } from './document-store.js';
 import { DocumentUpdateLog } from './document-update-log.js';
 import { type BusMessage, FROM_STORE, LiveDocument } from './live-document.js';
 
@@ -153,7 +153,9 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     for (const [documentId, entry] of this.entries) {
       if (!entry.live) continue;
       try {
-        applyStoredState(entry.live.doc, await this.store.load(documentId), FROM_STORE);
+        const state = await this.store.load(documentId);
+        // Live edits may interleave with the slices: Yjs converges whatever the order.
+        await applyStoredStateInSlices(entry.live.doc, state, FROM_STORE);
         entry.live.exchangeState();
       } catch (err) {
         log.warn({ err, documentId }, 'resync from the log failed');

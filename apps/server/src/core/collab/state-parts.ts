@@ -19,6 +19,11 @@ function cost(s: Struct): number {
  * themselves, the delete set only repeats it).
  */
 export function splitState(doc: Y.Doc, partBytes: number): Uint8Array[] {
+  return [...stateParts(doc, partBytes)];
+}
+
+/** The same, one part at a time (a caller may yield between parts); `doc` must not change meanwhile. */
+export function* stateParts(doc: Y.Doc, partBytes: number): Generator<Uint8Array> {
   const clients = doc.store.clients as Map<number, Struct[]>;
   const order = [...clients.keys()];
   const next = new Map<number, number>(order.map((c) => [c, 0]));
@@ -60,12 +65,14 @@ export function splitState(doc: Y.Doc, partBytes: number): Uint8Array[] {
     // A consistent document always progresses; should one not, the rest goes into the last part.
     if (!progress) break;
   }
-  if (cuts.length === 0) return [Y.encodeStateAsUpdate(doc)];
+  if (cuts.length === 0) {
+    yield Y.encodeStateAsUpdate(doc);
+    return;
+  }
   cuts.push(new Map(order.map((c) => [c, clients.get(c)!.length])));
 
   // The delete set of the whole document: an update with no structs is [0, ...delete set].
   const deleteSet = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc)).subarray(1);
-  const parts: Uint8Array[] = [];
   let from = new Map<number, number>(order.map((c) => [c, 0]));
   for (const [k, to] of cuts.entries()) {
     const encoder = new Y.UpdateEncoderV1();
@@ -83,16 +90,15 @@ export function splitState(doc: Y.Doc, partBytes: number): Uint8Array[] {
     const last = k === cuts.length - 1;
     if (!last) encoding.writeVarUint(encoder.restEncoder, 0);
     const structsPart = encoder.toUint8Array();
-    if (!last) parts.push(structsPart);
+    from = to;
+    if (!last) yield structsPart;
     else {
       const part = new Uint8Array(structsPart.length + deleteSet.length);
       part.set(structsPart);
       part.set(deleteSet, structsPart.length);
-      parts.push(part);
+      yield part;
     }
-    from = to;
   }
-  return parts;
 }
 
 /** The same for an encoded whole state (a fresh document is built from it, then dropped). */
