@@ -79,7 +79,9 @@ export async function collectGarbage(output) {
     await new Promise((resolve, reject) => {
       ws.on('message', (data) => {
         const reply = JSON.parse(String(data));
-        if (reply.id === 1) (reply.error ? reject(new Error(reply.error.message)) : resolve());
+        if (reply.id !== 1) return;
+        if (reply.error) reject(new Error(reply.error.message));
+        else resolve();
       });
       ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
     });
