@@ -55,6 +55,18 @@ describe('snapshot parts', () => {
     expect(Y.encodeStateAsUpdate(rebuilt)).toEqual(Y.encodeStateAsUpdate(fromWhole));
   });
 
+  it('counts binary payloads, so parts stay near the size asked for', () => {
+    const source = new Y.Doc();
+    const files = source.getArray<Uint8Array>('files');
+    for (let i = 0; i < 20; i++) files.push([new Uint8Array(10_000).fill(i)]);
+    const parts = splitState(source, 32 * 1024);
+    expect(parts.length).toBeGreaterThanOrEqual(5);
+    for (const part of parts) expect(part.length).toBeLessThan(32 * 1024 + 10_100);
+    const rebuilt = new Y.Doc();
+    for (const part of parts) Y.applyUpdate(rebuilt, part);
+    expect(rebuilt.getArray<Uint8Array>('files').toArray()).toEqual(files.toArray());
+  });
+
   it('is one part, the whole state, when the document is small', () => {
     const source = editedDocument();
     expect(splitState(source, 10 * 1024 * 1024)).toEqual([Y.encodeStateAsUpdate(source)]);

@@ -9,7 +9,12 @@ type Struct = Y.Item | Y.GC;
 
 /** Rough encoded size of a struct: its text or payload plus ids and info. */
 function cost(s: Struct): number {
-  if (s instanceof Y.Item && s.content instanceof Y.ContentString) return s.length + 12;
+  if (!(s instanceof Y.Item)) return 12;
+  const c = s.content;
+  if (c instanceof Y.ContentString) return c.str.length + 12;
+  if (c instanceof Y.ContentBinary) return c.content.length + 12;
+  if (c instanceof Y.ContentAny || c instanceof Y.ContentJSON || c instanceof Y.ContentEmbed || c instanceof Y.ContentFormat)
+    return 32 * c.getLength() + 12;
   return 12;
 }
 
