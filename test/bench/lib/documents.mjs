@@ -1,6 +1,8 @@
 // Document fixtures written straight to PostgreSQL in Tandem's storage format (a snapshot row is
 // a Yjs update of the whole document): large or numerous documents that would take minutes to type.
+import { join } from 'node:path';
 import * as Y from 'yjs';
+import { ROOT } from './servers.mjs';
 
 const LINE = 'The quick brown fox jumps over the lazy dog while the team edits the same page together. ';
 
@@ -32,13 +34,18 @@ export function buildState(bytes) {
   return state;
 }
 
-export function putSnapshot(client, documentId, state) {
+/** Stores `state` as compaction would: in parts of the server's snapshot part size when it is large. */
+export async function putSnapshot(client, documentId, state) {
+  const [{ splitUpdate }, { SNAPSHOT_PART_BYTES }] = await Promise.all([serverModule('state-parts.js'), serverModule('document-store.js')]);
+  const parts = splitUpdate(state, SNAPSHOT_PART_BYTES);
   return client.query(
-    `INSERT INTO "DocumentSnapshot" ("documentId", state, "upToUpdateId", size, "updatedAt") VALUES ($1, $2, 0, $3, now())
-     ON CONFLICT ("documentId") DO UPDATE SET state = EXCLUDED.state, size = EXCLUDED.size, "updatedAt" = now()`,
-    [documentId, Buffer.from(state), state.length],
+    `INSERT INTO "DocumentSnapshot" ("documentId", state, parts, "upToUpdateId", size, "updatedAt") VALUES ($1, $2, $3, 0, $4, now())
+     ON CONFLICT ("documentId") DO UPDATE SET state = EXCLUDED.state, parts = EXCLUDED.parts, size = EXCLUDED.size, "updatedAt" = now()`,
+    [documentId, Buffer.from(parts[0]), parts.slice(1).map((p) => Buffer.from(p)), parts.reduce((n, p) => n + p.length, 0)],
   );
 }
+
+const serverModule = (file) => import(join(ROOT, 'apps', 'server', 'dist', 'core', 'collab', file));
 
 /** `count` documents in a workspace, each with the same small content. Returns their ids. */
 export async function insertDocuments(client, { workspaceId, createdById, count, state }) {

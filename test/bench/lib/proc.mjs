@@ -59,3 +59,33 @@ export function cpuWindow(serverPids) {
     };
   };
 }
+
+/**
+ * A full, memory-reducing garbage collection in a node process started with `--inspect=127.0.0.1:0`
+ * (`output`: its stdout+stderr, where node says where the inspector listens), through the
+ * inspector's HeapProfiler.collectGarbage, so memory is compared without garbage V8 simply had no
+ * reason to collect yet. The inspector stays idle otherwise.
+ */
+export async function collectGarbage(output) {
+  const m = /Debugger listening on (ws:\/\/\S+)/.exec(output());
+  if (!m) throw new Error('the process was not started with --inspect');
+  const { WebSocket } = await import('ws');
+  const ws = new WebSocket(m[1]);
+  try {
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    await new Promise((resolve, reject) => {
+      ws.on('message', (data) => {
+        const reply = JSON.parse(String(data));
+        if (reply.id !== 1) return;
+        if (reply.error) reject(new Error(reply.error.message));
+        else resolve();
+      });
+      ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+    });
+  } finally {
+    ws.close();
+  }
+}

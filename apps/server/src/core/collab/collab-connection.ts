@@ -77,6 +77,12 @@ export class CollabConnection implements Peer, Author {
     this.ws.send(message);
   }
 
+  /** Messages that belong together (a document sent in parts): the receiver is judged once, before them. */
+  private sendAll(messages: Uint8Array[]) {
+    this.send(messages[0]!);
+    for (let i = 1; i < messages.length && this.ws.readyState === this.ws.OPEN; i++) this.ws.send(messages[i]!);
+  }
+
   close(code: number, reason: string) {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
   }
@@ -121,7 +127,10 @@ export class CollabConnection implements Peer, Author {
     }
     const pending = this.stored ?? Promise.resolve();
     pending.then(
-      () => this.send(syncStep2Message(Y.encodeStateAsUpdate(this.live.doc, stateVector))),
+      () => {
+        if (isEmptyStateVector(stateVector)) this.sendAll(this.live.wholeStateMessages());
+        else this.send(syncStep2Message(Y.encodeStateAsUpdate(this.live.doc, stateVector)));
+      },
       () => this.close(CloseCodes.unavailable, 'Could not store the document'),
     );
   }
@@ -192,4 +201,9 @@ export class CollabConnection implements Peer, Author {
     const gone = this.live.awareness.remove(this.clientIds);
     if (gone) this.live.shareAwareness(gone);
   }
+}
+
+/** A state vector with no clients: the client has nothing of the document yet. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.length === 1 && stateVector[0] === 0;
 }

@@ -1,20 +1,31 @@
 // Reads and compacts a document's durable state: one snapshot plus the log rows not yet folded
 // into it. Compaction applies snapshot and rows to a fresh Y.Doc in one transaction (linear;
 // Y.mergeUpdates is quadratic on long logs), writes the new snapshot and deletes exactly the rows
-// it read, so rows committed meanwhile (by any node, in any id order) survive. History versions
-// are cut from the new snapshot when the last one is old enough.
+// it read, so rows committed meanwhile (by any node, in any id order) survive. A large snapshot is
+// written in parts of SNAPSHOT_PART_BYTES (see state-parts.ts) so loading it can yield between
+// parts. History versions are cut from the new snapshot when the last one is old enough.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import * as Y from 'yjs';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { Database } from '../../base/database/database.js';
 import { logger } from '../../base/logger/logger.js';
+import { stateParts } from './state-parts.js';
 
 const log = logger('document-store');
 
+/** Size of the parts a compacted snapshot is written in: each applies in a few milliseconds. */
+export const SNAPSHOT_PART_BYTES = 128 * 1024;
+
 export interface StoredState {
-  snapshot: Uint8Array | null;
+  /** The snapshot's parts, applied in order (empty when the document has none). */
+  snapshot: Uint8Array[];
   updates: { id: string; data: Uint8Array }[];
+}
+
+export function storedBytes(state: StoredState): number {
+  return state.snapshot.reduce((n, p) => n + p.length, 0) + state.updates.reduce((n, u) => n + u.data.length, 0);
 }
 
 export interface CompactionResult {
@@ -29,15 +40,46 @@ export interface CompactionResult {
  */
 export function applyStoredState(doc: Y.Doc, state: StoredState, origin: unknown) {
   doc.transact(() => {
-    if (state.snapshot) Y.applyUpdate(doc, state.snapshot);
-    for (const u of state.updates) {
-      try {
-        Y.applyUpdate(doc, u.data);
-      } catch (err) {
-        log.error({ err, updateId: u.id }, 'skipping an unreadable update log row');
-      }
-    }
+    for (const part of state.snapshot) Y.applyUpdate(doc, part);
+    for (const u of state.updates) applyRow(doc, u);
   }, origin);
+}
+
+function applyRow(doc: Y.Doc, u: { id: string; data: Uint8Array }) {
+  try {
+    Y.applyUpdate(doc, u.data);
+  } catch (err) {
+    log.error({ err, updateId: u.id }, 'skipping an unreadable update log row');
+  }
+}
+
+/**
+ * The same, a slice of about `sliceBytes` per event-loop turn so a large document never blocks
+ * the loop for long: each snapshot part in its own transaction, log rows grouped into
+ * transactions of about a slice. Whoever loads a document hands it out only once this resolves.
+ */
+export async function applyStoredStateInSlices(doc: Y.Doc, state: StoredState, origin: unknown, sliceBytes = SNAPSHOT_PART_BYTES) {
+  if (storedBytes(state) <= sliceBytes) return applyStoredState(doc, state, origin);
+  let pending = 0;
+  const yieldIfDue = async (bytes: number) => {
+    pending += bytes;
+    if (pending < sliceBytes) return;
+    pending = 0;
+    await nextTurn();
+  };
+  for (const part of state.snapshot) {
+    Y.applyUpdate(doc, part, origin);
+    await yieldIfDue(part.length);
+  }
+  for (let i = 0; i < state.updates.length; ) {
+    let bytes = 0;
+    const start = i;
+    while (i < state.updates.length && (i === start || bytes < sliceBytes)) bytes += state.updates[i++]!.data.length;
+    doc.transact(() => {
+      for (let j = start; j < i; j++) applyRow(doc, state.updates[j]!);
+    }, origin);
+    await yieldIfDue(bytes);
+  }
 }
 
 @Injectable()
@@ -47,29 +89,29 @@ export class DocumentStore {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  private async readState(client: pg.PoolClient, documentId: string): Promise<StoredState> {
-    const snap = await client.query<{ state: Buffer }>('SELECT state FROM "DocumentSnapshot" WHERE "documentId" = $1', [documentId]);
-    const rows = await client.query<{ id: string; data: Buffer }>(
-      'SELECT id, data FROM "DocumentUpdate" WHERE "documentId" = $1 ORDER BY id',
+  /**
+   * Snapshot parts and unfolded log rows in one statement: one round trip, and one statement sees
+   * one consistent snapshot of the database whatever the transaction's isolation. One row per
+   * part, since the driver decodes a bytea column natively but a bytea[] in JavaScript.
+   */
+  private async readState(client: pg.PoolClient | pg.Pool, documentId: string): Promise<StoredState> {
+    const { rows } = await client.query<{ log: boolean; id: string; data: Buffer }>(
+      `SELECT false AS log, p.n AS id, p.data
+         FROM "DocumentSnapshot" s, unnest(ARRAY[s.state] || COALESCE(s.parts, '{}')) WITH ORDINALITY AS p(data, n)
+        WHERE s."documentId" = $1
+       UNION ALL
+       SELECT true, id, data FROM "DocumentUpdate" WHERE "documentId" = $1
+       ORDER BY log, id`,
       [documentId],
     );
-    return { snapshot: snap.rows[0]?.state ?? null, updates: rows.rows };
+    const split = rows.findIndex((r) => r.log);
+    const snapshot = split < 0 ? rows : rows.slice(0, split);
+    return { snapshot: snapshot.map((r) => r.data), updates: split < 0 ? [] : rows.slice(split) };
   }
 
-  /** A consistent view of snapshot + unfolded rows (one repeatable-read transaction). */
-  async load(documentId: string): Promise<StoredState> {
-    const client = await this.db.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const state = await this.readState(client, documentId);
-      await client.query('COMMIT');
-      return state;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  /** A consistent view of snapshot + unfolded rows. */
+  load(documentId: string): Promise<StoredState> {
+    return this.readState(this.db.pool, documentId);
   }
 
   /** The document as a fresh Y.Doc built from the database. */
@@ -95,26 +137,38 @@ export class DocumentStore {
         return null;
       }
       const stored = await this.readState(client, documentId);
-      if (stored.updates.length === 0) {
+      if (stored.updates.length === 0 && !worthSplitting(stored)) {
         await client.query('ROLLBACK');
-        return { folded: 0, size: stored.snapshot?.length ?? 0, versionCut: false };
+        return { folded: 0, size: storedBytes(stored), versionCut: false };
       }
       const doc = new Y.Doc();
-      applyStoredState(doc, stored, 'compaction');
-      const state = Y.encodeStateAsUpdate(doc);
-      doc.destroy();
-      const lastId = stored.updates[stored.updates.length - 1]!.id;
-      await client.query(
-        `INSERT INTO "DocumentSnapshot" ("documentId", state, "upToUpdateId", size, "updatedAt")
-         VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT ("documentId") DO UPDATE SET state = EXCLUDED.state, size = EXCLUDED.size, "updatedAt" = now(),
-           "upToUpdateId" = GREATEST("DocumentSnapshot"."upToUpdateId", EXCLUDED."upToUpdateId")`,
-        [documentId, Buffer.from(state), lastId, state.length],
-      );
-      await client.query('DELETE FROM "DocumentUpdate" WHERE "documentId" = $1 AND id <= $2', [documentId, lastId]);
-      const versionCut = await this.cutVersionIfDue(client, documentId, state);
+      let parts: Uint8Array[];
+      let versionCut: boolean;
+      try {
+        // A slice per event-loop turn, like a load: compacting a large document must not stall the node.
+        await applyStoredStateInSlices(doc, stored, 'compaction');
+        parts = [];
+        for (const part of stateParts(doc, SNAPSHOT_PART_BYTES)) {
+          parts.push(part);
+          await nextTurn();
+        }
+        const lastId = stored.updates.at(-1)?.id ?? '0';
+        const size = parts.reduce((n, p) => n + p.length, 0);
+        await client.query(
+          `INSERT INTO "DocumentSnapshot" ("documentId", state, parts, "upToUpdateId", size, "updatedAt")
+           VALUES ($1, $2, $3, $4, $5, now())
+           ON CONFLICT ("documentId") DO UPDATE SET state = EXCLUDED.state, parts = EXCLUDED.parts, size = EXCLUDED.size, "updatedAt" = now(),
+             "upToUpdateId" = GREATEST("DocumentSnapshot"."upToUpdateId", EXCLUDED."upToUpdateId")`,
+          [documentId, toBuffer(parts[0]!), parts.slice(1).map(toBuffer), lastId, size],
+        );
+        if (stored.updates.length > 0)
+          await client.query('DELETE FROM "DocumentUpdate" WHERE "documentId" = $1 AND id <= $2', [documentId, lastId]);
+        versionCut = await this.cutVersionIfDue(client, documentId, () => (parts.length === 1 ? parts[0]! : Y.encodeStateAsUpdate(doc)));
+      } finally {
+        doc.destroy();
+      }
       await client.query('COMMIT');
-      return { folded: stored.updates.length, size: state.length, versionCut };
+      return { folded: stored.updates.length, size: parts.reduce((n, p) => n + p.length, 0), versionCut };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -123,14 +177,16 @@ export class DocumentStore {
     }
   }
 
-  private async cutVersionIfDue(client: pg.PoolClient, documentId: string, state: Uint8Array): Promise<boolean> {
+  private async cutVersionIfDue(client: pg.PoolClient, documentId: string, encode: () => Uint8Array): Promise<boolean> {
     const last = await client.query<{ state: Buffer; age: number }>(
       `SELECT state, EXTRACT(EPOCH FROM now() - "createdAt")::float8 AS age FROM "DocumentVersion"
        WHERE "documentId" = $1 ORDER BY "createdAt" DESC LIMIT 1`,
       [documentId],
     );
     const prev = last.rows[0];
-    if (prev && (prev.age < this.config.COLLAB_VERSION_INTERVAL_SECONDS || Buffer.compare(prev.state, state) === 0)) return false;
+    if (prev && prev.age < this.config.COLLAB_VERSION_INTERVAL_SECONDS) return false;
+    const state = encode();
+    if (prev && Buffer.compare(prev.state, state) === 0) return false;
     await this.insertVersion(client, documentId, state, 'auto', null);
     return true;
   }
@@ -153,4 +209,13 @@ export class DocumentStore {
   saveVersion(documentId: string, state: Uint8Array, reason: 'restore' | 'manual', userId: string | null) {
     return this.insertVersion(this.db.pool, documentId, state, reason, userId);
   }
+}
+
+/** A large snapshot stored whole (before parts existed, or written by hand): compaction splits it. */
+export function worthSplitting(state: StoredState): boolean {
+  return state.snapshot.length === 1 && state.snapshot[0]!.length > 2 * SNAPSHOT_PART_BYTES;
+}
+
+function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }

@@ -52,6 +52,16 @@ export class DocumentUpdateLog implements OnModuleDestroy {
     return this.appendedSince.get(documentId) ?? { rows: 0, bytes: 0 };
   }
 
+  /** Stops counting a document's rows (it was closed and its log handed to compaction). */
+  forget(documentId: string) {
+    if (!this.lastAppend.has(documentId)) this.appendedSince.delete(documentId);
+  }
+
+  /** Documents with appends in flight or rows counted since their last compaction. */
+  get trackedDocuments(): number {
+    return new Set([...this.lastAppend.keys(), ...this.appendedSince.keys()]).size;
+  }
+
   /** A compaction folded `rows` rows; none folded means the log held nothing left to fold. */
   compacted(documentId: string, rows: number) {
     const since = this.appendedSince.get(documentId);

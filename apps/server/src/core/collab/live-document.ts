@@ -9,7 +9,7 @@ import type { Bus } from '../../base/bus/bus.js';
 import { Channels } from '../../base/bus/bus.js';
 import { logger } from '../../base/logger/logger.js';
 import { AwarenessRoom } from './awareness-room.js';
-import { awarenessMessage, updateMessage } from './collab-protocol.js';
+import { awarenessMessage, syncStep2Message, updateMessage } from './collab-protocol.js';
 import type { DocumentUpdateLog } from './document-update-log.js';
 
 const log = logger('live-document');
@@ -60,6 +60,13 @@ export class LiveDocument {
   private relay: Uint8Array[] = [];
   private flushQueued = false;
   private closed = false;
+  /** What a client that has nothing yet is sent (see wholeStateMessages), kept until the next change. */
+  private wholeMessages: Uint8Array[] | null = null;
+  /**
+   * Updates that together make the whole document without encoding it: the stored parts it was
+   * loaded from, then every change since, as long as those stay few and small.
+   */
+  private asLoaded: { updates: Uint8Array[]; bytes: number; limit: number } | null = null;
 
   constructor(
     readonly id: string,
@@ -69,12 +76,38 @@ export class LiveDocument {
     private readonly hooks: { onAppended(): void; onStoreFailed(err: Error): void },
   ) {}
 
-  /** Starts broadcasting, storing and relaying changes; called once the stored state is loaded (no need to re-encode it). */
-  activate() {
+  /**
+   * Starts broadcasting, storing and relaying changes; called once the stored state is loaded (no
+   * need to re-encode it). `stored`: the updates the document was loaded from, in order.
+   */
+  activate(stored: Uint8Array[] = []) {
+    const bytes = stored.reduce((n, u) => n + u.length, 0);
+    if (stored.length) this.asLoaded = { updates: [...stored], bytes, limit: Math.max(2 * bytes, 64 * 1024) };
     this.doc.on('update', this.onUpdate);
   }
 
+  /**
+   * The answer to an empty state vector (a client opening the document for the first time): the
+   * whole document as update messages ending with a sync step 2. Built once per change and shared
+   * by every client joining meanwhile. After a load it is the stored parts (plus the changes since)
+   * as they are: a cold load encodes nothing, and a large document is never encoded in one step.
+   */
+  wholeStateMessages(): Uint8Array[] {
+    if (!this.wholeMessages) {
+      const updates = this.asLoaded?.updates ?? [Y.encodeStateAsUpdate(this.doc)];
+      this.wholeMessages = updates.map((u, i) => (i === updates.length - 1 ? syncStep2Message(u) : updateMessage(u)));
+    }
+    return this.wholeMessages;
+  }
+
   private onUpdate = (update: Uint8Array, origin: unknown) => {
+    this.wholeMessages = null;
+    const loaded = this.asLoaded;
+    if (loaded) {
+      loaded.bytes += update.length;
+      if (loaded.bytes > loaded.limit || loaded.updates.length >= 1000) this.asLoaded = null;
+      else loaded.updates.push(update);
+    }
     this.sizeEstimate += update.length;
     this.outgoing.push(update);
     if (origin !== FROM_NODE && origin !== FROM_STORE) {
@@ -171,6 +204,8 @@ export class LiveDocument {
   close() {
     this.flush();
     this.closed = true;
+    this.wholeMessages = null;
+    this.asLoaded = null;
     this.doc.off('update', this.onUpdate);
     this.doc.destroy();
   }

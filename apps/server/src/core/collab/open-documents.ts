@@ -3,13 +3,16 @@
 // document's bus channel first and buffers what arrives while snapshot + log are read, so nothing
 // relayed during the load is missed; it also waits for this node's own pending log writes. A load
 // that fails leaves nothing behind: the document is never served (or stored) from an empty state.
+// A large stored state is applied a slice per event-loop turn (other documents keep being served
+// meanwhile); until the whole of it is in, nobody is handed the document and nothing relayed
+// reaches it, so a reader never sees part of it and no edit is made on top of part of it.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { BUS, type Bus, Channels } from '../../base/bus/bus.js';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { logger } from '../../base/logger/logger.js';
 import { CollabMetrics } from './collab-metrics.js';
-import { applyStoredState, DocumentStore } from './document-store.js';
+import { applyStoredStateInSlices, DocumentStore, storedBytes, worthSplitting } from './document-store.js';
 import { DocumentUpdateLog } from './document-update-log.js';
 import { type BusMessage, FROM_STORE, LiveDocument } from './live-document.js';
 
@@ -21,6 +24,8 @@ interface Entry {
   live: LiveDocument | null;
   holders: number;
   unsubscribe: (() => Promise<void>) | null;
+  /** Stored as one large snapshot: compact on unload to store it in parts. */
+  resplit: boolean;
 }
 
 @Injectable()
@@ -58,6 +63,11 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     this.brokenListeners.add(listener);
   }
 
+  /** Documents loaded or loading on this node, and documents waiting for compaction. */
+  get held(): { documents: number; compactionQueue: number } {
+    return { documents: this.entries.size, compactionQueue: this.compactionQueue.size };
+  }
+
   /** The document if it is loaded on this node. */
   peek(documentId: string): LiveDocument | null {
     return this.entries.get(documentId)?.live ?? null;
@@ -67,7 +77,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   async acquire(documentId: string): Promise<LiveDocument> {
     let entry = this.entries.get(documentId);
     if (!entry) {
-      const fresh: Entry = { ready: null as never, live: null, holders: 0, unsubscribe: null };
+      const fresh: Entry = { ready: null as never, live: null, holders: 0, unsubscribe: null, resplit: false };
       fresh.ready = this.load(documentId, fresh);
       this.entries.set(documentId, fresh);
       entry = fresh;
@@ -108,9 +118,10 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       });
       await this.updateLog.settled(documentId);
       const state = await this.store.load(documentId);
-      applyStoredState(live.doc, state, FROM_STORE);
-      live.sizeEstimate = (state.snapshot?.length ?? 0) + state.updates.reduce((n, u) => n + u.data.length, 0);
-      live.activate();
+      await applyStoredStateInSlices(live.doc, state, FROM_STORE);
+      live.sizeEstimate = storedBytes(state);
+      entry.resplit = worthSplitting(state);
+      live.activate(state.updates.length === 0 ? state.snapshot : []);
       loaded = true;
       for (const m of early) live.receive(m);
       live.exchangeState();
@@ -134,7 +145,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     live.close();
     this.metrics.documentsOpen.dec();
     await this.updateLog.settled(documentId);
-    if (this.updateLog.appendedSinceCompaction(documentId).rows > 0) this.scheduleCompaction(documentId);
+    if (entry.resplit || this.updateLog.appendedSinceCompaction(documentId).rows > 0) this.scheduleCompaction(documentId);
   }
 
   /** Re-reads every loaded document from the database after the bus may have lost messages. */
@@ -142,7 +153,9 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     for (const [documentId, entry] of this.entries) {
       if (!entry.live) continue;
       try {
-        applyStoredState(entry.live.doc, await this.store.load(documentId), FROM_STORE);
+        const state = await this.store.load(documentId);
+        // Live edits may interleave with the slices: Yjs converges whatever the order.
+        await applyStoredStateInSlices(entry.live.doc, state, FROM_STORE);
         entry.live.exchangeState();
       } catch (err) {
         log.warn({ err, documentId }, 'resync from the log failed');
@@ -183,6 +196,9 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
         } catch (err) {
           log.warn({ err, documentId }, 'compaction failed; the log stays as it is');
         }
+        // Whoever compacts the document next folds every row, ours included: a closed document's
+        // count is of no further use here.
+        if (!this.entries.has(documentId)) this.updateLog.forget(documentId);
       }
     } finally {
       this.compacting = false;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "DocumentSnapshot" ADD COLUMN     "parts" BYTEA[] DEFAULT ARRAY[]::BYTEA[];
