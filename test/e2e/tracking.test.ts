@@ -106,7 +106,7 @@ describe('sprints and the backlog', () => {
 });
 
 describe('labels', () => {
-  it('creates a label, assigns it in the drawer, shows it on the card, filters the board by it and follows a rename', async () => {
+  it('creates a label, assigns it in the drawer, shows it on the card, filters the board by it and follows a rename and a new colour', async () => {
     const t = await team();
     const page = await openPage(browser, t.urls.labels);
     await signInUi(page, t.editor.email);
@@ -143,6 +143,8 @@ describe('labels', () => {
     await page.getByLabel('Name of label Bug').fill('Defect');
     await page.getByLabel('Name of label Bug').press('Enter');
     await poll(async () => (await t.owner.tracking.labels.list(t.ws.id)).items.map((l) => l.name)).toEqual(['Defect']);
+    await page.getByLabel('Color of label Defect').fill('#0090ff');
+    await poll(async () => (await t.owner.tracking.labels.list(t.ws.id)).items.map((l) => l.color)).toEqual(['#0090ff']);
     await page.goBack();
     await card(page, 'To Do', t.first.id).locator('.label-chip', { hasText: 'Defect' }).waitFor();
     await page.context().close();

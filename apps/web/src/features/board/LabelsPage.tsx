@@ -76,6 +76,14 @@ function LabelEditor({ wid, label }: { wid: string; label: LabelView }) {
   const remove = useTandemMutation('label.delete');
   const [name, setName] = useState(label.name);
   useEffect(() => setName(label.name), [label.name]);
+  // The colour picker reports every colour it passes through: send the one it settles on.
+  const [color, setColor] = useState(label.color);
+  useEffect(() => setColor(label.color), [label.color]);
+  useEffect(() => {
+    if (color.toLowerCase() === label.color.toLowerCase()) return;
+    const timer = setTimeout(() => update.mutate({ workspaceId: wid, id: label.id, color }), 400);
+    return () => clearTimeout(timer);
+  }, [color, label.color, label.id, wid, update.mutate]);
   const pending = label.id.startsWith('tmp-');
   const rename = () => {
     const n = name.trim();
@@ -84,7 +92,7 @@ function LabelEditor({ wid, label }: { wid: string; label: LabelView }) {
   };
   return (
     <>
-      <LabelChip label={{ name: label.name, color: label.color }} />
+      <LabelChip label={{ name: label.name, color }} />
       <input
         aria-label={`Name of label ${label.name}`}
         value={name}
@@ -100,9 +108,9 @@ function LabelEditor({ wid, label }: { wid: string; label: LabelView }) {
       <input
         type="color"
         aria-label={`Color of label ${label.name}`}
-        value={label.color}
+        value={color}
         disabled={pending}
-        onChange={(e) => update.mutate({ workspaceId: wid, id: label.id, color: e.target.value })}
+        onChange={(e) => setColor(e.target.value)}
       />
       <button
         type="button"
