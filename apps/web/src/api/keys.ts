@@ -7,6 +7,11 @@ export const keys = {
   project: (projectId: string) => ['project', projectId] as const,
   statuses: (projectId: string) => ['statuses', projectId] as const,
   tasks: (projectId: string) => ['tasks', projectId] as const,
+  /** A filtered task list; under `tasks(projectId)` so whatever refreshes the board refreshes these too. */
+  taskList: (projectId: string, filters: object) => ['tasks', projectId, filters] as const,
+  sprints: (projectId: string) => ['sprints', projectId] as const,
+  labels: (workspaceId: string) => ['labels', workspaceId] as const,
+  projectMembers: (projectId: string) => ['project-members', projectId] as const,
   task: (taskId: string) => ['task', taskId] as const,
   comments: (taskId: string) => ['comments', taskId] as const,
   checklist: (taskId: string) => ['checklist', taskId] as const,

@@ -2,15 +2,28 @@
 // optimistic cache update, so a write paused while offline survives a reload (the persisted cache
 // keeps paused mutations) and replays with the same behaviour when the connection is back.
 import { type QueryClient, type QueryKey, useMutation } from '@tanstack/react-query';
-import { applyMove } from '../features/board/board-order.js';
+import { applyMove, reorder } from '../features/board/board-order.js';
 import { isNetworkError, isStatus } from './errors.js';
 import { keys } from './keys.js';
 import { api, type TaskPatch } from './tandem.js';
-import type { ChecklistItemView, CommentView, DocumentView, NotificationView, TaskView } from './types.js';
+import type {
+  ChecklistItemView,
+  CommentView,
+  DocumentView,
+  LabelView,
+  NotificationView,
+  ProjectMemberView,
+  Role,
+  SprintView,
+  StatusCategory,
+  StatusView,
+  TaskView,
+} from './types.js';
 
 export interface Vars {
-  'task.create': { projectId: string; title: string; status?: string; tempId: string };
-  'task.update': { id: string; projectId?: string; patch: TaskPatch };
+  'task.create': { projectId: string; title: string; status?: string; sprintId?: string | null; tempId: string };
+  /** `display`: how the change looks in the cache until the server answers (e.g. the labels of `labelIds`). */
+  'task.update': { id: string; projectId?: string; patch: TaskPatch; display?: Partial<TaskView> };
   'task.move': { id: string; projectId: string; status: string; afterId?: string; beforeId?: string };
   'task.delete': { id: string; projectId: string };
   'comment.create': { taskId: string; body: string; tempId: string; authorId: string };
@@ -22,6 +35,18 @@ export interface Vars {
   'document.rename': { workspaceId: string; id: string; title: string };
   'document.move': { workspaceId: string; id: string; parentId: string | null };
   'document.restore': { workspaceId: string; id: string };
+  'sprint.create': { projectId: string; name: string; goal?: string; tempId: string };
+  'sprint.start': { projectId: string; id: string };
+  'sprint.complete': { projectId: string; id: string; moveTo?: string };
+  'sprint.delete': { projectId: string; id: string };
+  'label.create': { workspaceId: string; name: string; color?: string; tempId: string };
+  'label.update': { workspaceId: string; id: string; name?: string; color?: string };
+  'label.delete': { workspaceId: string; id: string };
+  'status.create': { projectId: string; name: string; category: StatusCategory; tempId: string };
+  'status.update': { projectId: string; id: string; name?: string; category?: StatusCategory; position?: number };
+  'status.delete': { projectId: string; id: string; target?: string };
+  'projectMember.set': { projectId: string; userId: string; role: Role };
+  'projectMember.clear': { projectId: string; userId: string };
 }
 export type MutationName = keyof Vars;
 
@@ -47,7 +72,12 @@ interface Definition<V> {
 
 const defs: { [K in MutationName]: Definition<Vars[K]> } = {
   'task.create': {
-    fn: (v) => api.tasks.create(v.projectId, { title: v.title, ...(v.status ? { status: v.status } : {}) }),
+    fn: (v) =>
+      api.tasks.create(v.projectId, {
+        title: v.title,
+        ...(v.status ? { status: v.status } : {}),
+        ...(v.sprintId ? { sprintId: v.sprintId } : {}),
+      }),
     optimistic: (qc, v) =>
       patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (old) => {
         const last =
@@ -65,6 +95,8 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
             status: v.status ?? '',
             priority: 'none',
             assigneeId: null,
+            sprintId: v.sprintId ?? null,
+            labels: [],
             rank: `${last}~`,
             version: 0,
           },
@@ -75,9 +107,11 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
   'task.update': {
     fn: (v) => api.tasks.update(v.id, v.patch),
     optimistic: async (qc, v) => [
-      ...(await patchCache<TaskView>(qc, keys.task(v.id), (t) => ({ ...t, ...v.patch }))),
+      ...(await patchCache<TaskView>(qc, keys.task(v.id), (t) => ({ ...t, ...v.patch, ...v.display }))),
       ...(v.projectId
-        ? await patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (l) => l.map((t) => (t.id === v.id ? { ...t, ...v.patch } : t)))
+        ? await patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (l) =>
+            l.map((t) => (t.id === v.id ? { ...t, ...v.patch, ...v.display } : t)),
+          )
         : []),
     ],
     settled: (v) => [keys.task(v.id), ...(v.projectId ? [keys.tasks(v.projectId)] : [])],
@@ -163,6 +197,122 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
   'document.restore': {
     fn: (v) => api.documents.restore(v.id),
     settled: (v) => [keys.documents(v.workspaceId)],
+  },
+  'sprint.create': {
+    fn: (v) => api.sprints.create(v.projectId, { name: v.name, ...(v.goal ? { goal: v.goal } : {}) }),
+    optimistic: (qc, v) =>
+      patchCache<SprintView[]>(qc, keys.sprints(v.projectId), (old) => [
+        ...old,
+        { id: v.tempId, name: v.name, goal: v.goal, state: 'planned' },
+      ]),
+    settled: (v) => [keys.sprints(v.projectId)],
+  },
+  'sprint.start': {
+    fn: (v) => api.sprints.start(v.id),
+    optimistic: (qc, v) =>
+      patchCache<SprintView[]>(qc, keys.sprints(v.projectId), (old) => old.map((s) => (s.id === v.id ? { ...s, state: 'active' } : s))),
+    settled: (v) => [keys.sprints(v.projectId), keys.tasks(v.projectId)],
+  },
+  'sprint.complete': {
+    fn: (v) => api.sprints.complete(v.id, v.moveTo),
+    optimistic: (qc, v) =>
+      patchCache<SprintView[]>(qc, keys.sprints(v.projectId), (old) => old.map((s) => (s.id === v.id ? { ...s, state: 'completed' } : s))),
+    settled: (v) => [keys.sprints(v.projectId), keys.tasks(v.projectId)],
+  },
+  'sprint.delete': {
+    fn: (v) => api.sprints.remove(v.id),
+    optimistic: async (qc, v) => [
+      ...(await patchCache<SprintView[]>(qc, keys.sprints(v.projectId), (old) => old.filter((s) => s.id !== v.id))),
+      ...(await patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (old) =>
+        old.map((t) => (t.sprintId === v.id ? { ...t, sprintId: null } : t)),
+      )),
+    ],
+    settled: (v) => [keys.sprints(v.projectId), keys.tasks(v.projectId)],
+  },
+  'label.create': {
+    fn: (v) => api.labels.create(v.workspaceId, { name: v.name, ...(v.color ? { color: v.color } : {}) }),
+    optimistic: (qc, v) =>
+      patchCache<LabelView[]>(qc, keys.labels(v.workspaceId), (old) => [
+        ...old,
+        { id: v.tempId, name: v.name, color: v.color ?? '#888888' },
+      ]),
+    settled: (v) => [keys.labels(v.workspaceId)],
+  },
+  'label.update': {
+    fn: (v) =>
+      api.labels.update(v.id, { ...(v.name !== undefined ? { name: v.name } : {}), ...(v.color !== undefined ? { color: v.color } : {}) }),
+    optimistic: (qc, v) =>
+      patchCache<LabelView[]>(qc, keys.labels(v.workspaceId), (old) =>
+        old.map((l) =>
+          l.id === v.id
+            ? { ...l, ...(v.name !== undefined ? { name: v.name } : {}), ...(v.color !== undefined ? { color: v.color } : {}) }
+            : l,
+        ),
+      ),
+    // Chips on cards and in drawers carry the label's name and colour.
+    settled: (v) => [keys.labels(v.workspaceId), ['tasks'], ['task']],
+  },
+  'label.delete': {
+    fn: (v) => api.labels.remove(v.id),
+    optimistic: (qc, v) => patchCache<LabelView[]>(qc, keys.labels(v.workspaceId), (old) => old.filter((l) => l.id !== v.id)),
+    settled: (v) => [keys.labels(v.workspaceId), ['tasks'], ['task']],
+  },
+  'status.create': {
+    fn: (v) => api.statuses.create(v.projectId, { name: v.name, category: v.category }),
+    optimistic: (qc, v) =>
+      patchCache<StatusView[]>(qc, keys.statuses(v.projectId), (old) => [
+        ...old,
+        { id: v.tempId, name: v.name, category: v.category, position: old.length },
+      ]),
+    settled: (v) => [keys.statuses(v.projectId)],
+  },
+  'status.update': {
+    fn: (v) =>
+      api.statuses.update(v.id, {
+        ...(v.name !== undefined ? { name: v.name } : {}),
+        ...(v.category !== undefined ? { category: v.category } : {}),
+        ...(v.position !== undefined ? { position: v.position } : {}),
+      }),
+    optimistic: (qc, v) =>
+      patchCache<StatusView[]>(qc, keys.statuses(v.projectId), (old) => {
+        const changed = old.map((s) =>
+          s.id === v.id
+            ? { ...s, ...(v.name !== undefined ? { name: v.name } : {}), ...(v.category !== undefined ? { category: v.category } : {}) }
+            : s,
+        );
+        return v.position === undefined ? changed : reorder(changed, v.id, v.position);
+      }),
+    settled: (v) => [keys.statuses(v.projectId)],
+  },
+  'status.delete': {
+    fn: (v) => api.statuses.remove(v.id, v.target),
+    optimistic: async (qc, v) => [
+      ...(await patchCache<StatusView[]>(qc, keys.statuses(v.projectId), (old) =>
+        old.filter((s) => s.id !== v.id).map((s, i) => ({ ...s, position: i })),
+      )),
+      ...(v.target
+        ? await patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (old) =>
+            old.map((t) => (t.status === v.id ? { ...t, status: v.target!, rank: `${t.rank}~` } : t)),
+          )
+        : []),
+    ],
+    settled: (v) => [keys.statuses(v.projectId), keys.tasks(v.projectId)],
+  },
+  'projectMember.set': {
+    fn: (v) => api.projects.setMemberRole(v.projectId, v.userId, v.role),
+    optimistic: (qc, v) =>
+      patchCache<ProjectMemberView[]>(qc, keys.projectMembers(v.projectId), (old) =>
+        old.map((m) => (m.userId === v.userId ? { ...m, role: v.role, override: true } : m)),
+      ),
+    settled: (v) => [keys.projectMembers(v.projectId), keys.project(v.projectId)],
+  },
+  'projectMember.clear': {
+    fn: (v) => api.projects.clearMemberRole(v.projectId, v.userId),
+    optimistic: (qc, v) =>
+      patchCache<ProjectMemberView[]>(qc, keys.projectMembers(v.projectId), (old) =>
+        old.map((m) => (m.userId === v.userId ? { ...m, role: m.workspaceRole, override: false } : m)),
+      ),
+    settled: (v) => [keys.projectMembers(v.projectId), keys.project(v.projectId)],
   },
 };
 

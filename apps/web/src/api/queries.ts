@@ -1,7 +1,7 @@
 // Read hooks: one per resource, keyed by keys.ts so events and mutations find them.
 import { useQuery } from '@tanstack/react-query';
 import { keys } from './keys.js';
-import { api } from './tandem.js';
+import { api, type TaskFilters } from './tandem.js';
 
 export const useMe = () => useQuery({ queryKey: keys.me, queryFn: api.me, staleTime: 5 * 60_000 });
 
@@ -19,7 +19,26 @@ export const useProject = (projectId: string) =>
 export const useStatuses = (projectId: string) =>
   useQuery({ queryKey: keys.statuses(projectId), queryFn: () => api.projects.statuses(projectId) });
 
-export const useTasks = (projectId: string) => useQuery({ queryKey: keys.tasks(projectId), queryFn: () => api.tasks.list(projectId) });
+/** The project's tasks; with filters, the API's filtered list (kept under the same key prefix). */
+export const useTasks = (projectId: string, filters: TaskFilters = {}) => {
+  const active = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== '')) as TaskFilters;
+  const filtered = Object.keys(active).length > 0;
+  return useQuery({
+    queryKey: filtered ? keys.taskList(projectId, active) : keys.tasks(projectId),
+    queryFn: () => api.tasks.list(projectId, active),
+    // A new filter keeps the board on screen until its answer lands.
+    placeholderData: filtered ? (prev) => prev : undefined,
+  });
+};
+
+export const useSprints = (projectId: string) =>
+  useQuery({ queryKey: keys.sprints(projectId), queryFn: () => api.sprints.list(projectId) });
+
+export const useLabels = (workspaceId: string) =>
+  useQuery({ queryKey: keys.labels(workspaceId), queryFn: () => api.labels.list(workspaceId) });
+
+export const useProjectMembers = (projectId: string, enabled = true) =>
+  useQuery({ queryKey: keys.projectMembers(projectId), queryFn: () => api.projects.members(projectId), enabled });
 
 export const useTask = (taskId: string) => useQuery({ queryKey: keys.task(taskId), queryFn: () => api.tasks.get(taskId) });
 

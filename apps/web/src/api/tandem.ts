@@ -6,9 +6,13 @@ import type {
   ChecklistItemView,
   CommentView,
   DocumentView,
+  LabelView,
   NotificationView,
   Priority,
+  ProjectMemberView,
   ProjectView,
+  SprintView,
+  StatusCategory,
   StatusView,
   TaskView,
 } from './types.js';
@@ -35,6 +39,19 @@ export interface TaskPatch {
   assigneeId?: string | null;
   dueDate?: string | null;
   status?: string;
+  sprintId?: string | null;
+  labelIds?: string[];
+}
+
+/** Board filters, as the API's task-list query takes them. */
+export interface TaskFilters {
+  /** A sprint id, or `backlog`. */
+  sprint?: string;
+  /** A user id, or `none` for unassigned. */
+  assigneeId?: string;
+  /** A label id. */
+  label?: string;
+  q?: string;
 }
 
 export const api = {
@@ -50,12 +67,39 @@ export const api = {
     statuses: async (projectId: string): Promise<StatusView[]> =>
       (await tracking.statuses.list(projectId)).items.sort((a, b) => a.position - b.position),
     setMemberRole: (id: string, userId: string, role: Role) => tracking.projects.setMember(id, userId, { role }),
+    clearMemberRole: (id: string, userId: string) => tracking.projects.clearMember(id, userId),
+    members: async (id: string): Promise<ProjectMemberView[]> => (await tracking.projects.members(id)).items,
+  },
+
+  statuses: {
+    create: (projectId: string, body: { name: string; category: StatusCategory }): Promise<StatusView> =>
+      tracking.statuses.create(projectId, body),
+    update: (id: string, body: { name?: string; category?: StatusCategory; position?: number }): Promise<StatusView> =>
+      tracking.statuses.update(id, body),
+    remove: (id: string, target?: string) => tracking.statuses.remove(id, target ? { target } : {}),
+  },
+
+  sprints: {
+    list: async (projectId: string): Promise<SprintView[]> => (await tracking.sprints.list(projectId)).items,
+    create: (projectId: string, body: { name: string; goal?: string }): Promise<SprintView> => tracking.sprints.create(projectId, body),
+    start: (id: string): Promise<SprintView> => tracking.sprints.start(id),
+    complete: (id: string, moveTo?: string) => tracking.sprints.complete(id, moveTo ? { moveTo } : {}),
+    remove: (id: string) => tracking.sprints.remove(id),
+  },
+
+  labels: {
+    list: async (workspaceId: string): Promise<LabelView[]> => (await tracking.labels.list(workspaceId)).items,
+    create: (workspaceId: string, body: { name: string; color?: string }): Promise<LabelView> => tracking.labels.create(workspaceId, body),
+    update: (id: string, body: { name?: string; color?: string }): Promise<LabelView> => tracking.labels.update(id, body),
+    remove: (id: string) => tracking.labels.remove(id),
   },
 
   tasks: {
-    list: (projectId: string): Promise<TaskView[]> => all((cursor) => tracking.tasks.list(projectId, { limit: 200, cursor }), 5000),
+    list: (projectId: string, filters: TaskFilters = {}): Promise<TaskView[]> =>
+      all((cursor) => tracking.tasks.list(projectId, { ...filters, limit: 200, cursor }), 5000),
     get: (id: string): Promise<TaskView> => tracking.tasks.get(id),
-    create: (projectId: string, body: { title: string; status?: string }): Promise<TaskView> => tracking.tasks.create(projectId, body),
+    create: (projectId: string, body: { title: string; status?: string; sprintId?: string | null }): Promise<TaskView> =>
+      tracking.tasks.create(projectId, body),
     update: (id: string, body: TaskPatch & { version?: number }): Promise<TaskView> => tracking.tasks.update(id, body),
     remove: (id: string) => tracking.tasks.remove(id),
     move: (id: string, body: { status: string; afterId?: string; beforeId?: string }): Promise<TaskView> => tracking.tasks.move(id, body),

@@ -2,7 +2,7 @@
 // so the client keeps working while the server grows.
 import type { Role } from '@tandem/protocol';
 
-export type { MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
+export type { MemberView, Page, ProjectMemberView, Role, UserView, WorkspaceView } from '@tandem/protocol';
 
 export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
 export const Priorities: Priority[] = ['urgent', 'high', 'medium', 'low', 'none'];
@@ -12,6 +12,33 @@ export interface StatusView {
   name: string;
   category?: 'todo' | 'in_progress' | 'done';
   position?: number;
+}
+
+export type StatusCategory = 'todo' | 'in_progress' | 'done';
+export const StatusCategories: { value: StatusCategory; label: string }[] = [
+  { value: 'todo', label: 'To do' },
+  { value: 'in_progress', label: 'In progress' },
+  { value: 'done', label: 'Done' },
+];
+
+export interface LabelView {
+  id: string;
+  name: string;
+  color: string;
+  workspaceId?: string;
+}
+
+export interface SprintView {
+  id: string;
+  projectId?: string;
+  name: string;
+  goal?: string;
+  state: 'planned' | 'active' | 'completed';
+  startDate?: string | null;
+  endDate?: string | null;
+  startedAt?: string | null;
+  completedAt?: string | null;
+  createdAt?: string;
 }
 
 export interface ProjectView {
@@ -36,6 +63,8 @@ export interface TaskView {
   version: number;
   dueDate?: string | null;
   projectId?: string;
+  sprintId?: string | null;
+  labels?: LabelView[];
   checklist?: { done: number; total: number };
   createdAt?: string;
   updatedAt?: string;

@@ -22,10 +22,19 @@ export function App() {
       onSuccess={() => {
         // Writes queued before the app was closed go out now (they pause again if still offline).
         void queryClient.resumePausedMutations();
+        // A copy saved between an optimistic write and the server's answer still holds its
+        // placeholders (`tmp-` ids) and would stay on screen while fresh: fetch those lists again.
+        void queryClient.invalidateQueries({ predicate: (q) => holdsPlaceholder(q.state.data) });
       }}
     >
       {signedIn ? <Shell /> : <AuthScreen />}
       <Toasts />
     </PersistQueryClientProvider>
+  );
+}
+
+function holdsPlaceholder(data: unknown): boolean {
+  return (
+    Array.isArray(data) && data.some((x) => typeof (x as { id?: unknown })?.id === 'string' && (x as { id: string }).id.startsWith('tmp-'))
   );
 }

@@ -3,7 +3,10 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
+import { BacklogPage } from '../features/board/BacklogPage.js';
 import { BoardPage } from '../features/board/BoardPage.js';
+import { LabelsPage } from '../features/board/LabelsPage.js';
+import { ProjectSettingsPage } from '../features/board/ProjectSettingsPage.js';
 import { DocTree } from '../features/docs/DocTree.js';
 import { SharedList } from '../features/docs/SharedList.js';
 import { TrashPage } from '../features/docs/TrashPage.js';
@@ -109,6 +112,7 @@ function Nav({ wid, route }: { wid: string; route: Route }) {
         ),
       )}
       {item('members', paths.members(wid), isOwner ? 'Members' : 'People')}
+      {item('labels', paths.labels(wid), 'Labels')}
       {item('trash', paths.trash(wid), 'Trash')}
     </nav>
   );
@@ -144,8 +148,14 @@ function Screen({ route }: { route: Route }) {
       return <InboxPage wid={route.wid} />;
     case 'trash':
       return <TrashPage wid={route.wid} />;
+    case 'labels':
+      return <LabelsPage wid={route.wid} />;
     case 'board':
       return <BoardPage wid={route.wid} pid={route.pid} tid={route.tid} />;
+    case 'backlog':
+      return <BacklogPage wid={route.wid} pid={route.pid} tid={route.tid} />;
+    case 'projectSettings':
+      return <ProjectSettingsPage wid={route.wid} pid={route.pid} />;
     case 'task':
       return <TaskLink wid={route.wid} tid={route.tid} />;
     case 'doc':

@@ -4,7 +4,10 @@ export type Route =
   | { name: 'workspace'; wid: string }
   | { name: 'members'; wid: string }
   | { name: 'inbox'; wid: string }
+  | { name: 'labels'; wid: string }
   | { name: 'board'; wid: string; pid: string; tid?: string }
+  | { name: 'backlog'; wid: string; pid: string; tid?: string }
+  | { name: 'projectSettings'; wid: string; pid: string }
   | { name: 'task'; wid: string; tid: string }
   | { name: 'doc'; wid: string; did: string }
   | { name: 'trash'; wid: string }
@@ -16,9 +19,13 @@ export function parseRoute(path: string): Route {
   if (p[0] !== 'w' || !p[1]) return { name: 'notFound' };
   const wid = p[1];
   if (p.length === 2) return { name: 'workspace', wid };
-  if (p.length === 3 && (p[2] === 'members' || p[2] === 'inbox' || p[2] === 'trash')) return { name: p[2], wid };
+  if (p.length === 3 && (p[2] === 'members' || p[2] === 'inbox' || p[2] === 'trash' || p[2] === 'labels')) return { name: p[2], wid };
   if (p[2] === 'p' && p[3] && p.length === 4) return { name: 'board', wid, pid: p[3] };
   if (p[2] === 'p' && p[3] && p[4] === 't' && p[5] && p.length === 6) return { name: 'board', wid, pid: p[3], tid: p[5] };
+  if (p[2] === 'p' && p[3] && p[4] === 'backlog' && p.length === 5) return { name: 'backlog', wid, pid: p[3] };
+  if (p[2] === 'p' && p[3] && p[4] === 'backlog' && p[5] === 't' && p[6] && p.length === 7)
+    return { name: 'backlog', wid, pid: p[3], tid: p[6] };
+  if (p[2] === 'p' && p[3] && p[4] === 'settings' && p.length === 5) return { name: 'projectSettings', wid, pid: p[3] };
   if (p[2] === 'd' && p[3] && p.length === 4) return { name: 'doc', wid, did: p[3] };
   if (p[2] === 't' && p[3] && p.length === 4) return { name: 'task', wid, tid: p[3] };
   return { name: 'notFound' };
@@ -29,6 +36,10 @@ export const paths = {
   members: (wid: string) => `/w/${wid}/members`,
   inbox: (wid: string) => `/w/${wid}/inbox`,
   trash: (wid: string) => `/w/${wid}/trash`,
+  labels: (wid: string) => `/w/${wid}/labels`,
+  backlog: (wid: string, pid: string) => `/w/${wid}/p/${pid}/backlog`,
+  backlogTask: (wid: string, pid: string, tid: string) => `/w/${wid}/p/${pid}/backlog/t/${tid}`,
+  projectSettings: (wid: string, pid: string) => `/w/${wid}/p/${pid}/settings`,
   board: (wid: string, pid: string) => `/w/${wid}/p/${pid}`,
   task: (wid: string, pid: string, tid: string) => `/w/${wid}/p/${pid}/t/${tid}`,
   /** A task by id alone (notifications, deep links): resolves its project, then opens it on its board. */

@@ -1,5 +1,5 @@
 // Keyboard navigation: "g" then a letter jumps to a screen (g p projects, g i inbox, g m members,
-// g t trash); "?" lists every shortcut. Ignored while typing.
+// g t trash, g l labels); "?" lists every shortcut. Ignored while typing.
 import { useEffect } from 'react';
 import { navigate, paths } from './router.js';
 
@@ -13,6 +13,7 @@ export const SHORTCUTS: [string, string][] = [
   ['g i', 'Inbox'],
   ['g m', 'Members'],
   ['g t', 'Trash'],
+  ['g l', 'Labels'],
   ['Enter', 'Open the focused card'],
   ['Alt + ←/→', 'Move the focused card to the previous/next column'],
   ['Alt + ↑/↓', 'Move the focused card up/down'],
@@ -37,7 +38,7 @@ export function useShortcuts(wid: string | null, onHelp: () => void) {
       }
       if (Date.now() - pendingG > 1500) return;
       pendingG = 0;
-      const to = { p: paths.workspace(wid), i: paths.inbox(wid), m: paths.members(wid), t: paths.trash(wid) }[e.key];
+      const to = { p: paths.workspace(wid), i: paths.inbox(wid), m: paths.members(wid), t: paths.trash(wid), l: paths.labels(wid) }[e.key];
       if (to) {
         e.preventDefault();
         navigate(to);

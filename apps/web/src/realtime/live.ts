@@ -42,6 +42,24 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
   } else if (entity === 'project' && workspaceId) {
     void qc.invalidateQueries({ queryKey: keys.projects(workspaceId) });
     if (projectId) void qc.invalidateQueries({ queryKey: keys.project(projectId) });
+  } else if (entity === 'sprint' && projectId) {
+    // Starting or completing a sprint moves tasks between sprints and the backlog.
+    void qc.invalidateQueries({ queryKey: keys.sprints(projectId) });
+    void qc.invalidateQueries({ queryKey: keys.tasks(projectId) });
+  } else if (entity === 'status' && projectId) {
+    void qc.invalidateQueries({ queryKey: keys.statuses(projectId) });
+    if (frame.type === 'status.deleted') void qc.invalidateQueries({ queryKey: keys.tasks(projectId) });
+  } else if (entity === 'label' && workspaceId) {
+    void qc.invalidateQueries({ queryKey: keys.labels(workspaceId) });
+    // Cards and drawers show label names and colours.
+    if (frame.type !== 'label.created') {
+      void qc.invalidateQueries({ queryKey: ['tasks'] });
+      void qc.invalidateQueries({ queryKey: ['task'] });
+    }
+  } else if (entity === 'member' && projectId) {
+    // A project role override.
+    void qc.invalidateQueries({ queryKey: keys.projectMembers(projectId) });
+    void qc.invalidateQueries({ queryKey: keys.project(projectId) });
   } else if ((entity === 'member' || entity === 'workspace') && workspaceId) {
     void qc.invalidateQueries({ queryKey: keys.members(workspaceId) });
     void qc.invalidateQueries({ queryKey: keys.workspaces });

@@ -1,22 +1,27 @@
 // A project's board: one column per status, cards in rank order. Cards move by drag and drop or
 // from the keyboard (Alt+arrows); every move is applied at once and sent as POST /tasks/:id/move.
-import { type DragEvent, type FormEvent, type KeyboardEvent, useMemo, useRef, useState } from 'react';
+// Filters (sprint, assignee, label, text) narrow the board through the API's task-list query.
+import { type DragEvent, type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { tempId, useTandemMutation } from '../../api/mutations.js';
-import { useMe, useMembers, useProject, useStatuses, useTasks } from '../../api/queries.js';
-import type { StatusView, TaskView } from '../../api/types.js';
+import { useLabels, useMe, useMembers, useProject, useSprints, useStatuses, useTasks } from '../../api/queries.js';
+import type { TaskFilters } from '../../api/tandem.js';
+import type { MemberView, StatusView, TaskView } from '../../api/types.js';
 import { Link, navigate, paths } from '../../app/router.js';
 import { usePresence, useRoom } from '../../realtime/live.js';
 import { Avatar, AvatarStack } from '../../ui/Avatar.js';
+import { LabelChip } from '../../ui/LabelChip.js';
 import { TaskDetail } from '../tasks/TaskDetail.js';
 import { columns, moveRequest } from './board-order.js';
+import { ProjectHeader } from './ProjectHeader.js';
 
 const PRIORITY_ICON: Record<string, string> = { urgent: '⇈', high: '↑', medium: '=', low: '↓', none: '' };
 
 export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: string }) {
   const project = useProject(pid);
   const statuses = useStatuses(pid);
-  const tasks = useTasks(pid);
+  const [filters, setFilters] = useState<TaskFilters>({});
+  const tasks = useTasks(pid, filters);
   const { data: members } = useMembers(wid);
   const { data: me } = useMe();
   const move = useTandemMutation('task.move');
@@ -84,12 +89,10 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   const others = here.filter((u) => u.userId !== me?.id);
   return (
     <section className="board-page">
-      <header className="page-header">
-        <span className="project-key">{project.data.key}</span>
-        <h1>{project.data.name}</h1>
-        <span className="spacer" />
+      <ProjectHeader wid={wid} project={project.data} tab="board">
         <AvatarStack people={others.map((u) => ({ id: u.userId, name: names.get(u.userId) ?? 'Someone' }))} />
-      </header>
+      </ProjectHeader>
+      <BoardFilters wid={wid} pid={pid} members={members ?? []} value={filters} onChange={setFilters} />
       <div className="board">
         {statuses.data.map((status, colIndex) => {
           const list = cols.get(status.id) ?? [];
@@ -133,6 +136,14 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                       aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight Alt+ArrowUp Alt+ArrowDown"
                     >
                       <span className="card-title">{task.title}</span>
+                      {task.labels && task.labels.length > 0 && (
+                        <span className="label-chips">
+                          <span className="sr-only">Labels: </span>
+                          {task.labels.map((l) => (
+                            <LabelChip key={l.id} label={l} />
+                          ))}
+                        </span>
+                      )}
                       <span className="card-meta">
                         <span className="task-key">{task.key}</span>
                         {PRIORITY_ICON[task.priority] && (
@@ -154,7 +165,13 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                 ))}
                 {drop?.status === status.id && drop.index >= shown.length && <div className="drop-line" />}
               </ol>
-              {canEdit && <QuickAdd projectId={pid} status={status.id} />}
+              {canEdit && (
+                <QuickAdd
+                  projectId={pid}
+                  status={status.id}
+                  sprintId={filters.sprint && filters.sprint !== 'backlog' ? filters.sprint : undefined}
+                />
+              )}
             </section>
           );
         })}
@@ -174,7 +191,88 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   );
 }
 
-function QuickAdd({ projectId, status }: { projectId: string; status: string }) {
+/** Sprint, assignee, label and text filters over the board. */
+function BoardFilters({
+  wid,
+  pid,
+  members,
+  value,
+  onChange,
+}: {
+  wid: string;
+  pid: string;
+  members: MemberView[];
+  value: TaskFilters;
+  onChange: (f: TaskFilters) => void;
+}) {
+  const { data: sprints = [] } = useSprints(pid);
+  const { data: labels = [] } = useLabels(wid);
+  const [text, setText] = useState(value.q ?? '');
+  // The search is sent once typing pauses.
+  useEffect(() => {
+    const q = text.trim() || undefined;
+    if (q === value.q) return;
+    const timer = setTimeout(() => onChange({ ...value, q }), 300);
+    return () => clearTimeout(timer);
+  }, [text, value, onChange]);
+  const set = (patch: TaskFilters) => onChange({ ...value, ...patch });
+  const open = sprints.filter((s) => s.state !== 'completed' && !s.id.startsWith('tmp-'));
+  const active = open.find((s) => s.state === 'active');
+  const filtering = Boolean(value.sprint || value.assigneeId || value.label || value.q);
+  return (
+    <search className="board-filters" aria-label="Board filters">
+      <input type="search" aria-label="Search tasks" placeholder="Search tasks…" value={text} onChange={(e) => setText(e.target.value)} />
+      <select aria-label="Sprint filter" value={value.sprint ?? ''} onChange={(e) => set({ sprint: e.target.value || undefined })}>
+        <option value="">All tasks</option>
+        {active && <option value={active.id}>Active sprint: {active.name}</option>}
+        {open
+          .filter((s) => s !== active)
+          .map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        <option value="backlog">Backlog (no sprint)</option>
+      </select>
+      <select
+        aria-label="Assignee filter"
+        value={value.assigneeId ?? ''}
+        onChange={(e) => set({ assigneeId: e.target.value || undefined })}
+      >
+        <option value="">Anyone</option>
+        <option value="none">Unassigned</option>
+        {members.map((m) => (
+          <option key={m.userId} value={m.userId}>
+            {m.displayName}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Label filter" value={value.label ?? ''} onChange={(e) => set({ label: e.target.value || undefined })}>
+        <option value="">Any label</option>
+        {labels
+          .filter((l) => !l.id.startsWith('tmp-'))
+          .map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+      </select>
+      {filtering && (
+        <button
+          type="button"
+          onClick={() => {
+            setText('');
+            onChange({});
+          }}
+        >
+          Clear filters
+        </button>
+      )}
+    </search>
+  );
+}
+
+function QuickAdd({ projectId, status, sprintId }: { projectId: string; status: string; sprintId?: string }) {
   const create = useTandemMutation('task.create');
   const [title, setTitle] = useState('');
   const [open, setOpen] = useState(false);
@@ -183,7 +281,7 @@ function QuickAdd({ projectId, status }: { projectId: string; status: string }) 
     e.preventDefault();
     const t = title.trim();
     if (!t) return;
-    create.mutate({ projectId, title: t, status, tempId: tempId() });
+    create.mutate({ projectId, title: t, status, sprintId, tempId: tempId() });
     setTitle('');
     input.current?.focus();
   };

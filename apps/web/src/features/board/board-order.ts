@@ -64,3 +64,12 @@ export function applyMove(tasks: TaskView[], move: { id: string; status: string;
   const rank = rankBetween(after?.rank ?? null, before?.rank ?? null);
   return tasks.map((t) => (t.id === move.id ? { ...t, status: move.status, rank } : t));
 }
+
+/** `id` moved to `position` among the others (the API's reorder), positions renumbered. */
+export function reorder<T extends { id: string; position?: number }>(list: T[], id: string, position: number): T[] {
+  const item = list.find((s) => s.id === id);
+  if (!item) return list;
+  const rest = list.filter((s) => s.id !== id);
+  rest.splice(Math.max(0, Math.min(position, rest.length)), 0, item);
+  return rest.map((s, i) => ({ ...s, position: i }));
+}

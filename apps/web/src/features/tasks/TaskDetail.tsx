@@ -1,12 +1,13 @@
-// The task drawer: title, markdown description, status, assignee, priority, due date, checklist
-// and comments. Each field saves on its own (blur or change), optimistically.
+// The task drawer: title, markdown description, status, sprint, assignee, priority, due date, labels,
+// checklist and comments. Each field saves on its own (blur or change), optimistically.
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { useTandemMutation } from '../../api/mutations.js';
-import { useMe, useMembers, useTask, useTasks } from '../../api/queries.js';
-import { Priorities, type StatusView } from '../../api/types.js';
+import { useLabels, useMe, useMembers, useSprints, useTask, useTasks } from '../../api/queries.js';
+import { type LabelView, Priorities, type StatusView } from '../../api/types.js';
 import { usePresence, useRoom } from '../../realtime/live.js';
 import { AvatarStack } from '../../ui/Avatar.js';
+import { LabelChip } from '../../ui/LabelChip.js';
 import { Markdown } from '../../ui/Markdown.js';
 import { columns } from '../board/board-order.js';
 import { Checklist } from './Checklist.js';
@@ -31,6 +32,8 @@ export function TaskDetail({
   const { data: task, error } = useTask(tid);
   const { data: tasks = [] } = useTasks(pid);
   const { data: members = [] } = useMembers(wid);
+  const { data: sprints = [] } = useSprints(pid);
+  const { data: labels = [] } = useLabels(wid);
   const { data: me } = useMe();
   const update = useTandemMutation('task.update');
   const move = useTandemMutation('task.move');
@@ -60,6 +63,12 @@ export function TaskDetail({
 
   const patch = (p: Parameters<typeof update.mutate>[0]['patch']) => update.mutate({ id: tid, projectId: pid, patch: p });
   const current = statuses.find((s) => s.id === task.status);
+  const taskLabels = task.labels ?? [];
+  const setLabels = (next: LabelView[]) =>
+    update.mutate({ id: tid, projectId: pid, patch: { labelIds: next.map((l) => l.id) }, display: { labels: next } });
+  const unassigned = labels.filter((l) => !taskLabels.some((t) => t.id === l.id) && !l.id.startsWith('tmp-'));
+  // Completed sprints are history: a task shows the one it was in but is not put into one.
+  const sprintChoices = sprints.filter((s) => s.state !== 'completed' || s.id === task.sprintId);
   const setStatus = (id: string) => {
     const target = statuses.find((s) => s.id === id);
     if (!target || target.id === current?.id) return;
@@ -91,6 +100,18 @@ export function TaskDetail({
               {statuses.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
+                </option>
+              ))}
+            </select>
+          </dd>
+          <dt>Sprint</dt>
+          <dd>
+            <select aria-label="Sprint" value={task.sprintId ?? ''} onChange={(e) => patch({ sprintId: e.target.value || null })}>
+              <option value="">Backlog (no sprint)</option>
+              {sprintChoices.map((s) => (
+                <option key={s.id} value={s.id} disabled={s.id.startsWith('tmp-')}>
+                  {s.name}
+                  {s.state === 'active' ? ' (active)' : s.state === 'completed' ? ' (completed)' : ''}
                 </option>
               ))}
             </select>
@@ -128,6 +149,46 @@ export function TaskDetail({
               value={task.dueDate?.slice(0, 10) ?? ''}
               onChange={(e) => patch({ dueDate: e.target.value || null })}
             />
+          </dd>
+          <dt>Labels</dt>
+          <dd className="label-field">
+            {taskLabels.length > 0 && (
+              <ul className="label-chips" aria-label="Labels of this task">
+                {taskLabels.map((l) => (
+                  <li key={l.id}>
+                    <LabelChip label={l} />
+                    {!readOnly && (
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Remove label ${l.name}`}
+                        onClick={() => setLabels(taskLabels.filter((x) => x.id !== l.id))}
+                      >
+                        ×
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {!readOnly && (
+              <select
+                aria-label="Add label"
+                value=""
+                onChange={(e) => {
+                  const label = labels.find((l) => l.id === e.target.value);
+                  if (label) setLabels([...taskLabels, label]);
+                }}
+              >
+                <option value="">{unassigned.length > 0 ? 'Add label…' : 'No more labels'}</option>
+                {unassigned.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            )}
+            {taskLabels.length === 0 && readOnly && <span className="muted">None</span>}
           </dd>
         </dl>
         <Description value={task.description ?? ''} onSave={(description) => patch({ description })} />
