@@ -55,6 +55,23 @@ describe('the board', () => {
     await b.context().close();
   });
 
+  it('opens from the saved copy, then shows what changed while it was closed', async () => {
+    const t = await team();
+    const boardUrl = `${server.url}/w/${t.ws.id}/p/${t.project.id}`;
+    const page = await openPage(browser, boardUrl);
+    await signInUi(page, t.editor.email);
+    await card(page, 'To Do', t.first.id).getByText('Write the landing copy').waitFor();
+    // Give the cache time to be saved, then close the tab and change the task meanwhile.
+    await page.waitForTimeout(1500);
+    const context = page.context();
+    await page.close();
+    await t.owner.tracking.tasks.update(t.first.id, { title: 'Write the launch copy' });
+    const again = await context.newPage();
+    await again.goto(boardUrl);
+    await card(again, 'To Do', t.first.id).getByText('Write the launch copy').waitFor();
+    await context.close();
+  });
+
   it('reorders within a column from the keyboard (Alt+ArrowUp) and keeps the order after a reload', async () => {
     const t = await team();
     const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);

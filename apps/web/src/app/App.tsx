@@ -20,21 +20,17 @@ export function App() {
       client={queryClient}
       persistOptions={persistOptions}
       onSuccess={() => {
-        // Writes queued before the app was closed go out now (they pause again if still offline).
-        void queryClient.resumePausedMutations();
-        // A copy saved between an optimistic write and the server's answer still holds its
-        // placeholders (`tmp-` ids) and would stay on screen while fresh: fetch those lists again.
-        void queryClient.invalidateQueries({ predicate: (q) => holdsPlaceholder(q.state.data) });
+        // Writes queued before the app was closed go out first (they stay paused while offline);
+        // then everything read from disk is only a placeholder until the server confirms it: the
+        // screens on show refetch at once, the rest when they are next opened.
+        void queryClient
+          .resumePausedMutations()
+          .catch(() => undefined)
+          .then(() => queryClient.invalidateQueries());
       }}
     >
       {signedIn ? <Shell /> : <AuthScreen />}
       <Toasts />
     </PersistQueryClientProvider>
-  );
-}
-
-function holdsPlaceholder(data: unknown): boolean {
-  return (
-    Array.isArray(data) && data.some((x) => typeof (x as { id?: unknown })?.id === 'string' && (x as { id: string }).id.startsWith('tmp-'))
   );
 }
