@@ -1,9 +1,10 @@
 // One document held in memory while someone edits it: its Y.Doc, awareness, and the connections
 // on this node. Every change, whatever its source, is broadcast to local connections once per
 // flush (updates that arrive together are merged and encoded once, the same buffer to everyone).
+// A busy room flushes at most once per window that grows with its connections (see queueFlush).
 // Changes made here (by a connection or by the server itself) are also appended to the durable
-// log and relayed to other nodes; changes relayed from other nodes or read from the database are
-// neither stored again nor relayed.
+// log and, when another node holds the document too, relayed to it; changes relayed from other
+// nodes or read from the database are neither stored again nor relayed.
 import * as Y from 'yjs';
 import type { Bus } from '../../base/bus/bus.js';
 import { Channels } from '../../base/bus/bus.js';
@@ -43,10 +44,22 @@ export interface BusMessage {
   r?: boolean;
   /** Marks a `u` answering a state vector: it may hold edits a dead node never stored, so the receiver stores it. */
   x?: boolean;
+  /** The sending node no longer holds the document. */
+  bye?: boolean;
 }
+
+const MIXED = Symbol('mixed');
 
 /** An update with no structs and an empty delete set encodes to two zero bytes. */
 const EMPTY_UPDATE_BYTES = 2;
+
+/**
+ * Sending one frame costs the kernel several µs per receiver, whatever its size: a room flushes at
+ * most once per this many ms per connection in it (16 ms at 400 connections, 2 ms at 50), so a busy
+ * room's fan-out stays within a bounded share of a core however fast its editors type.
+ */
+const FLUSH_SPACING_PER_PEER_MS = 0.04;
+const MAX_FLUSH_SPACING_MS = 50;
 
 export class LiveDocument {
   readonly doc = new Y.Doc({ gc: true });
@@ -57,8 +70,11 @@ export class LiveDocument {
   /** Bytes of stored state plus accepted updates since the load: a cheap upper bound of the size. */
   sizeEstimate = 0;
   private outgoing: Uint8Array[] = [];
+  /** Where every pending outgoing update came from, or MIXED: a lone author is not sent its own edits back. */
+  private outgoingOrigin: unknown = MIXED;
   private relay: Uint8Array[] = [];
   private flushQueued = false;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   private closed = false;
   /** What a client that has nothing yet is sent (see wholeStateMessages), kept until the next change. */
   private wholeMessages: Uint8Array[] | null = null;
@@ -67,6 +83,12 @@ export class LiveDocument {
    * loaded from, then every change since, as long as those stay few and small.
    */
   private asLoaded: { updates: Uint8Array[]; bytes: number; limit: number } | null = null;
+  /**
+   * Other nodes known to hold this document: a node announces itself with its state vector when it
+   * loads (or resyncs) and says `bye` when it unloads. Relays go out only while this set is not
+   * empty; a node that loads meanwhile gets what it lacks in the answer to its state vector.
+   */
+  private readonly remoteHolders = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -109,9 +131,10 @@ export class LiveDocument {
       else loaded.updates.push(update);
     }
     this.sizeEstimate += update.length;
+    this.outgoingOrigin = this.outgoing.length === 0 || this.outgoingOrigin === origin ? origin : MIXED;
     this.outgoing.push(update);
     if (origin !== FROM_NODE && origin !== FROM_STORE) {
-      this.relay.push(update);
+      if (this.remoteHolders.size > 0) this.relay.push(update);
       const author = (origin ?? { userId: null }) as Author;
       const stored = this.log.append(this.id, update, author.userId ?? null);
       author.stored = stored;
@@ -120,19 +143,28 @@ export class LiveDocument {
     this.queueFlush();
   };
 
+  /**
+   * The first change after a quiet spell goes out on the next turn of the event loop (merged with
+   * whatever arrived in the same turn); changes arriving within the spacing of the last flush wait
+   * for the rest of it and go out merged.
+   */
   private queueFlush() {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    setImmediate(this.flush);
+    const spacing = Math.min(this.peers.size * FLUSH_SPACING_PER_PEER_MS, MAX_FLUSH_SPACING_MS);
+    const wait = this.lastFlushAt + spacing - performance.now();
+    if (wait <= 0) setImmediate(this.flush);
+    else setTimeout(this.flush, wait);
   }
 
   private flush = () => {
     this.flushQueued = false;
     if (this.closed) return;
+    this.lastFlushAt = performance.now();
     if (this.outgoing.length) {
       const merged = this.outgoing.length === 1 ? this.outgoing[0]! : Y.mergeUpdates(this.outgoing);
       this.outgoing = [];
-      this.broadcast(updateMessage(merged));
+      this.broadcast(updateMessage(merged), this.outgoingOrigin);
     }
     if (this.relay.length) {
       const merged = this.relay.length === 1 ? this.relay[0]! : Y.mergeUpdates(this.relay);
@@ -141,14 +173,16 @@ export class LiveDocument {
     }
   };
 
-  broadcast(message: Uint8Array) {
-    for (const p of this.peers) p.send(message);
+  /** Sends one message to every local connection but `except`, as one Buffer (`ws` would wrap it anew per receiver). */
+  broadcast(message: Uint8Array, except?: unknown) {
+    const shared = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    for (const p of this.peers) if (p !== except) p.send(shared);
   }
 
   /** Broadcasts an awareness update locally and to the other nodes. */
   shareAwareness(update: Uint8Array) {
     this.broadcast(awarenessMessage(update));
-    this.publish({ n: this.nodeId, a: update });
+    if (this.remoteHolders.size > 0) this.publish({ n: this.nodeId, a: update });
   }
 
   private publish(message: BusMessage) {
@@ -169,6 +203,11 @@ export class LiveDocument {
   /** A message relayed by another node. */
   receive(message: BusMessage) {
     if (this.closed || message.n === this.nodeId) return;
+    if (message.bye) {
+      this.remoteHolders.delete(message.n);
+      return;
+    }
+    this.remoteHolders.add(message.n);
     if (message.sv) {
       try {
         const missing = Y.encodeStateAsUpdate(this.doc, message.sv);
@@ -203,6 +242,7 @@ export class LiveDocument {
 
   close() {
     this.flush();
+    if (this.remoteHolders.size > 0) this.publish({ n: this.nodeId, bye: true });
     this.closed = true;
     this.wholeMessages = null;
     this.asLoaded = null;

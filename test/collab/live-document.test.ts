@@ -1,0 +1,159 @@
+// The fan-out of one live document, without sockets: how updates are coalesced for local
+// connections, and when they are relayed to other nodes.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { Channels } from '../../apps/server/src/base/bus/bus.js';
+import { InProcessBus } from '../../apps/server/src/base/bus/in-process-bus.js';
+import { readMessage, updateMessage } from '../../apps/server/src/core/collab/collab-protocol.js';
+import type { DocumentUpdateLog } from '../../apps/server/src/core/collab/document-update-log.js';
+import { type BusMessage, LiveDocument, type Peer } from '../../apps/server/src/core/collab/live-document.js';
+
+const DOC_ID = '00000000-0000-4000-8000-000000000001';
+
+/** A connection that records what it is sent, decoding each frame as one y-websocket sync update. */
+class RecordingPeer implements Peer {
+  readonly updates: Uint8Array[] = [];
+  readonly doc = new Y.Doc();
+  send(message: Uint8Array) {
+    const read = readMessage(message);
+    if (read.type !== 'sync' || read.sync !== 2) throw new Error(`not a sync update: ${JSON.stringify(read)}`);
+    const update = read.payload;
+    expect(Buffer.compare(updateMessage(update), message)).toBe(0); // exactly one message per frame
+    this.updates.push(update);
+    Y.applyUpdate(this.doc, update);
+  }
+  close() {}
+}
+
+const appended: { documentId: string; userId: string | null }[] = [];
+const fakeLog = {
+  append: (documentId: string, _data: Uint8Array, userId: string | null) => {
+    appended.push({ documentId, userId });
+    return Promise.resolve();
+  },
+} as unknown as DocumentUpdateLog;
+
+/** A live document on `bus` as OpenDocuments sets it up: subscribed, activated, announced. */
+async function open(bus: InProcessBus, nodeId: string) {
+  const live = new LiveDocument(DOC_ID, nodeId, bus, fakeLog, { onAppended() {}, onStoreFailed() {} });
+  const unsubscribe = await bus.subscribe(Channels.doc(DOC_ID), (m) => live.receive(m as BusMessage));
+  live.activate();
+  live.exchangeState();
+  return Object.assign(live, { unsubscribe });
+}
+
+/** A client's edit: one character typed into its own text, as the update bytes it would send. */
+function typist(name: string) {
+  const doc = new Y.Doc();
+  const text = doc.getText(name);
+  return () => {
+    let update: Uint8Array | null = null;
+    const grab = (u: Uint8Array) => {
+      update = u;
+    };
+    doc.once('update', grab);
+    text.insert(text.length, 'x');
+    return update as unknown as Uint8Array;
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+afterEach(() => {
+  vi.useRealTimers();
+  appended.length = 0;
+});
+
+describe('live document fan-out', () => {
+  it('sends updates applied in one turn as one merged frame, the same for every connection', async () => {
+    const live = await open(new InProcessBus(), 'node-a');
+    const peers = [new RecordingPeer(), new RecordingPeer()];
+    for (const p of peers) live.peers.add(p);
+    const type = typist('a');
+    for (let i = 0; i < 20; i++) Y.applyUpdate(live.doc, type(), { userId: 'u1' });
+    await tick();
+    for (const p of peers) {
+      expect(p.updates).toHaveLength(1);
+      expect(p.doc.getText('a').toString()).toBe('x'.repeat(20));
+    }
+    expect(appended).toHaveLength(20); // every update is still its own log row
+  });
+
+  it("does not send an author its own edits back unless they go out merged with someone else's", async () => {
+    const live = await open(new InProcessBus(), 'node-a');
+    const [author, other] = [new RecordingPeer(), new RecordingPeer()];
+    live.peers.add(author);
+    live.peers.add(other);
+    const [typeA, typeB] = [typist('a'), typist('b')];
+    Y.applyUpdate(live.doc, typeA(), Object.assign(author, { userId: 'u1' }));
+    Y.applyUpdate(live.doc, typeA(), author);
+    await tick();
+    expect(author.updates).toHaveLength(0);
+    expect(other.doc.getText('a').toString()).toBe('xx');
+    await new Promise((r) => setTimeout(r, 10)); // past the spacing
+    Y.applyUpdate(live.doc, typeA(), author);
+    Y.applyUpdate(live.doc, typeB(), other);
+    await tick();
+    expect(author.updates).toHaveLength(1); // one buffer for everyone, the author's own edit included
+    expect(author.doc.getText('b').toString()).toBe('x');
+    expect(other.doc.getText('a').toString()).toBe('xxx');
+  });
+
+  it('merges what arrives within the spacing after a flush into the next frame, and flushes a quiet room at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    const live = await open(new InProcessBus(), 'node-a');
+    const peers = Array.from({ length: 100 }, () => new RecordingPeer()); // spacing: 4 ms
+    for (const p of peers) live.peers.add(p);
+    const type = typist('a');
+    Y.applyUpdate(live.doc, type(), { userId: 'u1' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(peers[0]!.updates).toHaveLength(1); // the first edit goes out on the next turn
+    for (let i = 0; i < 3; i++) {
+      Y.applyUpdate(live.doc, type(), { userId: 'u1' });
+      await vi.advanceTimersByTimeAsync(1); // separate turns, all within the spacing
+    }
+    expect(peers[0]!.updates).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5);
+    expect(peers[0]!.updates).toHaveLength(2); // the three as one merged frame
+    await vi.advanceTimersByTimeAsync(100); // a quiet spell
+    Y.applyUpdate(live.doc, type(), { userId: 'u1' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(peers[0]!.updates).toHaveLength(3);
+    for (const p of peers) expect(p.doc.getText('a').toString()).toBe('xxxxx');
+  });
+
+  it('relays to other nodes only while another node holds the document, and both converge', async () => {
+    const bus = new InProcessBus();
+    const published: BusMessage[] = [];
+    const publish = bus.publish.bind(bus);
+    bus.publish = (channel: string, message: unknown) => {
+      published.push(message as BusMessage);
+      return publish(channel, message);
+    };
+    const a = await open(bus, 'node-a');
+    const typeA = typist('a');
+    Y.applyUpdate(a.doc, typeA(), { userId: 'u1' });
+    await tick();
+    expect(published.filter((m) => m.u)).toHaveLength(0); // alone: nothing to relay
+
+    const b = await open(bus, 'node-b'); // announces itself; A answers with what B lacks
+    await tick();
+    expect(b.doc.getText('a').toString()).toBe('x');
+    Y.applyUpdate(a.doc, typeA(), { userId: 'u1' });
+    Y.applyUpdate(b.doc, typist('b')(), { userId: 'u2' });
+    await tick();
+    await tick();
+    for (const live of [a, b]) {
+      expect(live.doc.getText('a').toString()).toBe('xx');
+      expect(live.doc.getText('b').toString()).toBe('x');
+    }
+
+    await b.unsubscribe();
+    b.close(); // says bye
+    await tick();
+    published.length = 0;
+    Y.applyUpdate(a.doc, typeA(), { userId: 'u1' });
+    await tick();
+    expect(published.filter((m) => m.u)).toHaveLength(0);
+  });
+});
