@@ -29,8 +29,8 @@ export async function openTarget(kind, { maxClients }) {
 }
 
 /** One or more Tandem nodes sharing a database and Redis; clients are spread over the nodes in turn. */
-export async function openTandem(maxClients, { nodes = 1 } = {}) {
-  const shared = { secret: randomBytes(32).toString('hex'), channelPrefix: `bench-${randomBytes(4).toString('hex')}:` };
+export async function openTandem(maxClients, { nodes = 1, nodeArgs = [], env = {} } = {}) {
+  const shared = { secret: randomBytes(32).toString('hex'), channelPrefix: `bench-${randomBytes(4).toString('hex')}:`, nodeArgs, env };
   const first = await startTandem(shared);
   const rest = [];
   for (let i = 1; i < nodes; i++) rest.push(await startTandem({ ...shared, database: first.database }));
