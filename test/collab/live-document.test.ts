@@ -1,24 +1,38 @@
-// The fan-out of one live document, without sockets: how updates are coalesced for local
+// The fan-out of one live document: how updates are coalesced and framed for local
 // connections, and when they are relayed to other nodes.
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { Channels } from '../../apps/server/src/base/bus/bus.js';
 import { InProcessBus } from '../../apps/server/src/base/bus/in-process-bus.js';
-import { readMessage, updateMessage } from '../../apps/server/src/core/collab/collab-protocol.js';
+import { binaryFrame, readMessage, updateMessage } from '../../apps/server/src/core/collab/collab-protocol.js';
 import type { DocumentUpdateLog } from '../../apps/server/src/core/collab/document-update-log.js';
 import { type BusMessage, LiveDocument, type Peer } from '../../apps/server/src/core/collab/live-document.js';
+import { waitFor } from './helpers.js';
 
 const DOC_ID = '00000000-0000-4000-8000-000000000001';
+
+/** The payload of one final, unmasked binary WebSocket frame (and nothing after it). */
+function unframe(frame: Buffer): Uint8Array {
+  expect(frame[0]).toBe(0x82);
+  const short = frame[1]!;
+  const [length, header] = short < 126 ? [short, 2] : short === 126 ? [frame.readUInt16BE(2), 4] : [Number(frame.readBigUInt64BE(2)), 10];
+  expect(frame.length).toBe(header + length);
+  return frame.subarray(header);
+}
 
 /** A connection that records what it is sent, decoding each frame as one y-websocket sync update. */
 class RecordingPeer implements Peer {
   readonly updates: Uint8Array[] = [];
   readonly doc = new Y.Doc();
-  send(message: Uint8Array) {
+  sendFrame(frame: Buffer) {
+    const message = unframe(frame);
     const read = readMessage(message);
     if (read.type !== 'sync' || read.sync !== 2) throw new Error(`not a sync update: ${JSON.stringify(read)}`);
     const update = read.payload;
-    expect(Buffer.compare(updateMessage(update), message)).toBe(0); // exactly one message per frame
+    expect(Buffer.compare(updateMessage(update), Buffer.from(message))).toBe(0); // exactly one message per frame
     this.updates.push(update);
     Y.applyUpdate(this.doc, update);
   }
@@ -120,6 +134,24 @@ describe('live document fan-out', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(peers[0]!.updates).toHaveLength(3);
     for (const p of peers) expect(p.doc.getText('a').toString()).toBe('xxxxx');
+  });
+
+  it('frames a message once so that a stock WebSocket client reads it, whatever its length', async () => {
+    const wss = new WebSocketServer({ port: 0, perMessageDeflate: false });
+    await new Promise((r) => wss.once('listening', r));
+    const serverSocket = new Promise<Duplex>((resolve) => wss.once('connection', (_ws, req) => resolve(req.socket)));
+    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    const received: Buffer[] = [];
+    client.on('message', (data: Buffer) => received.push(data));
+    const socket = await serverSocket;
+    const sizes = [0, 1, 125, 126, 65_535, 65_536, 300_000];
+    const payloads = sizes.map((n, i) => Buffer.alloc(n, i + 1));
+    for (const p of payloads) socket.write(binaryFrame(p));
+    await waitFor(() => received.length === sizes.length, 'every frame');
+    expect(received.map((b) => b.length)).toEqual(sizes);
+    expect(received.every((b, i) => b.equals(payloads[i]!))).toBe(true);
+    client.close();
+    await new Promise((r) => wss.close(r));
   });
 
   it('relays to other nodes only while another node holds the document, and both converge', async () => {

@@ -4,6 +4,7 @@
 // the document. A sync step 1 from the client is answered only after every update this connection
 // sent before it has been committed to the log: the sync step 2 reply means "all I sent is stored".
 
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { logger } from '../../base/logger/logger.js';
@@ -45,6 +46,8 @@ export class CollabConnection implements Peer, Author {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The upgraded socket under `ws`, for frames built once per broadcast (see sendFrame). */
+    private readonly socket: Duplex,
     readonly userId: string,
     readonly sessionId: string,
     readonly workspaceId: string,
@@ -69,12 +72,26 @@ export class CollabConnection implements Peer, Author {
   }
 
   send(message: Uint8Array) {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.open()) this.ws.send(message);
+  }
+
+  /**
+   * Writes a broadcast's prebuilt frame straight to the socket. Safe next to `ws`'s own writes:
+   * without compression (perMessageDeflate is off) `ws` writes each of its frames to the socket
+   * synchronously, so frames never interleave, and nothing is written once it is no longer OPEN
+   * (after a close frame). `bufferedAmount` counts these bytes too.
+   */
+  sendFrame(frame: Buffer) {
+    if (this.open()) this.socket.write(frame);
+  }
+
+  private open(): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(1013, 'Receiver too slow');
-      return;
+      return false;
     }
-    this.ws.send(message);
+    return true;
   }
 
   /** Messages that belong together (a document sent in parts): the receiver is judged once, before them. */

@@ -56,7 +56,7 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: config.COLLAB_MAX_UPDATE_BYTES + FRAME_OVERHEAD,
-      perMessageDeflate: false,
+      perMessageDeflate: false, // CollabConnection.sendFrame relies on it
     });
   }
 
@@ -101,14 +101,14 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     if (!user) return rejectUpgrade(socket, 401, 'unauthenticated', 'Unknown user');
     if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.attach(ws, actor, access, documentId, user.displayName).catch((err) => {
+      this.attach(ws, socket, actor, access, documentId, user.displayName).catch((err) => {
         log.error({ err, documentId }, 'collab connection failed to start');
         ws.close(CloseCodes.unavailable, 'Could not open the document');
       });
     });
   }
 
-  private async attach(ws: WebSocket, actor: Actor, access: Access, documentId: string, name: string) {
+  private async attach(ws: WebSocket, socket: Duplex, actor: Actor, access: Access, documentId: string, name: string) {
     ws.binaryType = 'nodebuffer';
     // The client speaks first (its sync step 1) while the document may still be loading.
     const early: Buffer[] = [];
@@ -143,6 +143,7 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     }
     connection = new CollabConnection(
       ws,
+      socket,
       actor.id,
       actor.sessionId,
       access.workspaceId,

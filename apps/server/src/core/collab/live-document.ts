@@ -10,7 +10,7 @@ import type { Bus } from '../../base/bus/bus.js';
 import { Channels } from '../../base/bus/bus.js';
 import { logger } from '../../base/logger/logger.js';
 import { AwarenessRoom } from './awareness-room.js';
-import { awarenessMessage, syncStep2Message, updateMessage } from './collab-protocol.js';
+import { awarenessMessage, binaryFrame, syncStep2Message, updateMessage } from './collab-protocol.js';
 import type { DocumentUpdateLog } from './document-update-log.js';
 
 const log = logger('live-document');
@@ -27,7 +27,8 @@ export interface Author {
 }
 
 export interface Peer {
-  send(message: Uint8Array): void;
+  /** One message as a prebuilt WebSocket frame (`binaryFrame`): the same bytes for every receiver. */
+  sendFrame(frame: Buffer): void;
   close(code: number, reason: string): void;
 }
 
@@ -173,10 +174,10 @@ export class LiveDocument {
     }
   };
 
-  /** Sends one message to every local connection but `except`, as one Buffer (`ws` would wrap it anew per receiver). */
+  /** Sends one message to every local connection but `except`, framed once for all of them. */
   broadcast(message: Uint8Array, except?: unknown) {
-    const shared = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    for (const p of this.peers) if (p !== except) p.send(shared);
+    const frame = binaryFrame(message);
+    for (const p of this.peers) if (p !== except) p.sendFrame(frame);
   }
 
   /** Broadcasts an awareness update locally and to the other nodes. */
