@@ -113,6 +113,23 @@ describe('live document fan-out', () => {
     expect(other.doc.getText('a').toString()).toBe('xxx');
   });
 
+  it('sends an author the edits of others that its update completed (they were waiting for it)', async () => {
+    const live = await open(new InProcessBus(), 'node-a');
+    const [p, q] = [new RecordingPeer(), new RecordingPeer()];
+    live.peers.add(p);
+    live.peers.add(q);
+    const type = typist('a');
+    const first = type();
+    const second = type(); // builds on the first
+    Y.applyUpdate(q.doc, first); // Q has the first (say, from another tab) and will send it
+    Y.applyUpdate(live.doc, second, Object.assign(p, { userId: 'u1' })); // waits: its dependency is missing
+    await tick();
+    Y.applyUpdate(live.doc, first, Object.assign(q, { userId: 'u2' }));
+    await tick();
+    expect(q.doc.getText('a').toString()).toBe('xx');
+    expect(p.doc.getText('a').toString()).toBe('xx');
+  });
+
   it('merges what arrives within the spacing after a flush into the next frame, and flushes a quiet room at once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
     const live = await open(new InProcessBus(), 'node-a');

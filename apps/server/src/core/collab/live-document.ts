@@ -73,6 +73,11 @@ export class LiveDocument {
   private outgoing: Uint8Array[] = [];
   /** Where every pending outgoing update came from, or MIXED: a lone author is not sent its own edits back. */
   private outgoingOrigin: unknown = MIXED;
+  /**
+   * Whether the doc held structs or deletes waiting for missing dependencies when the current
+   * transaction began: completing them publishes someone else's edits on this author's behalf.
+   */
+  private pendingBefore = false;
   private relay: Uint8Array[] = [];
   private flushQueued = false;
   private lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -106,8 +111,13 @@ export class LiveDocument {
   activate(stored: Uint8Array[] = []) {
     const bytes = stored.reduce((n, u) => n + u.length, 0);
     if (stored.length) this.asLoaded = { updates: [...stored], bytes, limit: Math.max(2 * bytes, 64 * 1024) };
+    this.doc.on('beforeTransaction', this.beforeTransaction);
     this.doc.on('update', this.onUpdate);
   }
+
+  private beforeTransaction = () => {
+    this.pendingBefore = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+  };
 
   /**
    * The answer to an empty state vector (a client opening the document for the first time): the
@@ -132,7 +142,8 @@ export class LiveDocument {
       else loaded.updates.push(update);
     }
     this.sizeEstimate += update.length;
-    this.outgoingOrigin = this.outgoing.length === 0 || this.outgoingOrigin === origin ? origin : MIXED;
+    const sender = this.pendingBefore ? MIXED : origin;
+    this.outgoingOrigin = this.outgoing.length === 0 || this.outgoingOrigin === sender ? sender : MIXED;
     this.outgoing.push(update);
     if (origin !== FROM_NODE && origin !== FROM_STORE) {
       if (this.remoteHolders.size > 0) this.relay.push(update);
@@ -247,6 +258,7 @@ export class LiveDocument {
     this.closed = true;
     this.wholeMessages = null;
     this.asLoaded = null;
+    this.doc.off('beforeTransaction', this.beforeTransaction);
     this.doc.off('update', this.onUpdate);
     this.doc.destroy();
   }
