@@ -106,9 +106,9 @@ clock range). "Update deliveries" counts each keystroke once per other client in
 the server framed it (the observers check that every keystroke reaches them); Tandem merges a busy
 room's updates into one frame per flush window and does not echo a lone author's edits, so its
 frames/s can be far below its deliveries/s; server µs per delivery = server CPU seconds ÷ update
-deliveries. "Lost" =
-keystrokes an observer had not received 5 s after the last send (dropped, or later than that). Tandem runs with auth (every client its own
-user and token), authorization, its durable log and Redis on; the anchors bare.`;
+deliveries. "Lost" = keystrokes an observer had not received 5 s after the last send (dropped, or
+later than that). Tandem runs with auth (every client its own user and token), authorization, its
+durable log and Redis on; the anchors bare.`;
 
 export const collabScenarios = {
   'collab-s2': {
