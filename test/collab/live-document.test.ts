@@ -133,7 +133,7 @@ describe('live document fan-out', () => {
   it('merges what arrives within the spacing after a flush into the next frame, and flushes a quiet room at once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
     const live = await open(new InProcessBus(), 'node-a');
-    const peers = Array.from({ length: 200 }, () => new RecordingPeer()); // spacing: 6 ms
+    const peers = Array.from({ length: 100 }, () => new RecordingPeer()); // spacing: 5 ms
     for (const p of peers) live.peers.add(p);
     const type = typist('a');
     Y.applyUpdate(live.doc, type(), { userId: 'u1' });

@@ -56,10 +56,10 @@ const EMPTY_UPDATE_BYTES = 2;
 
 /**
  * Sending one frame costs the kernel several µs per receiver, whatever its size: a room flushes at
- * most once per this many ms per connection in it (12 ms at 400 connections, 1.5 ms at 50), so a
+ * most once per this many ms per connection in it (20 ms at 400 connections, 2.5 ms at 50), so a
  * busy room's fan-out stays within a bounded share of a core however fast its editors type.
  */
-const FLUSH_SPACING_PER_PEER_MS = 0.03;
+const FLUSH_SPACING_PER_PEER_MS = 0.05;
 const MAX_FLUSH_SPACING_MS = 50;
 
 export class LiveDocument {
