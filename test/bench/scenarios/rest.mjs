@@ -3,7 +3,7 @@
 import { insertTasks, withPg } from '../lib/db.mjs';
 import { runGenerator } from '../lib/generator.mjs';
 import { flags, fmt, table, waits } from '../lib/report.mjs';
-import { startTandem } from '../lib/servers.mjs';
+import { startAnchor, startTandem } from '../lib/servers.mjs';
 import { registerUser } from '../lib/tandem-world.mjs';
 
 const TASKS = 10_000;
@@ -31,6 +31,7 @@ export const restScenarios = {
     goal: '≥ 2,000 authenticated list req/s on one core with p99 < 20 ms.',
     async run({ log, quick }) {
       const durationMs = quick ? 5000 : 10_000;
+      const floor = await this.bare({ log, durationMs });
       const cached = await this.measure({ log, quick, durationMs, readCache: true });
       const uncached = await this.measure({ log, quick, durationMs, readCache: false });
       return `Goal: ${this.goal} One Tandem process on core 0 (PostgreSQL and Redis are shared by both cores), the HTTP
@@ -38,6 +39,12 @@ generator on core 1 with 64 keep-alive connections and the owner's access token 
 Open-loop: latency counts from the moment a request was due, so waiting for a connection counts.
 Each rate runs ${durationMs / 1000} s after a 2 s warm-up. Of the ${TASKS} tasks, ${VIA_API} were created through the API
 (the closed-loop seeding row) and the rest inserted in one SQL statement shaped like the API's rows.
+
+**Floor of this machine**: a bare Node HTTP server (no framework, auth or database; \`anchors/bare-http.mjs\`)
+on the same core with the same generator. At low rates the idle virtual CPU takes milliseconds to wake
+for each request, so the 100/s rows measure the machine more than the server.
+
+${table(['request', 'offered', 'achieved req/s', 'p50 / p90 / p99 / max ms', 'statuses', 'server CPU', 'generator CPU', 'waited for CPU'], phaseRows(floor))}
 
 **As deployed** (READ_CACHE on, the default): the node keeps the page and the caller's grant until a
 change in the workspace is heard of, so after the first request every list request authenticates
@@ -49,6 +56,23 @@ ${table(['request', 'offered', 'achieved req/s', 'p50 / p90 / p99 / max ms', 'st
 of every create): the grant query and the page query, per request.
 
 ${table(['request', 'offered', 'achieved req/s', 'p50 / p90 / p99 / max ms', 'statuses', 'server CPU', 'generator CPU', 'waited for CPU'], phaseRows(uncached))}`;
+    },
+    async bare({ log, durationMs }) {
+      log('bare HTTP anchor');
+      const anchor = await startAnchor('bare-http');
+      try {
+        const phase = (rate) => ({ name: 'GET / (bare node:http)', method: 'GET', path: '/', rate, warmupMs: 1000, durationMs });
+        const r = await runGenerator('http', {
+          port: anchor.port,
+          token: 'none',
+          serverPids: [anchor.pid],
+          connections: 64,
+          phases: [phase(100), phase(2000)],
+        });
+        return r.phases;
+      } finally {
+        await anchor.stop();
+      }
     },
     async measure({ log, quick, durationMs, readCache }) {
       log(`READ_CACHE=${readCache}`);
