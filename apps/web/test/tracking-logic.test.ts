@@ -3,7 +3,7 @@ import type { SprintView, StatusView, TaskView } from '../src/api/types.js';
 import { parseRoute, paths } from '../src/app/routes.js';
 import { sprintLists, unfinished } from '../src/features/board/backlog.js';
 import { reorder } from '../src/features/board/board-order.js';
-import { LABEL_COLORS, labelTextColor, nextLabelColor } from '../src/features/board/labels.js';
+import { LABEL_COLORS, labelTextColor, nextLabelColor } from '../src/features/labels/labels.js';
 
 const task = (id: string, rank: string, sprintId: string | null, status = 'todo'): TaskView => ({
   id,

@@ -7,7 +7,7 @@ import { useMe, useProject, useProjectMembers, useStatuses, useTasks } from '../
 import { type ProjectMemberView, type Role, StatusCategories, type StatusCategory, type StatusView } from '../../api/types.js';
 import { useRoom } from '../../realtime/live.js';
 import { Avatar } from '../../ui/Avatar.js';
-import { ProjectHeader } from './ProjectHeader.js';
+import { ProjectHeader } from '../board/ProjectHeader.js';
 
 const Roles: Role[] = ['owner', 'editor', 'viewer'];
 
