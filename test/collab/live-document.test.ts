@@ -104,7 +104,7 @@ describe('live document fan-out', () => {
     await tick();
     expect(author.updates).toHaveLength(0);
     expect(other.doc.getText('a').toString()).toBe('xx');
-    await new Promise((r) => setTimeout(r, 10)); // past the spacing
+    await new Promise((r) => setTimeout(r, 10)); // the next flush on its own
     Y.applyUpdate(live.doc, typeA(), author);
     Y.applyUpdate(live.doc, typeB(), other);
     await tick();
@@ -130,27 +130,31 @@ describe('live document fan-out', () => {
     expect(p.doc.getText('a').toString()).toBe('xx');
   });
 
-  it('merges what arrives within the spacing after a flush into the next frame, and flushes a quiet room at once', async () => {
+  it('merges what a room sends beyond its frame budget into fewer frames, and flushes a room within it at once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
     const live = await open(new InProcessBus(), 'node-a');
-    const peers = Array.from({ length: 100 }, () => new RecordingPeer()); // spacing: 5 ms
+    const peers = Array.from({ length: 100 }, () => new RecordingPeer()); // a flush costs 100 frame writes
     for (const p of peers) live.peers.add(p);
     const type = typist('a');
+    // Within the budget (a burst of 200 writes, 20 more per ms): every edit goes out on the next turn.
     Y.applyUpdate(live.doc, type(), { userId: 'u1' });
     await vi.advanceTimersByTimeAsync(0);
-    expect(peers[0]!.updates).toHaveLength(1); // the first edit goes out on the next turn
-    for (let i = 0; i < 3; i++) {
-      Y.applyUpdate(live.doc, type(), { userId: 'u1' });
-      await vi.advanceTimersByTimeAsync(1); // separate turns, all within the spacing
-    }
     expect(peers[0]!.updates).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(5);
-    expect(peers[0]!.updates).toHaveLength(2); // the three as one merged frame
-    await vi.advanceTimersByTimeAsync(100); // a quiet spell
+    await vi.advanceTimersByTimeAsync(100); // a quiet spell refills it
+    // Over the budget: 20 edits, one per ms, in separate turns (2,000 writes wanted, ~600 allowed).
+    for (let i = 0; i < 20; i++) {
+      Y.applyUpdate(live.doc, type(), { userId: 'u1' });
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await vi.advanceTimersByTimeAsync(50);
+    const frames = peers[0]!.updates.length - 1;
+    expect(frames).toBeGreaterThanOrEqual(3);
+    expect(frames).toBeLessThanOrEqual(8);
+    for (const p of peers) expect(p.doc.getText('a').toString()).toBe('x'.repeat(21));
+    await vi.advanceTimersByTimeAsync(100); // quiet again: the next edit goes out at once
     Y.applyUpdate(live.doc, type(), { userId: 'u1' });
     await vi.advanceTimersByTimeAsync(0);
-    expect(peers[0]!.updates).toHaveLength(3);
-    for (const p of peers) expect(p.doc.getText('a').toString()).toBe('xxxxx');
+    expect(peers[0]!.updates).toHaveLength(frames + 2);
   });
 
   it('frames a message once so that a stock WebSocket client reads it, whatever its length', async () => {

@@ -1,7 +1,7 @@
 // One document held in memory while someone edits it: its Y.Doc, awareness, and the connections
 // on this node. Every change, whatever its source, is broadcast to local connections once per
 // flush (updates that arrive together are merged and encoded once, the same buffer to everyone).
-// A busy room flushes at most once per window that grows with its connections (see queueFlush).
+// A busy room's flushes are paced by a budget of frame writes (see FRAME_WRITES_PER_MS).
 // Changes made here (by a connection or by the server itself) are also appended to the durable
 // log and, when another node holds the document too, relayed to it; changes relayed from other
 // nodes or read from the database are neither stored again nor relayed.
@@ -55,12 +55,16 @@ const MIXED = Symbol('mixed');
 const EMPTY_UPDATE_BYTES = 2;
 
 /**
- * Sending one frame costs the kernel several µs per receiver, whatever its size: a room flushes at
- * most once per this many ms per connection in it (20 ms at 400 connections, 2.5 ms at 50), so a
- * busy room's fan-out stays within a bounded share of a core however fast its editors type.
+ * Sending one frame costs the kernel several µs per receiver, whatever its size, so each room has a
+ * budget of frame writes (a flush costs one per connection): on average 20 per ms, with room for a
+ * burst of 10 ms of it (or one flush, in a room bigger than that). A room within its budget flushes
+ * on the next turn; a room over it waits until the budget covers the next flush, merging what comes
+ * meanwhile: 400 connections flush at most every 20 ms, so a busy room's fan-out stays within a
+ * bounded share of a core however fast its editors type.
  */
-const FLUSH_SPACING_PER_PEER_MS = 0.05;
-const MAX_FLUSH_SPACING_MS = 50;
+const FRAME_WRITES_PER_MS = 20;
+const BURST_MS = 10;
+const MAX_FLUSH_WAIT_MS = 50;
 
 export class LiveDocument {
   readonly doc = new Y.Doc({ gc: true });
@@ -80,7 +84,9 @@ export class LiveDocument {
   private pendingBefore = false;
   private relay: Uint8Array[] = [];
   private flushQueued = false;
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  /** Frame writes the room may still spend now, as of `budgetAt` (see FRAME_WRITES_PER_MS). */
+  private budget = Number.POSITIVE_INFINITY;
+  private budgetAt = 0;
   private closed = false;
   /** What a client that has nothing yet is sent (see wholeStateMessages), kept until the next change. */
   private wholeMessages: Uint8Array[] | null = null;
@@ -156,23 +162,34 @@ export class LiveDocument {
   };
 
   /**
-   * The first change after a quiet spell goes out on the next turn of the event loop (merged with
-   * whatever arrived in the same turn); changes arriving within the spacing of the last flush wait
-   * for the rest of it and go out merged.
+   * A room within its frame budget sends on the next turn of the event loop (merged with whatever
+   * arrived in the same turn); a room over it waits until the budget covers the flush, and what
+   * arrives meanwhile goes out merged.
    */
   private queueFlush() {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    const spacing = Math.min(this.peers.size * FLUSH_SPACING_PER_PEER_MS, MAX_FLUSH_SPACING_MS);
-    const wait = this.lastFlushAt + spacing - performance.now();
+    const cost = this.peers.size;
+    const wait = Math.min((cost - this.refillBudget()) / FRAME_WRITES_PER_MS, MAX_FLUSH_WAIT_MS);
     if (wait <= 0) setImmediate(this.flush);
     else setTimeout(this.flush, wait);
+  }
+
+  /** The budget now: refilled for the time since it was last counted, up to the burst allowance. */
+  private refillBudget(): number {
+    const now = performance.now();
+    const cap = Math.max(FRAME_WRITES_PER_MS * BURST_MS, this.peers.size);
+    this.budget = Math.min(cap, this.budget + (now - this.budgetAt) * FRAME_WRITES_PER_MS);
+    this.budgetAt = now;
+    return this.budget;
   }
 
   private flush = () => {
     this.flushQueued = false;
     if (this.closed) return;
-    this.lastFlushAt = performance.now();
+    this.refillBudget();
+    // A room held over its budget (only by the wait cap) owes at most one capped wait.
+    this.budget = Math.max(this.budget - this.peers.size, -FRAME_WRITES_PER_MS * MAX_FLUSH_WAIT_MS);
     if (this.outgoing.length) {
       const merged = this.outgoing.length === 1 ? this.outgoing[0]! : Y.mergeUpdates(this.outgoing);
       this.outgoing = [];
