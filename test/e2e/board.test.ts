@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
+import { card, launchTeam } from './fixtures.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -11,23 +12,10 @@ withWebServer((s, b) => {
   browser = b;
 });
 
-/** An owner and an editor sharing a workspace with one project holding two tasks in "To Do". */
 async function team() {
-  const owner = await server.user('owner');
-  const editor = await server.user('editor');
-  const ws = await owner.workspaces.create({ name: 'Launch' });
-  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
-  const project = await owner.tracking.projects.create(ws.id, { name: 'Website', key: 'WEB' });
-  const statuses = (await owner.tracking.statuses.list(project.id)).items;
-  const todo = statuses.find((s) => s.name === 'To Do')!;
-  const doing = statuses.find((s) => s.name === 'In Progress')!;
-  const first = await owner.tracking.tasks.create(project.id, { title: 'Write the landing copy', status: todo.id });
-  const second = await owner.tracking.tasks.create(project.id, { title: 'Pick a hero image', status: todo.id });
-  return { owner, editor, ws, project, todo, doing, first, second };
+  const t = await launchTeam(server);
+  return { ...t, doing: t.statuses.find((s) => s.name === 'In Progress')! };
 }
-
-const card = (page: Page, column: string, taskId: string) =>
-  page.locator(`section.column[data-status="${column}"] [data-task-id="${taskId}"]`);
 
 describe('the board', () => {
   it('moves a card by drag and drop, saves it, and a second browser sees it move live', async () => {

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
+import { card, launchTeam } from './fixtures.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -13,29 +14,18 @@ withWebServer((s, b) => {
   browser = b;
 });
 
-/** An owner and an editor sharing a workspace with one project holding two tasks in "To Do". */
 async function team() {
-  const owner = await server.user('owner');
-  const editor = await server.user('editor');
-  const ws = await owner.workspaces.create({ name: 'Launch' });
-  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
-  const project = await owner.tracking.projects.create(ws.id, { name: 'Website', key: 'WEB' });
-  const statuses = (await owner.tracking.statuses.list(project.id)).items;
-  const todo = statuses.find((s) => s.name === 'To Do')!;
-  const done = statuses.find((s) => s.category === 'done')!;
-  const first = await owner.tracking.tasks.create(project.id, { title: 'Write the landing copy', status: todo.id });
-  const second = await owner.tracking.tasks.create(project.id, { title: 'Pick a hero image', status: todo.id });
+  const t = await launchTeam(server);
+  const base = `${server.url}/w/${t.ws.id}`;
   const urls = {
-    board: `${server.url}/w/${ws.id}/p/${project.id}`,
-    backlog: `${server.url}/w/${ws.id}/p/${project.id}/backlog`,
-    settings: `${server.url}/w/${ws.id}/p/${project.id}/settings`,
-    labels: `${server.url}/w/${ws.id}/labels`,
+    board: `${base}/p/${t.project.id}`,
+    backlog: `${base}/p/${t.project.id}/backlog`,
+    settings: `${base}/p/${t.project.id}/settings`,
+    labels: `${base}/labels`,
   };
-  return { owner, editor, ws, project, todo, done, first, second, urls };
+  return { ...t, done: t.statuses.find((s) => s.category === 'done')!, urls };
 }
 
-const card = (page: Page, column: string, taskId: string) =>
-  page.locator(`section.column[data-status="${column}"] [data-task-id="${taskId}"]`);
 const anyCard = (page: Page, taskId: string) => page.locator(`section.column [data-task-id="${taskId}"]`);
 const row = (page: Page, list: string, taskId: string) =>
   page.getByRole('region', { name: list, exact: true }).locator(`[data-task-id="${taskId}"]`);

@@ -2,6 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { api } from '../../api/tandem.js';
+import { FormError } from '../../ui/FormError.js';
 
 type Mode = 'login' | 'register';
 
@@ -76,11 +77,7 @@ export function AuthScreen() {
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <button className="primary" type="submit" disabled={busy}>
           {busy ? 'Please wait…' : mode === 'login' ? 'Sign in' : 'Create account'}
         </button>

@@ -9,6 +9,7 @@ import type { SprintView, StatusView, TaskView } from '../../api/types.js';
 import { Link, navigate, paths } from '../../app/router.js';
 import { useRoom } from '../../realtime/live.js';
 import { Avatar } from '../../ui/Avatar.js';
+import { FormError } from '../../ui/FormError.js';
 import { LabelChip } from '../../ui/LabelChip.js';
 import { TaskDetail } from '../tasks/TaskDetail.js';
 import { sprintLists, unfinished } from './backlog.js';
@@ -397,11 +398,7 @@ function CompleteSprintDialog({
             </label>
           </>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="row">
           <button type="submit" className="primary" disabled={complete.isPending}>
             Complete sprint

@@ -4,6 +4,7 @@ import { errorMessage } from '../../api/errors.js';
 import { tempId, useTandemMutation } from '../../api/mutations.js';
 import { useLabels, useWorkspaces } from '../../api/queries.js';
 import type { LabelView } from '../../api/types.js';
+import { FormError } from '../../ui/FormError.js';
 import { LabelChip } from '../../ui/LabelChip.js';
 import { nextLabelColor } from './labels.js';
 
@@ -62,11 +63,7 @@ function NewLabelForm({ wid, used }: { wid: string; used: string[] }) {
       <button type="submit" className="primary">
         Create label
       </button>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

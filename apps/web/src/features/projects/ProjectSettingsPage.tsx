@@ -7,6 +7,7 @@ import { useMe, useProject, useProjectMembers, useStatuses, useTasks } from '../
 import { type ProjectMemberView, type Role, StatusCategories, type StatusCategory, type StatusView } from '../../api/types.js';
 import { useRoom } from '../../realtime/live.js';
 import { Avatar } from '../../ui/Avatar.js';
+import { FormError } from '../../ui/FormError.js';
 import { ProjectHeader } from '../board/ProjectHeader.js';
 
 const Roles: Role[] = ['owner', 'editor', 'viewer'];
@@ -163,11 +164,7 @@ function NewStatusForm({ pid }: { pid: string }) {
       <button type="submit" className="primary">
         Add status
       </button>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }
@@ -217,11 +214,7 @@ function DeleteStatusDialog({
             ))}
           </select>
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="row">
           <button type="submit" className="danger" disabled={remove.isPending}>
             Delete status

@@ -6,6 +6,7 @@ import { keys } from '../../api/keys.js';
 import { useProjects, useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { Link, navigate, paths } from '../../app/router.js';
+import { FormError } from '../../ui/FormError.js';
 
 export function ProjectsPage({ wid }: { wid: string }) {
   const { data: workspaces } = useWorkspaces();
@@ -103,11 +104,7 @@ function CreateProjectForm({ wid }: { wid: string }) {
       <button type="submit" className="primary">
         Create project
       </button>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

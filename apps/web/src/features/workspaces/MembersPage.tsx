@@ -8,6 +8,7 @@ import { keys } from '../../api/keys.js';
 import { useMe, useMembers, useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { Avatar } from '../../ui/Avatar.js';
+import { FormError } from '../../ui/FormError.js';
 import { toast } from '../../ui/toast.js';
 
 // Listed here rather than imported: the protocol package's runtime pulls its request schemas (zod) into the bundle.
@@ -126,11 +127,7 @@ function AddMemberForm({ wid, onAdded }: { wid: string; onAdded: () => void }) {
       <button type="submit" className="primary">
         Add member
       </button>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { keys } from '../../api/keys.js';
 import { useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { navigate, paths } from '../../app/router.js';
+import { FormError } from '../../ui/FormError.js';
 
 export function WorkspaceSwitcher({ current }: { current: string }) {
   const { data: workspaces = [] } = useWorkspaces();
@@ -67,11 +68,7 @@ export function CreateWorkspaceForm({ onDone, autoFocus = true }: { onDone?: () 
       <button className="primary" type="submit" disabled={busy}>
         Create workspace
       </button>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </form>
   );
 }
