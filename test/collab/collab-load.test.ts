@@ -19,7 +19,12 @@ const track = (p: WebsocketProvider) => {
 };
 
 beforeAll(async () => {
-  server = await startTestServer({ COLLAB_MAX_UPDATE_BYTES: String(4 * 1024 * 1024), COLLAB_MAX_DOCUMENT_BYTES: String(64 * 1024 * 1024) });
+  server = await startTestServer({
+    COLLAB_MAX_UPDATE_BYTES: String(4 * 1024 * 1024),
+    COLLAB_MAX_DOCUMENT_BYTES: String(64 * 1024 * 1024),
+    // Stamps of "contentAt" are per-document state too; short, so they expire within the test.
+    COLLAB_CONTENT_STAMP_MS: '200',
+  });
   pool = new pg.Pool({ connectionString: server.databaseUrl, max: 2 });
 });
 afterEach(() => {
@@ -104,7 +109,7 @@ describe('collab: loading large documents', () => {
     for (const c of open.splice(0)) c.destroy();
     await waitFor(
       () => docs.held.documents === 0 && docs.held.compactionQueue === 0 && log.trackedDocuments === 0,
-      'documents, compaction queue and log counters empty',
+      'documents, compaction queue, log counters and contentAt stamps empty',
     );
   });
 });

@@ -20,7 +20,7 @@ const { DocumentStore } = await dist('core/collab/document-store.js');
 const config = loadConfig({ DATABASE_URL: cfg.databaseUrl, LOG_LEVEL: 'warn', TANDEM_MIGRATE_ON_START: 'false' });
 configureLogger('warn');
 const db = await Database.open(config);
-const log = new DocumentUpdateLog(db);
+const log = new DocumentUpdateLog(db, config);
 const store = new DocumentStore(db, config);
 
 const authors = 20;

@@ -85,6 +85,11 @@ const EnvSchema = z.object({
   COLLAB_AWARENESS_PER_SECOND: int(1, 10_000).default(30),
   /** Log rows after which a document is compacted into its snapshot. */
   COLLAB_COMPACT_AFTER_UPDATES: int(1, 1_000_000).default(500),
+  /**
+   * A document's "contentAt" is written with a log batch at most this often; edits in between are
+   * stamped by a trailing timer, so it is at most twice this behind the last accepted edit.
+   */
+  COLLAB_CONTENT_STAMP_MS: int(10, 3_600_000).default(5000),
   /** Minimum time between two automatic history versions of a document. */
   COLLAB_VERSION_INTERVAL_SECONDS: int(0, 86_400 * 30).default(600),
 });
