@@ -50,8 +50,8 @@ open-loop load at fixed rates, HDR histograms, latency measured inside the gener
 (the sender records the send time, an observer in the same process the arrival). Most simulated
 clients are raw sockets writing pre-encoded frames and counting what arrives; a handful of full
 clients (a real Y.Doc) measure latency and check that every edit arrived. Anchors
-(\`@y/websocket-server\` 0.1.1, \`@hocuspocus/server\` 3.4.4, a bare \`ws\` server) run in the same run,
-on the same machine, with the same generator. Each section is rewritten when its scenario runs and
+(\`@y/websocket-server\` 0.1.1, \`@hocuspocus/server\` 3.4.4, a bare \`ws\` server, and for room latency a bare
+\`ws\` relay that keeps no document: the floor) run in the same run, on the same machine, with the same generator. Each section is rewritten when its scenario runs and
 says when, where, at which commit and with which command it was measured.
 
 ## Re-running

@@ -5,7 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { REDIS_URL, startAnchor, startTandem } from './servers.mjs';
 import { createDocument, createWorkspaceWithMembers } from './tandem-world.mjs';
 
-export const ANCHOR_VERSIONS = { 'y-websocket': '@y/websocket-server 0.1.1', hocuspocus: '@hocuspocus/server 3.4.4' };
+export const ANCHOR_VERSIONS = {
+  'y-websocket': '@y/websocket-server 0.1.1',
+  hocuspocus: '@hocuspocus/server 3.4.4',
+  'relay-floor': 'floor: bare `ws` relay, no document',
+};
 
 export async function openTarget(kind, { maxClients }) {
   if (kind === 'tandem') return openTandem(maxClients);
