@@ -85,6 +85,19 @@ describe('collab: loading large documents', () => {
     const rows = await pool.query('SELECT count(*)::int AS n FROM "DocumentUpdate" WHERE "documentId" = $1', [documentId]);
     expect(rows.rows[0].n).toBe(0);
 
+    // The compaction cut the first history version from those parts, stored the same way; reading
+    // it back (a part per turn) gives the whole document.
+    const versionParts = await pool.query(
+      'SELECT coalesce(array_length(parts, 1), 0) AS n FROM "DocumentVersion" WHERE "documentId" = $1',
+      [documentId],
+    );
+    expect(versionParts.rows).toHaveLength(1);
+    expect(versionParts.rows[0].n).toBeGreaterThan(0);
+    const [version] = (await owner.documents.history(documentId)).items;
+    const versionText = await owner.documents.versionContent(documentId, version!.id, 'text');
+    expect(versionText).toContain('written offline');
+    expect(versionText).toContain('paragraph 3999 ');
+
     // Loaded again from the parts, a client gets it all, as update messages ending with sync step 2.
     const again = await synced(track(connect(owner, documentId)));
     const got = paragraphs(again.doc);
@@ -95,6 +108,18 @@ describe('collab: loading large documents', () => {
     const next = await synced(track(connect(owner, documentId)));
     await waitFor(() => paragraphs(next.doc).includes('after the reload'), 'edit after reload reaches a new client');
     expect(paragraphs(next.doc)).toHaveLength(4002);
+
+    // Restoring that version first saves the state it replaces as a version, in parts too.
+    await owner.documents.restoreVersion(documentId, version!.id);
+    const saved = await pool.query(
+      `SELECT coalesce(array_length(parts, 1), 0) AS n FROM "DocumentVersion" WHERE "documentId" = $1 AND reason = 'restore'`,
+      [documentId],
+    );
+    expect(saved.rows[0]?.n).toBeGreaterThan(0);
+    const savedId = (await owner.documents.history(documentId)).items.find((v) => v.reason === 'restore')!.id;
+    expect(await owner.documents.versionContent(documentId, savedId, 'text')).toContain('after the reload');
+    await waitFor(() => !paragraphs(next.doc).includes('after the reload'), 'the restored content reaches an open client');
+    expect(paragraphs(next.doc)).toHaveLength(4001);
   });
 
   it('leaves no per-document state behind once every document is closed', async () => {

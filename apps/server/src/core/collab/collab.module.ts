@@ -7,6 +7,6 @@ import { OpenDocuments } from './open-documents.js';
 
 @Module({
   providers: [CollabMetrics, DocumentUpdateLog, DocumentStore, OpenDocuments, CollabGateway],
-  exports: [OpenDocuments, DocumentStore],
+  exports: [OpenDocuments, DocumentStore, DocumentUpdateLog],
 })
 export class CollabModule {}

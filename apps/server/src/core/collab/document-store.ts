@@ -4,6 +4,7 @@
 // it read, so rows committed meanwhile (by any node, in any id order) survive. A large snapshot is
 // written in parts of SNAPSHOT_PART_BYTES (see state-parts.ts) so loading it can yield between
 // parts. History versions are cut from the new snapshot when the last one is old enough.
+import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
@@ -149,21 +150,23 @@ export class DocumentStore {
         await applyStoredStateInSlices(doc, stored, 'compaction');
         parts = [];
         for (const part of stateParts(doc, SNAPSHOT_PART_BYTES)) {
-          parts.push(part);
+          if (part) parts.push(part);
           await nextTurn();
         }
         const lastId = stored.updates.at(-1)?.id ?? '0';
         const size = parts.reduce((n, p) => n + p.length, 0);
+        const packed = packParts(parts);
         await client.query(
-          `INSERT INTO "DocumentSnapshot" ("documentId", state, parts, "upToUpdateId", size, "updatedAt")
-           VALUES ($1, $2, $3, $4, $5, now())
+          `WITH ${SPLIT_PARTS('$2', '$3')}
+           INSERT INTO "DocumentSnapshot" ("documentId", state, parts, "upToUpdateId", size, "updatedAt")
+           SELECT $1, ${FIRST_PART}, ${OTHER_PARTS}, $4, $5, now()
            ON CONFLICT ("documentId") DO UPDATE SET state = EXCLUDED.state, parts = EXCLUDED.parts, size = EXCLUDED.size, "updatedAt" = now(),
              "upToUpdateId" = GREATEST("DocumentSnapshot"."upToUpdateId", EXCLUDED."upToUpdateId")`,
-          [documentId, toBuffer(parts[0]!), parts.slice(1).map(toBuffer), lastId, size],
+          [documentId, packed.bytes, packed.lengths, lastId, size],
         );
         if (stored.updates.length > 0)
           await client.query('DELETE FROM "DocumentUpdate" WHERE "documentId" = $1 AND id <= $2', [documentId, lastId]);
-        versionCut = await this.cutVersionIfDue(client, documentId, () => (parts.length === 1 ? parts[0]! : Y.encodeStateAsUpdate(doc)));
+        versionCut = await this.cutVersionIfDue(client, documentId, parts);
       } finally {
         doc.destroy();
       }
@@ -177,39 +180,106 @@ export class DocumentStore {
     }
   }
 
-  private async cutVersionIfDue(client: pg.PoolClient, documentId: string, encode: () => Uint8Array): Promise<boolean> {
-    const last = await client.query<{ state: Buffer; age: number }>(
-      `SELECT state, EXTRACT(EPOCH FROM now() - "createdAt")::float8 AS age FROM "DocumentVersion"
-       WHERE "documentId" = $1 ORDER BY "createdAt" DESC LIMIT 1`,
+  /**
+   * A history version is the snapshot's parts as they are: cutting one encodes nothing more. It is
+   * skipped when the last version holds the same bytes (compared by length and SHA-256 in SQL, so a
+   * large version is never read back into JavaScript).
+   */
+  private async cutVersionIfDue(client: pg.PoolClient, documentId: string, parts: Uint8Array[]): Promise<boolean> {
+    const last = await client.query<{ age: number; lengths: number[]; digest: Buffer }>(
+      `SELECT EXTRACT(EPOCH FROM now() - "createdAt")::float8 AS age,
+              ARRAY(SELECT length(p) FROM unnest(ARRAY[state] || COALESCE(parts, '{}')) WITH ORDINALITY AS u(p, n) ORDER BY n) AS lengths,
+              sha256((SELECT string_agg(p, ''::bytea ORDER BY n) FROM unnest(ARRAY[state] || COALESCE(parts, '{}')) WITH ORDINALITY AS u(p, n))) AS digest
+         FROM "DocumentVersion" WHERE "documentId" = $1 ORDER BY "createdAt" DESC LIMIT 1`,
       [documentId],
     );
     const prev = last.rows[0];
     if (prev && prev.age < this.config.COLLAB_VERSION_INTERVAL_SECONDS) return false;
-    const state = encode();
-    if (prev && Buffer.compare(prev.state, state) === 0) return false;
-    await this.insertVersion(client, documentId, state, 'auto', null);
+    if (prev && prev.lengths.length === parts.length && prev.lengths.every((n, i) => n === parts[i]!.length)) {
+      const hash = createHash('sha256');
+      for (const part of parts) {
+        hash.update(part);
+        await nextTurn();
+      }
+      if (hash.digest().equals(prev.digest)) return false;
+    }
+    await this.insertVersion(client, documentId, parts, 'auto', null);
     return true;
   }
 
-  async insertVersion(
+  private async insertVersion(
     client: pg.PoolClient | pg.Pool,
     documentId: string,
-    state: Uint8Array,
+    parts: Uint8Array[],
     reason: 'auto' | 'restore' | 'manual',
     userId: string | null,
   ) {
+    const packed = packParts(parts);
     await client.query(
-      `INSERT INTO "DocumentVersion" (id, "documentId", state, size, reason, "createdById")
-       VALUES (gen_random_uuid(), $1, $2, $3, $4::"DocumentVersionReason", $5)`,
-      [documentId, Buffer.from(state), state.length, reason, userId],
+      `WITH ${SPLIT_PARTS('$2', '$3')}
+       INSERT INTO "DocumentVersion" (id, "documentId", state, parts, size, reason, "createdById")
+       SELECT gen_random_uuid(), $1, ${FIRST_PART}, ${OTHER_PARTS}, $4, $5::"DocumentVersionReason", $6`,
+      [documentId, packed.bytes, packed.lengths, packed.bytes.length, reason, userId],
     );
   }
 
-  /** Saves a history version of `state` now (restores keep the state they replace). */
-  saveVersion(documentId: string, state: Uint8Array, reason: 'restore' | 'manual', userId: string | null) {
-    return this.insertVersion(this.db.pool, documentId, state, reason, userId);
+  /**
+   * Saves the document's stored state (snapshot + log) as a history version now, read and encoded a
+   * slice per event-loop turn like a compaction: restores keep the state they replace, and a large
+   * document's version never stalls the node. Callers wait for the node's own appends first.
+   */
+  async saveVersion(documentId: string, reason: 'restore' | 'manual', userId: string | null) {
+    const doc = new Y.Doc();
+    try {
+      await applyStoredStateInSlices(doc, await this.readState(this.db.pool, documentId), 'version');
+      const parts: Uint8Array[] = [];
+      for (const part of stateParts(doc, SNAPSHOT_PART_BYTES)) {
+        if (part) parts.push(part);
+        await nextTurn();
+      }
+      await this.insertVersion(this.db.pool, documentId, parts, reason, userId);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /** A history version as a Y.Doc, applied a part per event-loop turn; null if there is none by that id. */
+  async loadVersion(documentId: string, versionId: string): Promise<Y.Doc | null> {
+    // One row per part, like readState: the driver decodes a bytea column natively, a bytea[] in JavaScript.
+    const { rows } = await this.db.pool.query<{ data: Buffer }>(
+      `SELECT p.data FROM "DocumentVersion" v, unnest(ARRAY[v.state] || COALESCE(v.parts, '{}')) WITH ORDINALITY AS p(data, n)
+        WHERE v.id = $1 AND v."documentId" = $2 ORDER BY p.n`,
+      [versionId, documentId],
+    );
+    if (rows.length === 0) return null;
+    const doc = new Y.Doc();
+    try {
+      await applyStoredStateInSlices(doc, { snapshot: rows.map((r) => r.data), updates: [] }, 'version');
+    } catch (err) {
+      doc.destroy();
+      throw err;
+    }
+    return doc;
   }
 }
+
+/**
+ * Parts travel to PostgreSQL as one binary parameter plus their lengths: node-postgres sends a
+ * Buffer as binary, but would render a bytea[] parameter as hex text in JavaScript (a second or more
+ * of a blocked event loop for a 16 MB document). SPLIT_PARTS cuts them apart again in SQL.
+ */
+function packParts(parts: Uint8Array[]): { bytes: Buffer; lengths: number[] } {
+  return { bytes: Buffer.concat(parts.map(toBuffer)), lengths: parts.map((p) => p.length) };
+}
+
+/** A CTE `parts(n, part)` from a packed bytes parameter and its lengths parameter. */
+const SPLIT_PARTS = (bytes: string, lengths: string) =>
+  `parts AS (
+     SELECT n, substring(${bytes}::bytea FROM (sum(len) OVER (ORDER BY n) - len + 1)::int FOR len) AS part
+       FROM unnest(${lengths}::int[]) WITH ORDINALITY AS l(len, n)
+   )`;
+const FIRST_PART = '(SELECT part FROM parts WHERE n = 1)';
+const OTHER_PARTS = `COALESCE((SELECT array_agg(part ORDER BY n) FROM parts WHERE n > 1), '{}')`;
 
 /** A large snapshot stored whole (before parts existed, or written by hand): compaction splits it. */
 export function worthSplitting(state: StoredState): boolean {

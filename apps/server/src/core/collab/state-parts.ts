@@ -24,11 +24,17 @@ function cost(s: Struct): number {
  * themselves, the delete set only repeats it).
  */
 export function splitState(doc: Y.Doc, partBytes: number): Uint8Array[] {
-  return [...stateParts(doc, partBytes)];
+  return [...stateParts(doc, partBytes)].filter((p): p is Uint8Array => p !== null);
 }
 
-/** The same, one part at a time (a caller may yield between parts); `doc` must not change meanwhile. */
-export function* stateParts(doc: Y.Doc, partBytes: number): Generator<Uint8Array> {
+/** Structs placed between two pauses of the causal walk (a few milliseconds of work). */
+const WALK_STRUCTS_PER_PAUSE = 20_000;
+
+/**
+ * The same, one part at a time; `null` marks a pause in the walk that orders the structs before
+ * the first part. A caller may yield the event loop at every step; `doc` must not change meanwhile.
+ */
+export function* stateParts(doc: Y.Doc, partBytes: number): Generator<Uint8Array | null> {
   const clients = doc.store.clients as Map<number, Struct[]>;
   const order = [...clients.keys()];
   const next = new Map<number, number>(order.map((c) => [c, 0]));
@@ -49,6 +55,7 @@ export function* stateParts(doc: Y.Doc, partBytes: number): Generator<Uint8Array
   // Walk every client's structs in causal order, cutting a part whenever enough bytes were placed.
   const cuts: Map<number, number>[] = [];
   let budget = 0;
+  let sincePause = 0;
   let left = order.reduce((n, c) => n + clients.get(c)!.length, 0);
   while (left > 0) {
     let progress = false;
@@ -64,6 +71,10 @@ export function* stateParts(doc: Y.Doc, partBytes: number): Generator<Uint8Array
         if (budget >= partBytes && left > 0) {
           cuts.push(new Map(next));
           budget = 0;
+        }
+        if (++sincePause >= WALK_STRUCTS_PER_PAUSE) {
+          sincePause = 0;
+          yield null;
         }
       }
     }

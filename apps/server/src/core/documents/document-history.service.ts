@@ -10,6 +10,7 @@ import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import type { Actor } from '../auth/current-user.js';
 import { DocumentStore } from '../collab/document-store.js';
+import { DocumentUpdateLog } from '../collab/document-update-log.js';
 import type { Author } from '../collab/live-document.js';
 import { OpenDocuments } from '../collab/open-documents.js';
 import { PermissionPolicy } from '../permission/policy.js';
@@ -32,6 +33,7 @@ export class DocumentHistoryService {
     private readonly events: DomainEvents,
     private readonly store: DocumentStore,
     private readonly open: OpenDocuments,
+    private readonly updateLog: DocumentUpdateLog,
   ) {}
 
   async content(actor: Actor, id: string, format: DocumentFormat): Promise<RenderedContent> {
@@ -58,10 +60,8 @@ export class DocumentHistoryService {
   }
 
   private async version(id: string, versionId: string) {
-    const v = await this.prisma.documentVersion.findFirst({ where: { id: versionId, documentId: id } });
-    if (!v) throw AppError.notFound('Version');
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, v.state);
+    const doc = await this.store.loadVersion(id, versionId);
+    if (!doc) throw AppError.notFound('Version');
     return doc;
   }
 
@@ -81,7 +81,9 @@ export class DocumentHistoryService {
     const old = await this.version(id, versionId);
     const live = await this.open.acquire(id);
     try {
-      await this.store.saveVersion(id, Y.encodeStateAsUpdate(live.doc), 'restore', actor.id);
+      // What this node accepted is stored first, so the saved version holds it.
+      await this.updateLog.settled(id);
+      await this.store.saveVersion(id, 'restore', actor.id);
       const author: Author = { userId: actor.id };
       const content = toProseMirror(old).content ?? [];
       live.doc.transact(() => writeProseMirror(live.doc.getXmlFragment(CONTENT_FRAGMENT), content), author);
