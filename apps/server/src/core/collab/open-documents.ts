@@ -34,6 +34,9 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private readonly compactionQueue = new Set<string>();
   private compacting = false;
+  /** The document being compacted right now, and whether it was asked for again meanwhile. */
+  private compactingNow: string | null = null;
+  private askedAgain = false;
   private sweep?: NodeJS.Timeout;
   /** Called when a document's durable writes fail for good: its sockets must close so clients resend elsewhere. */
   private readonly brokenListeners = new Set<(documentId: string) => void>();
@@ -175,7 +178,20 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     return rows >= threshold && (bytes * 8 >= documentBytes || rows >= threshold * 20);
   }
 
+  /** Open: the usual threshold; closed: whatever rows are left unfolded. */
+  private stillDue(documentId: string): boolean {
+    const live = this.entries.get(documentId)?.live;
+    if (live) return this.compactionDue(documentId, live.sizeEstimate);
+    return !this.entries.has(documentId) && this.updateLog.appendedSinceCompaction(documentId).rows > 0;
+  }
+
   scheduleCompaction(documentId: string) {
+    // Appends committed during a compaction still count the rows it is folding: decide again once
+    // it has subtracted them, instead of compacting the same document twice in a row.
+    if (documentId === this.compactingNow) {
+      this.askedAgain = true;
+      return;
+    }
     this.compactionQueue.add(documentId);
     if (!this.compacting) void this.compactQueued();
   }
@@ -186,6 +202,8 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     try {
       for (const documentId of this.compactionQueue) {
         this.compactionQueue.delete(documentId);
+        this.compactingNow = documentId;
+        this.askedAgain = false;
         try {
           await this.updateLog.settled(documentId);
           const result = await this.store.compact(documentId);
@@ -196,6 +214,8 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
         } catch (err) {
           log.warn({ err, documentId }, 'compaction failed; the log stays as it is');
         }
+        this.compactingNow = null;
+        if (this.askedAgain && this.stillDue(documentId)) this.compactionQueue.add(documentId);
         // Whoever compacts the document next folds every row, ours included: a closed document's
         // count is of no further use here.
         if (!this.entries.has(documentId)) this.updateLog.forget(documentId);
