@@ -31,6 +31,7 @@ export interface DocumentView {
   createdById: string;
   createdAt: string;
   updatedAt: string;
+  /** When the content last changed; null until the first edit. Up to 10 s behind a document being typed in. */
   contentAt: string | null;
   deletedAt: string | null;
 }
