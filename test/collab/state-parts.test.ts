@@ -94,4 +94,26 @@ describe('snapshot parts', () => {
     expect(paragraphs(sliced)).toEqual(paragraphs(later));
     expect(Y.encodeStateVector(sliced)).toEqual(Y.encodeStateVector(later));
   });
+
+  it('applies a long log of small rows over several event-loop turns, not in one', async () => {
+    const source = new Y.Doc();
+    const updates: StoredState['updates'] = [];
+    source.on('update', (u: Uint8Array) => updates.push({ id: String(updates.length + 1), data: u }));
+    const text = source.getText('t');
+    for (let i = 0; i < 300; i++) text.insert(i, 'x');
+    const doc = new Y.Doc();
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      if (done) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await applyStoredStateInSlices(doc, { snapshot: [], updates }, null);
+    done = true;
+    expect(doc.getText('t').toString()).toBe('x'.repeat(300));
+    // 300 rows of a few bytes each: well under a slice's bytes, but more than a slice's rows.
+    expect(turns).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -55,12 +55,18 @@ function applyRow(doc: Y.Doc, u: { id: string; data: Uint8Array }) {
 }
 
 /**
- * The same, a slice of about `sliceBytes` per event-loop turn so a large document never blocks
- * the loop for long: each snapshot part in its own transaction, log rows grouped into
- * transactions of about a slice. Whoever loads a document hands it out only once this resolves.
+ * Log rows applied per turn at most: a keystroke row costs a few µs however small it is, so a
+ * compaction of a typing room's 500 rows is a few short turns instead of one of several ms.
+ */
+const ROWS_PER_SLICE = 128;
+
+/**
+ * The same, a slice of about `sliceBytes` (or ROWS_PER_SLICE log rows) per event-loop turn so a
+ * large document or a long log never blocks the loop for long: each snapshot part in its own
+ * transaction, log rows grouped into transactions of about a slice. Whoever loads a document hands it out only once this resolves.
  */
 export async function applyStoredStateInSlices(doc: Y.Doc, state: StoredState, origin: unknown, sliceBytes = SNAPSHOT_PART_BYTES) {
-  if (storedBytes(state) <= sliceBytes) return applyStoredState(doc, state, origin);
+  if (storedBytes(state) <= sliceBytes && state.updates.length <= ROWS_PER_SLICE) return applyStoredState(doc, state, origin);
   let pending = 0;
   const yieldIfDue = async (bytes: number) => {
     pending += bytes;
@@ -75,11 +81,15 @@ export async function applyStoredStateInSlices(doc: Y.Doc, state: StoredState, o
   for (let i = 0; i < state.updates.length; ) {
     let bytes = 0;
     const start = i;
-    while (i < state.updates.length && (i === start || bytes < sliceBytes)) bytes += state.updates[i++]!.data.length;
+    while (i < state.updates.length && (i === start || (bytes < sliceBytes && i - start < ROWS_PER_SLICE)))
+      bytes += state.updates[i++]!.data.length;
     doc.transact(() => {
       for (let j = start; j < i; j++) applyRow(doc, state.updates[j]!);
     }, origin);
-    await yieldIfDue(bytes);
+    if (i - start >= ROWS_PER_SLICE && i < state.updates.length) {
+      pending = 0;
+      await nextTurn();
+    } else await yieldIfDue(bytes);
   }
 }
 
