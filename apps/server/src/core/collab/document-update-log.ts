@@ -20,7 +20,7 @@ const RETRY_DELAYS_MS = [50, 200, 500, 1000, 2000, 4000, 8000];
  * one, so a busy node writes one INSERT per interval instead of one per update. An append after a
  * quiet spell is written at once.
  */
-const GROUP_COMMIT_SPACING_MS = 20;
+const GROUP_COMMIT_SPACING_MS = 10;
 const APPEND = {
   name: 'tandem.update-log.append',
   text: `INSERT INTO "DocumentUpdate" ("documentId", data, "userId") SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::uuid[])`,
