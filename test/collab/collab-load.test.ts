@@ -2,21 +2,16 @@
 // per event-loop turn; clients joining meanwhile and edits arriving meanwhile must not notice.
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { SNAPSHOT_PART_BYTES } from '../../apps/server/src/core/collab/document-store.js';
 import { DocumentUpdateLog } from '../../apps/server/src/core/collab/document-update-log.js';
 import { OpenDocuments } from '../../apps/server/src/core/collab/open-documents.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { addParagraph, connect, paragraphs, synced, waitFor, workspaceWithDocument } from './helpers.js';
+import { addParagraph, connect, paragraphs, synced, trackedProviders, waitFor, workspaceWithDocument } from './helpers.js';
 
 let server: TestServer;
 let pool: pg.Pool;
-const open: WebsocketProvider[] = [];
-const track = (p: WebsocketProvider) => {
-  open.push(p);
-  return p;
-};
+const { track, closeAll } = trackedProviders();
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -28,7 +23,7 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: server.databaseUrl, max: 2 });
 });
 afterEach(() => {
-  for (const p of open.splice(0)) p.destroy();
+  closeAll();
 });
 afterAll(async () => {
   await pool?.end();
@@ -131,7 +126,7 @@ describe('collab: loading large documents', () => {
     const docs = server.app.get(OpenDocuments);
     const log = server.app.get(DocumentUpdateLog);
     await waitFor(() => docs.held.documents >= 5, 'documents open');
-    for (const c of open.splice(0)) c.destroy();
+    closeAll();
     await waitFor(
       () => docs.held.documents === 0 && docs.held.compactionQueue === 0 && log.trackedDocuments === 0,
       'documents, compaction queue, log counters and contentAt stamps empty',

@@ -8,21 +8,16 @@ import { promisify } from 'node:util';
 import { type TandemClient, whenStored } from '@tandem/client';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type NodeProcess, startNodeProcess } from '../support/node-process.js';
 import { createTestDatabase } from '../support/server.js';
-import { addParagraph, connect, paragraphs, synced, waitFor } from './helpers.js';
+import { addParagraph, connect, paragraphs, synced, trackedProviders, waitFor } from './helpers.js';
 
 let db: { url: string; drop: () => Promise<void> };
 let dataDir: string;
 let env: Record<string, string>;
 const nodes: NodeProcess[] = [];
-const providers: WebsocketProvider[] = [];
-const track = (p: WebsocketProvider) => {
-  providers.push(p);
-  return p;
-};
+const { track, closeAll } = trackedProviders();
 
 async function startNode() {
   const node = await startNodeProcess(env);
@@ -58,7 +53,7 @@ beforeAll(async () => {
   };
 });
 afterEach(async () => {
-  for (const p of providers.splice(0)) p.destroy();
+  closeAll();
   for (const n of nodes.splice(0)) await n.kill();
 });
 afterAll(async () => {

@@ -5,15 +5,11 @@ import WebSocket from 'ws';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { addParagraph, connect, paragraphs, synced, upgradeStatus, waitFor, workspaceWithDocument } from './helpers.js';
+import { addParagraph, connect, paragraphs, synced, trackedProviders, upgradeStatus, waitFor, workspaceWithDocument } from './helpers.js';
 
 let server: TestServer;
 let pool: pg.Pool;
-const open: WebsocketProvider[] = [];
-const track = (p: WebsocketProvider) => {
-  open.push(p);
-  return p;
-};
+const { track, closeAll } = trackedProviders();
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -24,7 +20,7 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: server.databaseUrl, max: 2 });
 });
 afterEach(() => {
-  for (const p of open.splice(0)) p.destroy();
+  closeAll();
 });
 afterAll(async () => {
   await pool?.end();

@@ -17,6 +17,20 @@ export function connect(client: TandemClient, documentId: string, doc = new Y.Do
   return openDocument(client, documentId, { doc, WebSocketPolyfill: WebSocket });
 }
 
+/** Providers a test file opened, so each test can close what it left open (`closeAll`). */
+export function trackedProviders() {
+  const open: WebsocketProvider[] = [];
+  return {
+    track(provider: WebsocketProvider) {
+      open.push(provider);
+      return provider;
+    },
+    closeAll() {
+      for (const p of open.splice(0)) p.destroy();
+    },
+  };
+}
+
 export async function synced(provider: WebsocketProvider) {
   await waitFor(() => provider.synced, 'provider sync');
   return provider;
