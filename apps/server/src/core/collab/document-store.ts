@@ -196,16 +196,18 @@ export class DocumentStore {
    * large version is never read back into JavaScript).
    */
   private async cutVersionIfDue(client: pg.PoolClient, documentId: string, parts: Uint8Array[]): Promise<boolean> {
-    const last = await client.query<{ age: number; lengths: number[]; digest: Buffer }>(
-      `SELECT EXTRACT(EPOCH FROM now() - "createdAt")::float8 AS age,
-              ARRAY(SELECT length(p) FROM unnest(ARRAY[state] || COALESCE(parts, '{}')) WITH ORDINALITY AS u(p, n) ORDER BY n) AS lengths,
-              sha256((SELECT string_agg(p, ''::bytea ORDER BY n) FROM unnest(ARRAY[state] || COALESCE(parts, '{}')) WITH ORDINALITY AS u(p, n))) AS digest
-         FROM "DocumentVersion" WHERE "documentId" = $1 ORDER BY "createdAt" DESC LIMIT 1`,
-      [documentId],
+    // The digest only when a version is due: most compactions are not, and hashing a large version is not free.
+    const last = await client.query<{ age: number; lengths: number[] | null; digest: Buffer | null }>(
+      `SELECT v.age,
+              CASE WHEN v.age >= $2 THEN ARRAY(SELECT length(p) FROM unnest(v.all_parts) WITH ORDINALITY AS u(p, n) ORDER BY n) END AS lengths,
+              CASE WHEN v.age >= $2 THEN sha256((SELECT string_agg(p, ''::bytea ORDER BY n) FROM unnest(v.all_parts) WITH ORDINALITY AS u(p, n))) END AS digest
+         FROM (SELECT EXTRACT(EPOCH FROM now() - "createdAt")::float8 AS age, ARRAY[state] || COALESCE(parts, '{}') AS all_parts
+                 FROM "DocumentVersion" WHERE "documentId" = $1 ORDER BY "createdAt" DESC LIMIT 1) v`,
+      [documentId, this.config.COLLAB_VERSION_INTERVAL_SECONDS],
     );
     const prev = last.rows[0];
     if (prev && prev.age < this.config.COLLAB_VERSION_INTERVAL_SECONDS) return false;
-    if (prev && prev.lengths.length === parts.length && prev.lengths.every((n, i) => n === parts[i]!.length)) {
+    if (prev?.lengths && prev.digest && prev.lengths.length === parts.length && prev.lengths.every((n, i) => n === parts[i]!.length)) {
       const hash = createHash('sha256');
       for (const part of parts) {
         hash.update(part);
