@@ -8,6 +8,8 @@ import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
 import { HealthController } from './health/health.controller.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
+import { JobRegistry } from './jobs/job-registry.js';
+import { JobScheduler } from './jobs/job-scheduler.js';
 import { Mailer } from './mail/mailer.js';
 import { Metrics } from './metrics/metrics.js';
 
@@ -35,8 +37,10 @@ export class InfraModule {
         DomainEvents,
         Mailer,
         UpgradeRouter,
+        JobRegistry,
+        JobScheduler,
       ],
-      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, ChangeClock, DomainEvents, Mailer, UpgradeRouter],
+      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, ChangeClock, DomainEvents, Mailer, UpgradeRouter, JobRegistry, JobScheduler],
     };
   }
 }
