@@ -7,6 +7,7 @@ import { Database, PrismaClient } from './database/database.js';
 import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
 import { HealthController } from './health/health.controller.js';
+import { SocketLimits } from './http/socket-limits.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
@@ -37,10 +38,24 @@ export class InfraModule {
         DomainEvents,
         Mailer,
         UpgradeRouter,
+        SocketLimits,
         JobRegistry,
         JobScheduler,
       ],
-      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, ChangeClock, DomainEvents, Mailer, UpgradeRouter, JobRegistry, JobScheduler],
+      exports: [
+        CONFIG,
+        Database,
+        PrismaClient,
+        BUS,
+        Metrics,
+        ChangeClock,
+        DomainEvents,
+        Mailer,
+        UpgradeRouter,
+        SocketLimits,
+        JobRegistry,
+        JobScheduler,
+      ],
     };
   }
 }

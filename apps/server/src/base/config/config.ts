@@ -81,6 +81,11 @@ const EnvSchema = z.object({
   COLLAB_MAX_UPDATE_BYTES: int(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
   /** Largest collaborative document; updates that would grow it further are refused (close 4413). */
   COLLAB_MAX_DOCUMENT_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /**
+   * Bytes of updates that cannot apply yet (a clock gap) the server keeps, per document and per
+   * connection; past it they are dropped and the sender is closed (4400). Honest clients leave none.
+   */
+  COLLAB_MAX_PENDING_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   /** Awareness (cursor) messages per second per connection; the excess is dropped. */
   COLLAB_AWARENESS_PER_SECOND: int(1, 10_000).default(30),
   /** Log rows after which a document is compacted into its snapshot. */
