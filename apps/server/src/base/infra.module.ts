@@ -6,6 +6,7 @@ import { CONFIG, type Config } from './config/config.js';
 import { Database, PrismaClient } from './database/database.js';
 import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
+import { Degradations } from './health/degradations.js';
 import { HealthController } from './health/health.controller.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
 import { JobRegistry } from './jobs/job-registry.js';
@@ -39,8 +40,22 @@ export class InfraModule {
         UpgradeRouter,
         JobRegistry,
         JobScheduler,
+        Degradations,
       ],
-      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, ChangeClock, DomainEvents, Mailer, UpgradeRouter, JobRegistry, JobScheduler],
+      exports: [
+        CONFIG,
+        Database,
+        PrismaClient,
+        BUS,
+        Metrics,
+        ChangeClock,
+        DomainEvents,
+        Mailer,
+        UpgradeRouter,
+        JobRegistry,
+        JobScheduler,
+        Degradations,
+      ],
     };
   }
 }
