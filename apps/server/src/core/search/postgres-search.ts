@@ -3,8 +3,8 @@
 //   - a whole word after English stemming ("deployments" finds "deploy"),
 //   - the start of a word while typing ("deplo" finds "deployment"), or
 //   - a substring of the folded text (pg_trgm; words of 3+ letters, and CJK text of any length).
-// Every word must match. Ranking: all words in the title as word starts, then in the title at
-// all, then ts_rank, then the newest. Permission filtering is in the WHERE clause.
+// Every word must match. Ranking: all words are title words (stemmed or started), then all are in
+// the title at all, then ts_rank, then the newest. Permission filtering is in the WHERE clause.
 import { Injectable } from '@nestjs/common';
 import type { SearchHit, SearchKind } from '@tandem/protocol';
 import { Database } from '../../base/database/database.js';
@@ -42,26 +42,34 @@ export function buildSearchSql(req: SearchRequest, mode: 'match' | 'fuzzy'): { t
   if (req.status) where.push(`EXISTS (SELECT 1 FROM "Status" s WHERE s.id = e."statusId" AND lower(s.name) = lower(${p(req.status)}))`);
   if (req.updatedSince) where.push(`e."updatedAt" >= ${p(req.updatedSince)}`);
 
-  let titleRank = '0';
-  let textRank = '0';
+  const order: string[] = [];
   if (mode === 'match') {
-    const starts: string[] = [];
+    const inTitleWords: string[] = [];
     const inTitle: string[] = [];
     for (const w of req.words) where.push(wordMatch(w, p));
     for (const w of req.words) {
-      inTitle.push(`e."titleFolded" LIKE ${p(`%${w.text}%`)}`);
-      starts.push(w.cjk ? inTitle[inTitle.length - 1]! : `e."titleFolded" ~ ${p(`(^|[^[:alnum:]])${w.text}`)}`);
+      const like = `e."titleFolded" LIKE ${p(`%${w.text}%`)}`;
+      // A title word (stemmed, or started while typing): the A-weighted part of `words`.
+      const word = w.cjk
+        ? like
+        : `e.words @@ (to_tsquery('simple', ${p(`'${w.text}':*A`)}) || to_tsquery('english', ${p(`'${w.text}':A`)}))`;
+      inTitleWords.push(word);
+      inTitle.push(w.cjk ? like : `(${word} OR ${like})`);
     }
     if (req.words.length) {
-      titleRank = `(CASE WHEN ${starts.join(' AND ')} THEN 2 WHEN ${inTitle.join(' AND ')} THEN 1 ELSE 0 END)`;
-      const all = req.words.filter((w) => !w.cjk).map((w) => `'${w.text}':*`);
-      if (all.length) textRank = `ts_rank(e.words, to_tsquery('simple', ${p(all.join(' & '))}))`;
+      order.push(`(CASE WHEN ${inTitleWords.join(' AND ')} THEN 2 WHEN ${inTitle.join(' AND ')} THEN 1 ELSE 0 END) DESC`);
+      const latin = req.words.filter((w) => !w.cjk).map((w) => w.text);
+      if (latin.length) {
+        const prefixes = p(latin.map((t) => `'${t}':*`).join(' & '));
+        const stems = p(latin.map((t) => `'${t}'`).join(' & '));
+        order.push(`ts_rank(e.words, to_tsquery('simple', ${prefixes}) || to_tsquery('english', ${stems})) DESC`);
+      }
     }
   } else {
     // Typo tolerance: titles whose words look like the query (trigram word similarity).
     const q = req.words.map((w) => w.text).join(' ');
     where.push(`${p(q)} <% e."titleFolded"`);
-    textRank = `word_similarity(${p(q)}, e."titleFolded")`;
+    order.push(`word_similarity(${p(q)}, e."titleFolded") DESC`);
   }
 
   const text = `
@@ -73,7 +81,7 @@ export function buildSearchSql(req: SearchRequest, mode: 'match' | 'fuzzy'): { t
            ELSE (SELECT pr.name FROM "Project" pr WHERE pr.id = e."projectId") END AS path
     FROM "SearchEntry" e
     WHERE ${where.join('\n      AND ')}
-    ORDER BY ${titleRank} DESC, ${textRank} DESC, e."updatedAt" DESC, e."entityId"
+    ORDER BY ${[...order, 'e."updatedAt" DESC', 'e."entityId"'].join(', ')}
     LIMIT ${p(req.limit + 1)} OFFSET ${p(req.offset)}`;
   return { text, values };
 }
