@@ -332,6 +332,14 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/notifications/${fx.notificationId}/read` }),
     expect: ownersOwn(200),
   },
+  // search (#12)
+  { route: 'GET /api/v1/search', request: (fx) => ({ path: `/api/v1/search?workspaceId=${fx.workspaceId}&q=task` }), expect: members(200) },
+  {
+    route: 'GET /api/v1/documents/{id}/backlinks',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/backlinks` }),
+    expect: readAll,
+  },
+  { route: 'GET /api/v1/tasks/{id}/backlinks', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/backlinks` }), expect: readAll },
 ];
 
 /** Public routes: reachable without a token by design (each is tested on its own elsewhere). */

@@ -3,6 +3,7 @@ import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from
 import { documentsApi } from './documents.js';
 import { Http, type HttpOptions } from './http.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
+import { searchApi } from './search.js';
 import { type TrackingApi, trackingApi } from './tracking.js';
 
 export class TandemClient {
@@ -59,6 +60,12 @@ export class TandemClient {
     return this.documentsCache;
   }
   private documentsCache?: ReturnType<typeof documentsApi>;
+  /** Search (tasks, documents, comments, files) and backlinks. */
+  get search() {
+    this.searchCache ??= searchApi(this.http);
+    return this.searchCache;
+  }
+  private searchCache?: ReturnType<typeof searchApi>;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

@@ -6,6 +6,7 @@ import { CONFIG, type Config } from './config/config.js';
 import { Database, PrismaClient } from './database/database.js';
 import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
+import { Degradations } from './health/degradations.js';
 import { HealthController } from './health/health.controller.js';
 import { SocketLimits } from './http/socket-limits.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
@@ -55,6 +56,21 @@ export class InfraModule {
         SocketLimits,
         JobRegistry,
         JobScheduler,
+        Degradations,
+      ],
+      exports: [
+        CONFIG,
+        Database,
+        PrismaClient,
+        BUS,
+        Metrics,
+        ChangeClock,
+        DomainEvents,
+        Mailer,
+        UpgradeRouter,
+        JobRegistry,
+        JobScheduler,
+        Degradations,
       ],
     };
   }
