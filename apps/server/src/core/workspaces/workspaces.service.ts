@@ -5,7 +5,6 @@ import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
-import { Notifier } from '../notifications/notifier.js';
 import { PermissionPolicy } from '../permission/policy.js';
 
 const wsView = (w: { id: string; name: string; createdAt: Date }, role: Role): WorkspaceView => ({
@@ -22,7 +21,6 @@ export class WorkspacesService {
     private readonly policy: PermissionPolicy,
     private readonly events: DomainEvents,
     private readonly sessions: SessionRegistry,
-    private readonly notifier: Notifier,
   ) {}
 
   async create(actor: Actor, name: string): Promise<WorkspaceView> {
@@ -68,29 +66,6 @@ export class WorkspacesService {
       orderBy: { createdAt: 'asc' },
     });
     return { items: rows.map(memberView), nextCursor: null };
-  }
-
-  async addMember(actor: Actor, id: string, email: string, role: Role): Promise<MemberView> {
-    await this.policy.authorize(actor.id, { workspace: id }, 'workspace.members.manage');
-    const user = await this.prisma.user.findUnique({ where: { email } });
-    if (!user) throw AppError.notFound('User');
-    let row;
-    try {
-      row = await this.prisma.workspaceMember.create({ data: { workspaceId: id, userId: user.id, role }, include: { user: true } });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw AppError.conflict('Already a member');
-      throw err;
-    }
-    const view = memberView(row);
-    await this.events.emit({
-      type: 'member.changed',
-      workspaceId: id,
-      actorId: actor.id,
-      userIds: [user.id],
-      data: { change: 'added', member: view },
-    });
-    await this.notifier.notify([user.id], { type: 'added_to_workspace', workspaceId: id, actorId: actor.id, data: { role } });
-    return view;
   }
 
   /** Refuses to leave a workspace without an owner. */
