@@ -69,7 +69,7 @@ describe('an offline edit that meets a newer one', () => {
       await poll(() => title.inputValue()).toBe(round.expected(mine, theirs));
     }
     await page.context().close();
-  });
+  }, 90_000);
 
   it('sends an offline edit of a field nobody else changed without asking, and keeps the other change', async () => {
     const t = await launchTeam(server);
@@ -84,7 +84,7 @@ describe('an offline edit that meets a newer one', () => {
     }).toEqual(['Pick the hero image today', 'high']);
     expect(await page.getByRole('dialog').count()).toBe(0);
     await page.context().close();
-  });
+  }, 90_000);
 });
 
 describe('text the server refuses', () => {
@@ -118,7 +118,7 @@ describe('text the server refuses', () => {
     expect(await again.inputValue()).toBe('');
     expect(await page.locator('.comments .refusal').count()).toBe(0);
     await page.context().close();
-  });
+  }, 90_000);
 
   it('keeps an unsaved description draft across a reload', async () => {
     const t = await launchTeam(server);
@@ -142,5 +142,5 @@ describe('text the server refuses', () => {
       .waitFor();
     expect(await page.getByLabel('Description').count()).toBe(0);
     await page.context().close();
-  });
+  }, 90_000);
 });

@@ -35,6 +35,12 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
     void qc.invalidateQueries({ queryKey: keys.comments(taskId) });
   } else if (entity === 'checklist' && taskId) {
     void qc.invalidateQueries({ queryKey: keys.checklist(taskId) });
+    // The event carries the task's new done/total: cards and the drawer show it at once.
+    if (typeof data.done === 'number' && typeof data.total === 'number') {
+      const checklist = { done: data.done, total: data.total };
+      qc.setQueriesData<TaskView[]>({ queryKey: ['tasks'] }, (old) => old?.map((t) => (t.id === taskId ? { ...t, checklist } : t)));
+      qc.setQueryData<TaskView>(keys.task(taskId), (old) => (old ? { ...old, checklist } : old));
+    }
   } else if (entity === 'document') {
     // Shares reach the shared user's own room, which names no workspace.
     if (workspaceId) void qc.invalidateQueries({ queryKey: keys.documents(workspaceId) });
