@@ -1,7 +1,7 @@
 // The board keeps up without a reload and can be driven from the keyboard alone.
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, poll, signInUi, withWebServer } from '../support/browser.js';
+import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 import { card, launchTeam } from './fixtures.js';
 
@@ -68,6 +68,31 @@ describe('the board', () => {
     const drawer = page.getByRole('complementary', { name: /Task WEB-/ });
     await drawer.getByRole('checkbox').nth(1).check();
     await poll(() => counter.textContent()).toBe('☑ 2/2');
+    await page.context().close();
+  }, 90_000);
+
+  it('shows the task activity timeline, attributed, and adds what others do live', async () => {
+    const t = await launchTeam(server);
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}/t/${t.first.id}`);
+    await signInUi(page, t.editor.email);
+    const timeline = page.getByRole('region', { name: 'Activity' }).locator('.timeline-entry > div');
+    await poll(() => timeline.allTextContents()).toEqual([expect.stringMatching(new RegExp(`^${t.owner.displayName} created the task`))]);
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
+
+    await t.owner.tracking.tasks.update(t.first.id, { priority: 'high', assigneeId: t.editor.userId });
+    await t.owner.tracking.comments.create(t.first.id, { body: 'Ready for review' });
+    await poll(() => timeline.allTextContents()).toEqual([
+      expect.stringMatching(new RegExp(`^${t.owner.displayName} commented`)),
+      expect.stringMatching(new RegExp(`^${t.owner.displayName} set the priority to high, assigned it to ${t.editor.displayName}`)),
+      expect.stringMatching(/created the task/),
+    ]);
+    // One's own changes too.
+    await page.getByLabel('Title').fill('Write the launch copy');
+    await page.getByLabel('Title').press('Enter');
+    await poll(() => timeline.first().textContent()).toMatch(
+      new RegExp(`^${t.editor.displayName} renamed it from “Write the landing copy” to “Write the launch copy”`),
+    );
+    await screenshot(page, 'task-activity');
     await page.context().close();
   }, 90_000);
 });

@@ -17,6 +17,10 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
   const projectId = str(data.projectId) ?? (kind === 'project' ? id : undefined);
   const workspaceId = str(data.workspaceId) ?? (kind === 'workspace' ? id : undefined);
   const entity = frame.type.split('.')[0];
+  // Whatever happened to a task shows in its timeline.
+  if (taskId && (entity === 'task' || entity === 'comment' || entity === 'checklist')) {
+    void qc.invalidateQueries({ queryKey: keys.activity(taskId) });
+  }
 
   if (entity === 'task') {
     const task = (data.task ?? data) as Partial<TaskView>;

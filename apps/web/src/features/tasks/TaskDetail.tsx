@@ -11,6 +11,7 @@ import { AvatarStack } from '../../ui/Avatar.js';
 import { LabelChip } from '../../ui/LabelChip.js';
 import { Markdown } from '../../ui/Markdown.js';
 import { columns } from '../board/board-order.js';
+import { ActivityTimeline } from './ActivityTimeline.js';
 import { Checklist } from './Checklist.js';
 import { Comments } from './Comments.js';
 import { type Draft, draftKey, loadDraft, onRefused, saveDraft } from './drafts.js';
@@ -199,6 +200,7 @@ export function TaskDetail({
         />
         <Checklist taskId={tid} />
         <Comments wid={wid} taskId={tid} />
+        <ActivityTimeline wid={wid} pid={pid} taskId={tid} statuses={statuses} />
         <footer className="drawer-footer">
           <button
             type="button"
