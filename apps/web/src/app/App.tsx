@@ -2,6 +2,7 @@
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { onSignedInChange, useSignedIn } from '../api/session.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
+import { ConflictDialog } from '../features/tasks/ConflictDialog.js';
 import { Toasts } from '../ui/toast-view.js';
 import { clearLocalData, persistOptions, queryClient } from './query.js';
 import { Shell } from './Shell.js';
@@ -30,6 +31,7 @@ export function App() {
       }}
     >
       {signedIn ? <Shell /> : <AuthScreen />}
+      {signedIn && <ConflictDialog />}
       <Toasts />
     </PersistQueryClientProvider>
   );
