@@ -343,6 +343,8 @@ const publicRoutes = new Set([
   'POST /api/v1/auth/password-reset/request',
   'POST /api/v1/auth/password-reset',
   'POST /api/v1/auth/verify-email',
+  // desktop (#13): apps/desktop/test/connection-check.test.ts
+  'GET /api/v1/server-info',
 ]);
 
 let server: TestServer;

@@ -7,6 +7,7 @@ import { Database, PrismaClient } from './database/database.js';
 import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
 import { HealthController } from './health/health.controller.js';
+import { ServerInfoController } from './health/server-info.controller.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
@@ -26,7 +27,7 @@ export class InfraModule {
   static forRoot(infra: Infra): DynamicModule {
     return {
       module: InfraModule,
-      controllers: [HealthController],
+      controllers: [HealthController, ServerInfoController],
       providers: [
         { provide: CONFIG, useValue: infra.config },
         { provide: Database, useValue: infra.db },
