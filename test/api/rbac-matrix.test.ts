@@ -393,6 +393,8 @@ const publicRoutes = new Set([
   'POST /api/v1/auth/verify-email',
   'GET /api/v1/auth/signup',
   'GET /api/v1/invitations/{token}',
+  // desktop (#13): apps/desktop/test/connection-check.test.ts
+  'GET /api/v1/server-info',
 ]);
 
 let server: TestServer;

@@ -38,6 +38,13 @@ const EnvSchema = z.object({
   MEILI_KEY: z.string().optional(),
   TANDEM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TANDEM_ALLOWED_ORIGINS: csv.optional(),
+  /**
+   * Let the Tandem desktop app (its pages have the origin app://tandem) call the API and open
+   * sockets. Tokens travel as Bearer headers, never cookies, so this grants no page anything.
+   */
+  TANDEM_DESKTOP_APP: bool.default(true),
+  /** The desktop update feed: GET /updates/<file> serves this directory's files (off when unset). */
+  TANDEM_UPDATES_DIR: z.string().min(1).optional(),
   TANDEM_PUBLIC_URL: z.string().url().optional(),
   /** Behind a reverse proxy: trust X-Forwarded-For from it (client addresses for rate limits and logs). */
   TANDEM_TRUST_PROXY: bool.default(false),
@@ -161,6 +168,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
   };
+}
+
+/** The origin of the desktop app's bundled pages (its custom `app://` scheme, see apps/desktop). */
+export const DESKTOP_APP_ORIGIN = 'app://tandem';
+
+/** Browser origins allowed for CORS and on the sockets, besides the server's own. */
+export function allowedOrigins(config: Pick<Config, 'TANDEM_ALLOWED_ORIGINS' | 'TANDEM_DESKTOP_APP'>): string[] {
+  const list = [...(config.TANDEM_ALLOWED_ORIGINS ?? [])];
+  if (config.TANDEM_DESKTOP_APP && !list.includes(DESKTOP_APP_ORIGIN)) list.push(DESKTOP_APP_ORIGIN);
+  return list;
 }
 
 /** Injection token for the Config object. */

@@ -84,5 +84,5 @@ export async function serveWebClient(app: NestFastifyApplication, config: Config
 }
 
 export function isApiPath(url: string) {
-  return /^\/(api|ws|collab|health|metrics)(\/|\?|$)/.test(url);
+  return /^\/(api|ws|collab|health|metrics|updates)(\/|\?|$)/.test(url);
 }
