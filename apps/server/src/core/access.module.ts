@@ -2,6 +2,8 @@
 // policy, the auth service (also used by the socket gateways) and notifications.
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiTokensController, AuthProvidersController, SessionsController } from './auth/account.controller.js';
+import { ApiTokens } from './auth/api-tokens.js';
 import { AuthController, MeController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -17,11 +19,12 @@ export class AccessModule {
   static forRoot(secret: string): DynamicModule {
     return {
       module: AccessModule,
-      controllers: [AuthController, MeController],
+      controllers: [AuthController, MeController, AuthProvidersController, SessionsController, ApiTokensController],
       providers: [
         { provide: TOKEN_SIGNER, useValue: new TokenSigner(secret) },
         { provide: APP_GUARD, useClass: AuthGuard },
         AuthService,
+        ApiTokens,
         LoginThrottle,
         SessionRegistry,
         PermissionPolicy,
