@@ -59,6 +59,9 @@ const anyUser = (ok: number) => ({ owner: ok, editor: ok, viewer: ok, outsider: 
 const ownersOwn = (ok: number) => ({ owner: ok, editor: 404, viewer: 404, outsider: 404, anonymous: 401 });
 let keys = 0;
 const key = () => `MX${++keys}`;
+/** Per fixture: a second login and an API token of the owner's (identity rows). */
+const ownersLogin = new WeakMap<Fixture, string>();
+const ownersToken = new WeakMap<Fixture, string>();
 
 const table: Row[] = [
   { route: 'GET /api/v1/me', request: () => ({ path: '/api/v1/me' }), expect: anyUser(200) },
@@ -378,6 +381,31 @@ const table: Row[] = [
   {
     route: 'DELETE /api/v1/me/invitations/{id}',
     request: (fx) => ({ path: `/api/v1/me/invitations/${fx.ownersInvitationId}` }),
+}
+
+  // ---- identity: the caller's own logins and API tokens (anyone signed in; someone else's → 404)
+  { route: 'GET /api/v1/me/sessions', request: () => ({ path: '/api/v1/me/sessions' }), expect: anyUser(200) },
+  { route: 'DELETE /api/v1/me/sessions', request: () => ({ path: '/api/v1/me/sessions' }), expect: anyUser(204) },
+  {
+    route: 'DELETE /api/v1/me/sessions/{id}',
+    prepare: async (fx) => {
+      const login = await server.client().auth.login({ email: fx.users.owner.email, password: 'correct horse battery' });
+      const claims = JSON.parse(Buffer.from(login.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string };
+      ownersLogin.set(fx, claims.sid);
+    },
+    request: (fx) => ({ path: `/api/v1/me/sessions/${ownersLogin.get(fx)}` }),
+    expect: ownersOwn(204),
+  },
+  {
+    route: 'POST /api/v1/me/tokens',
+    request: () => ({ path: '/api/v1/me/tokens', body: { name: 'script', scope: 'read' } }),
+    expect: anyUser(201),
+  },
+  { route: 'GET /api/v1/me/tokens', request: () => ({ path: '/api/v1/me/tokens' }), expect: anyUser(200) },
+  {
+    route: 'DELETE /api/v1/me/tokens/{id}',
+    prepare: async (fx) => ownersToken.set(fx, (await fx.users.owner.identity.tokens.create({ name: 'matrix', scope: 'write' })).id),
+    request: (fx) => ({ path: `/api/v1/me/tokens/${ownersToken.get(fx)}` }),
     expect: ownersOwn(204),
   },
 ];
@@ -395,6 +423,7 @@ const publicRoutes = new Set([
   'GET /api/v1/invitations/{token}',
   // desktop (#13): apps/desktop/test/connection-check.test.ts
   'GET /api/v1/server-info',
+  'GET /api/v1/auth/providers',
 ]);
 
 let server: TestServer;

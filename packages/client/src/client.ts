@@ -16,6 +16,7 @@ import type {
 } from '@tandem/protocol';
 import { documentsApi } from './documents.js';
 import { Http, type HttpOptions } from './http.js';
+import { type IdentityApi, identityApi } from './identity.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
 import { searchApi } from './search.js';
 import { type TrackingApi, trackingApi } from './tracking.js';
@@ -82,6 +83,12 @@ export class TandemClient {
     return this.searchCache;
   }
   private searchCache?: ReturnType<typeof searchApi>;
+  /** The caller's logins and personal API tokens; the server's sign-in methods. */
+  get identity(): IdentityApi {
+    this.identityCache ??= identityApi(this.http);
+    return this.identityCache;
+  }
+  private identityCache?: IdentityApi;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

@@ -58,6 +58,8 @@ export const api = {
   auth: client.auth,
   me: client.me,
   workspaces: client.workspaces,
+  /** The account's logins and personal API tokens; the server's sign-in methods. */
+  identity: client.identity,
 
   projects: {
     list: async (workspaceId: string): Promise<ProjectView[]> => (await tracking.projects.list(workspaceId)).items,
