@@ -381,7 +381,8 @@ const table: Row[] = [
   {
     route: 'DELETE /api/v1/me/invitations/{id}',
     request: (fx) => ({ path: `/api/v1/me/invitations/${fx.ownersInvitationId}` }),
-}
+    expect: ownersOwn(204),
+  },
 
   // ---- identity: the caller's own logins and API tokens (anyone signed in; someone else's → 404)
   { route: 'GET /api/v1/me/sessions', request: () => ({ path: '/api/v1/me/sessions' }), expect: anyUser(200) },
