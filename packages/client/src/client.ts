@@ -1,6 +1,7 @@
 // The typed SDK used by the web app, the desktop app, the tests and the load tools.
 import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
 import { documentsApi } from './documents.js';
+import { type FilesApi, filesApi } from './files.js';
 import { Http, type HttpOptions } from './http.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
 import { type TrackingApi, trackingApi } from './tracking.js';
@@ -59,6 +60,12 @@ export class TandemClient {
     return this.documentsCache;
   }
   private documentsCache?: ReturnType<typeof documentsApi>;
+  /** Files and attachments: upload (with progress and cancel), list, download, delete, covers, storage used. */
+  get files(): FilesApi {
+    this.filesCache ??= filesApi(this.http);
+    return this.filesCache;
+  }
+  private filesCache?: FilesApi;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

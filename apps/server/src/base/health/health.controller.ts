@@ -5,6 +5,7 @@ import { Public } from '../../core/auth/current-user.js';
 import { BUS, type Bus } from '../bus/bus.js';
 import { Database } from '../database/database.js';
 import { Metrics } from '../metrics/metrics.js';
+import { ObjectStorage } from '../storage/object-storage.js';
 
 @ApiExcludeController()
 @Public()
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly db: Database,
     @Inject(BUS) private readonly bus: Bus,
     private readonly metrics: Metrics,
+    private readonly storage: ObjectStorage,
   ) {}
 
   @Get('health/live')
@@ -21,10 +23,17 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 503 while a dependency (database, bus) is unreachable. */
+  /** 503 while a dependency (database, bus, object storage) is unreachable. */
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply) {
-    const checks = { database: await this.db.ping(), bus: this.bus.healthy() };
+    const checks = {
+      database: await this.db.ping(),
+      bus: this.bus.healthy(),
+      storage: await this.storage.check().then(
+        () => true,
+        () => false,
+      ),
+    };
     const ok = Object.values(checks).every(Boolean);
     void reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
   }

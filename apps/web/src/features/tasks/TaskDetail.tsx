@@ -10,6 +10,7 @@ import { AvatarStack } from '../../ui/Avatar.js';
 import { LabelChip } from '../../ui/LabelChip.js';
 import { Markdown } from '../../ui/Markdown.js';
 import { columns } from '../board/board-order.js';
+import { Attachments, FileDropZone } from '../files/Attachments.js';
 import { Checklist } from './Checklist.js';
 import { Comments } from './Comments.js';
 
@@ -192,8 +193,13 @@ export function TaskDetail({
           </dd>
         </dl>
         <Description value={task.description ?? ''} onSave={(description) => patch({ description })} />
+        <FileDropZone target={{ taskId: tid }} disabled={readOnly}>
+          <Attachments taskId={tid} readOnly={readOnly} />
+        </FileDropZone>
         <Checklist taskId={tid} />
-        <Comments wid={wid} taskId={tid} />
+        <FileDropZone target={{ taskId: tid }} disabled={readOnly}>
+          <Comments wid={wid} taskId={tid} />
+        </FileDropZone>
         <footer className="drawer-footer">
           <button
             type="button"
