@@ -91,6 +91,12 @@ describe('attachments', () => {
     await b.locator('.lightbox img.lightbox-image[src^="blob:"]').waitFor();
     await screenshot(b, 'files-lightbox');
     await b.keyboard.press('Escape');
+
+    // The workspace page shows the storage the three uploads use.
+    await b.goto(`${server.url}/w/${t.ws.id}/members`);
+    const usage = b.locator('section.storage-usage');
+    await usage.getByText('used by 3 files').waitFor();
+    await screenshot(b, 'files-storage');
     await a.context().close();
     await b.context().close();
   });

@@ -8,8 +8,9 @@ import { Readable } from 'node:stream';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalObjectStorage } from '../../apps/server/src/base/storage/local-storage.js';
-import type { ObjectStorage } from '../../apps/server/src/base/storage/object-storage.js';
+import { ObjectStorage } from '../../apps/server/src/base/storage/object-storage.js';
 import { S3ObjectStorage } from '../../apps/server/src/base/storage/s3-storage.js';
+import { startTestServer } from '../support/server.js';
 
 const text = async (r: Readable) => {
   const chunks: Buffer[] = [];
@@ -113,4 +114,29 @@ describe.each(adapters)('%s adapter', (_name, make) => {
     await expect(store.put('../escape', body('x'))).rejects.toThrow(/invalid storage key/);
     await expect(store.put('/abs', body('x'))).rejects.toThrow(/invalid storage key/);
   });
+});
+
+describe('a server started with S3_* set', () => {
+  it('keeps uploads in the bucket and serves them back, and reports the bucket in /health/ready', async () => {
+    const bucket = `tandem-srv-${Math.random().toString(36).slice(2, 8)}`;
+    const server = await startTestServer({ S3_ENDPOINT: s3Endpoint, S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', S3_BUCKET: bucket });
+    try {
+      expect(server.app.get(ObjectStorage).kind).toBe('s3');
+      const owner = await server.user('owner');
+      const ws = await owner.workspaces.create({ name: 'S3' });
+      const project = await owner.tracking.projects.create(ws.id, { name: 'S3', key: 'SSS' });
+      const task = await owner.tracking.tasks.create(project.id, { title: 'In the bucket' });
+      const bytes = Buffer.from(`kept in S3 ${Math.random()}`);
+      const f = await owner.files.upload({ taskId: task.id }, new Blob([bytes]), { name: 'note.txt' });
+      expect(Buffer.from(await (await owner.files.download(f.id)).arrayBuffer()).equals(bytes)).toBe(true);
+      const direct = new S3ObjectStorage({ endpoint: s3Endpoint, accessKey: 'S3RVER', secretKey: 'S3RVER', bucket, region: 'us-east-1' });
+      const keys: string[] = [];
+      for await (const o of direct.list('')) keys.push(o.key);
+      expect(keys).toEqual([`blobs/${f.sha256.slice(0, 2)}/${f.sha256.slice(2, 4)}/${f.sha256}`]);
+      const ready = (await (await fetch(`${server.url}/health/ready`)).json()) as { checks: { storage: boolean } };
+      expect(ready.checks.storage).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
 });
