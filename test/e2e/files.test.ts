@@ -99,5 +99,5 @@ describe('attachments', () => {
     await screenshot(b, 'files-storage');
     await a.context().close();
     await b.context().close();
-  });
+  }, 180_000);
 });
