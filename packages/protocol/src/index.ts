@@ -8,4 +8,5 @@ export * from './schemas-documents.js';
 export * from './schemas-search.js';
 export * from './schemas-tracking.js';
 export * from './types.js';
+export * from './types-files.js';
 export * from './types-tracking.js';

@@ -11,6 +11,8 @@ import { Link, navigate, paths } from '../../app/router.js';
 import { usePresence, useRoom } from '../../realtime/live.js';
 import { Avatar, AvatarStack } from '../../ui/Avatar.js';
 import { LabelChip } from '../../ui/LabelChip.js';
+import { CardCover } from '../files/Attachments.js';
+import { useCovers, useLiveFiles } from '../files/files-data.js';
 import { TaskDetail } from '../tasks/TaskDetail.js';
 import { columns, moveRequest } from './board-order.js';
 import { ProjectHeader } from './ProjectHeader.js';
@@ -26,6 +28,8 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   const { data: me } = useMe();
   const move = useTandemMutation('task.move');
   useRoom(`project:${pid}`);
+  const covers = useCovers(pid);
+  useLiveFiles();
   const here = usePresence(`project:${pid}`, { viewing: 'board' });
   const [dragging, setDragging] = useState<string | null>(null);
   const [drop, setDrop] = useState<{ status: string; index: number } | null>(null);
@@ -152,6 +156,7 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                       onKeyDown={(e) => onCardKey(e, task, colIndex, list.indexOf(task))}
                       aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight Alt+ArrowUp Alt+ArrowDown"
                     >
+                      {covers.data?.get(task.id) && <CardCover fileId={covers.data.get(task.id)!} alt={`Cover of ${task.key}`} />}
                       <span className="card-title">{task.title}</span>
                       {task.labels && task.labels.length > 0 && (
                         <span className="label-chips">

@@ -11,6 +11,7 @@ import { AvatarStack } from '../../ui/Avatar.js';
 import { LabelChip } from '../../ui/LabelChip.js';
 import { Markdown } from '../../ui/Markdown.js';
 import { columns } from '../board/board-order.js';
+import { Attachments, FileDropZone } from '../files/Attachments.js';
 import { ActivityTimeline } from './ActivityTimeline.js';
 import { Checklist } from './Checklist.js';
 import { Comments } from './Comments.js';
@@ -198,8 +199,13 @@ export function TaskDetail({
           draft={me ? draftKey('description', tid, me.id) : null}
           onSave={(description) => patch({ description })}
         />
+        <FileDropZone target={{ taskId: tid }} disabled={readOnly}>
+          <Attachments taskId={tid} readOnly={readOnly} />
+        </FileDropZone>
         <Checklist taskId={tid} />
-        <Comments wid={wid} taskId={tid} />
+        <FileDropZone target={{ taskId: tid }} disabled={readOnly}>
+          <Comments wid={wid} taskId={tid} />
+        </FileDropZone>
         <ActivityTimeline wid={wid} pid={pid} taskId={tid} statuses={statuses} />
         <footer className="drawer-footer">
           <button
