@@ -12,6 +12,7 @@ import type { Config } from './base/config/config.js';
 import { Database } from './base/database/database.js';
 import { AppErrorFilter } from './base/errors/error.filter.js';
 import { installHttpHooks, isApiPath, requestIdGenerator, serveWebClient, setupOpenApi } from './base/http/http-setup.js';
+import { acceptJsonBodiesOnly, installSecurityHeaders } from './base/http/security-headers.js';
 import { UpgradeRouter } from './base/http/upgrade-router.js';
 import { configureLogger, logger, NestLogger } from './base/logger/logger.js';
 import { Metrics } from './base/metrics/metrics.js';
@@ -40,11 +41,18 @@ export async function startServer(config: Config): Promise<TandemServer> {
       genReqId: requestIdGenerator as never,
       trustProxy: config.TANDEM_TRUST_PROXY,
       return503OnClosing: true,
+      // A client that goes silent mid-request (or never finishes its headers) is dropped, not kept.
+      connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
+      // Announced to clients (Keep-Alive: timeout=…), so they stop reusing a connection before it is dropped.
+      keepAliveTimeout: Math.max(500, Math.min(72_000, config.HTTP_IDLE_TIMEOUT_MS - 1000)),
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
     });
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, bus, metrics }, secret), adapter, {
       logger: new NestLogger(),
       bufferLogs: false,
       abortOnError: false,
+      // No form-encoded parser: JSON routes answer other body types with 415 (see acceptJsonBodiesOnly).
+      bodyParser: false,
     });
     app.useGlobalFilters(new AppErrorFilter());
     app.enableCors({
@@ -52,10 +60,13 @@ export async function startServer(config: Config): Promise<TandemServer> {
       credentials: false,
       exposedHeaders: ['x-request-id', 'retry-after'],
     });
+    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+    fastify.server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+    acceptJsonBodiesOnly(fastify);
+    await installSecurityHeaders(fastify, config);
     installHttpHooks(app, config, metrics);
     setupOpenApi(app);
     const hasWeb = await serveWebClient(app, config);
-    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
     if (hasWeb) {
       // Client-side routes fall back to index.html; API paths keep the JSON 404. A catch-all route
       // rather than a not-found handler: Nest installs its own not-found handler at init.

@@ -51,6 +51,12 @@ const EnvSchema = z.object({
   BCRYPT_ROUNDS: int(4, 15).default(12),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_LOCK_SECONDS: int(1, 86_400).default(300),
+  /** A connection silent this long (mid-request or idle between requests) is closed. */
+  HTTP_IDLE_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
+  /** Time a client has to send a request's complete headers. */
+  HTTP_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(15_000),
+  /** Time a client has to send a whole request, body included (large uploads on slow links need minutes). */
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 24 * 3_600_000).default(300_000),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   UPLOAD_LIMIT_BYTES: int(1024, 5 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000),
