@@ -64,7 +64,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
     fastify.server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
     acceptJsonBodiesOnly(fastify);
     await installSecurityHeaders(fastify, config);
-    installHttpHooks(app, config, metrics);
+    const admitAddress = installHttpHooks(app, config, metrics);
     setupOpenApi(app);
     const hasWeb = await serveWebClient(app, config);
     if (hasWeb) {
@@ -75,7 +75,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
         return reply.status(404).send({ error: { code: 'not_found', message: 'Route not found' } });
       });
     }
-    app.get(UpgradeRouter).attach(fastify.server);
+    app.get(UpgradeRouter).attach(fastify.server, admitAddress);
     await app.init();
     await app.listen(config.PORT, config.HOST);
     const address = fastify.server.address();
