@@ -61,6 +61,12 @@ const EnvSchema = z.object({
   TANDEM_SIGNUP: z.enum(['open', 'invite', 'domains']).default('invite'),
   TANDEM_SIGNUP_DOMAINS: csv.transform((list) => list.map((d) => d.toLowerCase().replace(/^@/, ''))).default([]),
   LOGIN_LOCK_SECONDS: int(1, 86_400).default(300),
+  /** A connection silent this long (mid-request or idle between requests) is closed. */
+  HTTP_IDLE_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
+  /** Time a client has to send a request's complete headers. */
+  HTTP_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(15_000),
+  /** Time a client has to send a whole request, body included (large uploads on slow links need minutes). */
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 24 * 3_600_000).default(300_000),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   UPLOAD_LIMIT_BYTES: int(1024, 5 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000),
