@@ -51,7 +51,9 @@ describe('search palette', () => {
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
 
     await page.getByRole('button', { name: 'Search (Ctrl+K)' }).click();
-    await page.getByRole('combobox').pressSequentially('pangolin illus', { delay: 30 });
+    await page
+      .getByRole('combobox', { name: 'Search tasks, documents, comments and files' })
+      .pressSequentially('pangolin illus', { delay: 30 });
     await page.getByRole('option').filter({ hasText: 'Write the landing copy' }).click();
     await page.waitForURL(`**/t/${t.first.id}`);
     await page.locator(`[data-comment-id="${comment.id}"]`).waitFor();

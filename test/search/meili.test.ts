@@ -104,8 +104,14 @@ function fakeMeili() {
     health: async () => ({ status: 'available' }),
     index: () => ({
       search: async () => ({ hits: [] }),
-      addDocuments: (d: MeiliDocument[]) => task(() => d.forEach((x) => docs.set(x.id, x))),
-      deleteDocuments: (ids: string[]) => task(() => ids.forEach((id) => docs.delete(id))),
+      addDocuments: (d: MeiliDocument[]) =>
+        task(() => {
+          for (const x of d) docs.set(x.id, x);
+        }),
+      deleteDocuments: (ids: string[]) =>
+        task(() => {
+          for (const id of ids) docs.delete(id);
+        }),
       updateSettings: () => task(() => undefined),
     }),
     createIndex: () => task(() => undefined),
