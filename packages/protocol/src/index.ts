@@ -1,5 +1,7 @@
 export * from './errors.js';
 export * from './frames.js';
+export * from './identity.js';
+export * from './invitations.js';
 export * from './roles.js';
 export * from './schemas.js';
 export * from './schemas-documents.js';

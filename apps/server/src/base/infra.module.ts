@@ -8,6 +8,8 @@ import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
 import { Degradations } from './health/degradations.js';
 import { HealthController } from './health/health.controller.js';
+import { ServerInfoController } from './health/server-info.controller.js';
+import { SocketLimits } from './http/socket-limits.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
@@ -27,7 +29,7 @@ export class InfraModule {
   static forRoot(infra: Infra): DynamicModule {
     return {
       module: InfraModule,
-      controllers: [HealthController],
+      controllers: [HealthController, ServerInfoController],
       providers: [
         { provide: CONFIG, useValue: infra.config },
         { provide: Database, useValue: infra.db },
@@ -38,6 +40,7 @@ export class InfraModule {
         DomainEvents,
         Mailer,
         UpgradeRouter,
+        SocketLimits,
         JobRegistry,
         JobScheduler,
         Degradations,
@@ -52,6 +55,7 @@ export class InfraModule {
         DomainEvents,
         Mailer,
         UpgradeRouter,
+        SocketLimits,
         JobRegistry,
         JobScheduler,
         Degradations,

@@ -12,11 +12,13 @@ export type Route =
   | { name: 'doc'; wid: string; did: string }
   | { name: 'trash'; wid: string }
   | { name: 'search'; wid: string }
+  | { name: 'account' }
   | { name: 'notFound' };
 
 export function parseRoute(path: string): Route {
   const p = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (p.length === 0) return { name: 'home' };
+  if (p[0] === 'account' && p.length === 1) return { name: 'account' };
   if (p[0] !== 'w' || !p[1]) return { name: 'notFound' };
   const wid = p[1];
   if (p.length === 2) return { name: 'workspace', wid };
@@ -49,4 +51,5 @@ export const paths = {
   doc: (wid: string, did: string) => `/w/${wid}/d/${did}`,
   /** Full search results; `q` prefilled. */
   search: (wid: string, q = '') => `/w/${wid}/search${q ? `?q=${encodeURIComponent(q)}` : ''}`,
+  account: () => '/account',
 };
