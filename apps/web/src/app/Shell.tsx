@@ -14,6 +14,8 @@ import { LabelsPage } from '../features/labels/LabelsPage.js';
 import { InboxPage } from '../features/notifications/InboxPage.js';
 import { ProjectSettingsPage } from '../features/projects/ProjectSettingsPage.js';
 import { ProjectsPage } from '../features/projects/ProjectsPage.js';
+import { SearchPage } from '../features/search/SearchPage.js';
+import { openSearchPalette, SearchPalette } from '../features/search/SearchPalette.js';
 import { TaskLink } from '../features/tasks/TaskLink.js';
 import { MembersPage } from '../features/workspaces/MembersPage.js';
 import { CreateWorkspaceForm, WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher.js';
@@ -85,6 +87,7 @@ export function Shell() {
           <Screen route={route} />
         </main>
         {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+        <SearchPalette wid={member} />
       </div>
     </div>
   );
@@ -129,6 +132,10 @@ function TopBar() {
       <span className="brand">
         <span className="brand-mark">T</span> Tandem
       </span>
+      <button type="button" className="search-trigger" onClick={openSearchPalette} aria-label="Search (Ctrl+K)">
+        <span>Search…</span>
+        <kbd>Ctrl K</kbd>
+      </button>
       <span className="spacer" />
       <ConnectionIndicator />
       {me && (
@@ -158,6 +165,8 @@ function Screen({ route }: { route: Route }) {
       return <TrashPage wid={route.wid} />;
     case 'labels':
       return <LabelsPage wid={route.wid} />;
+    case 'search':
+      return <SearchPage key={route.wid} wid={route.wid} />;
     case 'board':
       return <BoardPage wid={route.wid} pid={route.pid} tid={route.tid} />;
     case 'backlog':
