@@ -57,7 +57,9 @@ export interface TaskFilters {
 export const api = {
   auth: client.auth,
   me: client.me,
+  updateMe: client.updateMe,
   workspaces: client.workspaces,
+  invitations: client.invitations,
 
   projects: {
     list: async (workspaceId: string): Promise<ProjectView[]> => (await tracking.projects.list(workspaceId)).items,

@@ -2,8 +2,12 @@
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { onSignedInChange, useSignedIn } from '../api/session.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
+import { InvitePage } from '../features/onboarding/InvitePage.js';
+import '../features/onboarding/onboarding.css';
+import './theme.js';
 import { Toasts } from '../ui/toast-view.js';
 import { clearLocalData, persistOptions, queryClient } from './query.js';
+import { parseRoute, usePath } from './router.js';
 import { Shell } from './Shell.js';
 
 // A login that ended anywhere (sign-out, a refresh token revoked on another device) leaves no
@@ -15,6 +19,8 @@ onSignedInChange((signedIn) => {
 export function App() {
   // Signed out, any URL shows the sign-in screen and stays put, so signing in lands where the link pointed.
   const signedIn = useSignedIn();
+  // An invitation link opens its own page, signed in or not.
+  const route = parseRoute(usePath());
   return (
     <PersistQueryClientProvider
       client={queryClient}
@@ -29,7 +35,7 @@ export function App() {
           .then(() => queryClient.invalidateQueries());
       }}
     >
-      {signedIn ? <Shell /> : <AuthScreen />}
+      {route.name === 'invite' ? <InvitePage token={route.token} /> : signedIn ? <Shell /> : <AuthScreen />}
       <Toasts />
     </PersistQueryClientProvider>
   );

@@ -1,4 +1,6 @@
 // A knowledge-base document: its title and the collaborative editor, with who else is here.
+import type { Role } from '@tandem/protocol';
+import { allows } from '@tandem/protocol/policy';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
@@ -38,8 +40,8 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   }, [did]);
 
   const title = docs.find((d) => d.id === did)?.title ?? doc.data?.title ?? '';
-  const role = (doc.data as { role?: string } | undefined)?.role ?? workspaces?.find((w) => w.id === wid)?.role;
-  const readOnly = role === 'viewer';
+  const role = (doc.data as { role?: Role } | undefined)?.role ?? workspaces?.find((w) => w.id === wid)?.role;
+  const readOnly = !allows(role, 'document.update');
 
   if (doc.error && !doc.data) return <p className="form-error page">{errorMessage(doc.error)}</p>;
   return (
