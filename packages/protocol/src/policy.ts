@@ -39,3 +39,20 @@ export type Action = keyof typeof ActionRoles;
 export function allows(role: Role | null | undefined, action: Action): boolean {
   return roleAtLeast(role, ActionRoles[action]);
 }
+
+/** Rules that depend on more than a role, decided here too so server and clients agree. */
+export const rules = {
+  /** Only the author edits a comment, and only while they may still write comments. */
+  mayEditComment: (role: Role | null | undefined, isAuthor: boolean) => isAuthor && allows(role, 'comment.create'),
+  /** The author (while they may write comments) or an owner deletes a comment. */
+  mayDeleteComment: (role: Role | null | undefined, isAuthor: boolean) =>
+    (isAuthor && allows(role, 'comment.create')) || allows(role, 'comment.moderate'),
+  /** A task can be assigned to someone who may edit it (a viewer cannot act on an assignment). */
+  mayBeAssigned: (role: Role | null | undefined) => allows(role, 'task.update'),
+  /**
+   * A workspace always keeps an owner: false when `userId` is its only owner and would stop being
+   * one (`nextRole` null: removed).
+   */
+  keepsAnOwner: (ownerIds: readonly string[], userId: string, nextRole: Role | null) =>
+    nextRole === 'owner' || !(ownerIds.length === 1 && ownerIds[0] === userId),
+};

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutes, parseRoute, paths } from '../src/app-routes.js';
 import { findMentions, MENTION_TOKEN, mentionHandle, mentionQuery } from '../src/mentions.js';
+import * as policy from '../src/policy.js';
 import { ActionRoles, allows } from '../src/policy.js';
 
 describe('the action table', () => {
@@ -51,5 +52,22 @@ describe('the app route table', () => {
     expect(appRoutes.isAppPath('/')).toBe(true);
     expect(appRoutes.isAppPath('/w/a/unknown')).toBe(false);
     expect(appRoutes.isAppPath('/etc/passwd')).toBe(false);
+  });
+});
+
+describe('rules beyond a role', () => {
+  it("lets authors edit their comments while they may write, and owners delete anyone's", () => {
+    const { rules } = policy;
+    expect(rules.mayEditComment('editor', true)).toBe(true);
+    expect(rules.mayEditComment('viewer', true)).toBe(false);
+    expect(rules.mayEditComment('owner', false)).toBe(false);
+    expect(rules.mayDeleteComment('owner', false)).toBe(true);
+    expect(rules.mayDeleteComment('editor', false)).toBe(false);
+    expect(rules.mayBeAssigned('viewer')).toBe(false);
+    expect(rules.mayBeAssigned('editor')).toBe(true);
+    expect(rules.keepsAnOwner(['a'], 'a', 'editor')).toBe(false);
+    expect(rules.keepsAnOwner(['a'], 'a', null)).toBe(false);
+    expect(rules.keepsAnOwner(['a', 'b'], 'a', null)).toBe(true);
+    expect(rules.keepsAnOwner(['a'], 'b', null)).toBe(true);
   });
 });

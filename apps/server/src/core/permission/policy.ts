@@ -12,7 +12,7 @@ import { ChangeClock } from '../../base/events/change-clock.js';
 import { isId } from '../../base/http/validation.js';
 
 // What each action needs lives in @tandem/protocol, so clients gate their controls on the same table.
-export { type Action, ActionRoles, allows } from '@tandem/protocol';
+export { type Action, ActionRoles, allows, rules } from '@tandem/protocol';
 
 export type ResourceRef = { workspace: string } | { project: string } | { task: string } | { document: string };
 

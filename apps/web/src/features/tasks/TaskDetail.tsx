@@ -1,5 +1,6 @@
 // The task drawer: title, markdown description, status, sprint, assignee, priority, due date, labels,
 // checklist and comments. Each field saves on its own (blur or change), optimistically.
+import { rules } from '@tandem/protocol/policy';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { useTandemMutation } from '../../api/mutations.js';
@@ -120,11 +121,14 @@ export function TaskDetail({
           <dd>
             <select aria-label="Assignee" value={task.assigneeId ?? ''} onChange={(e) => patch({ assigneeId: e.target.value || null })}>
               <option value="">Unassigned</option>
-              {members.map((m) => (
-                <option key={m.userId} value={m.userId}>
-                  {m.displayName}
-                </option>
-              ))}
+              {/* Only people who may act on the task (the current assignee stays shown whatever their role). */}
+              {members
+                .filter((m) => rules.mayBeAssigned(m.role) || m.userId === task.assigneeId)
+                .map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.displayName}
+                  </option>
+                ))}
             </select>
           </dd>
           <dt>Priority</dt>

@@ -86,6 +86,7 @@ export function InviteDialog({ wid, workspaceName, onClose }: { wid: string; wor
               Email
               <input
                 type="email"
+                aria-label="Email"
                 autoFocus
                 placeholder="name@company.com"
                 maxLength={254}
@@ -100,7 +101,7 @@ export function InviteDialog({ wid, workspaceName, onClose }: { wid: string; wor
           )}
           <label className="field">
             Role
-            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
               {ROLES.map((r) => (
                 <option key={r.role} value={r.role}>
                   {r.role} — {r.what}
@@ -111,7 +112,7 @@ export function InviteDialog({ wid, workspaceName, onClose }: { wid: string; wor
           <div className="field-row">
             <label className="field">
               Expires after
-              <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
+              <select aria-label="Expires after" value={days} onChange={(e) => setDays(Number(e.target.value))}>
                 {EXPIRY_DAYS.map((d) => (
                   <option key={d} value={d}>
                     {d === 1 ? '1 day' : `${d} days`}
@@ -123,6 +124,7 @@ export function InviteDialog({ wid, workspaceName, onClose }: { wid: string; wor
               <label className="field">
                 Uses
                 <input
+                  aria-label="Uses"
                   inputMode="numeric"
                   placeholder="No limit"
                   value={uses}
