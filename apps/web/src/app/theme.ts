@@ -10,9 +10,11 @@ export function currentTheme(): Theme {
   return t === 'light' || t === 'dark' ? t : 'system';
 }
 
+const systemDark = window.matchMedia?.('(prefers-color-scheme: dark)');
+
+/** The stylesheet has one dark palette, keyed on data-theme; "system" follows the system's setting live. */
 function apply(theme: Theme) {
-  if (theme === 'system') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = theme;
+  document.documentElement.dataset.theme = theme === 'system' ? (systemDark?.matches ? 'dark' : 'light') : theme;
 }
 
 export function setTheme(theme: Theme) {
@@ -30,6 +32,7 @@ export function useTheme(): Theme {
 }
 
 apply(currentTheme());
+systemDark?.addEventListener?.('change', () => apply(currentTheme()));
 window.addEventListener('storage', (e) => {
   if (e.key !== KEY) return;
   apply(currentTheme());

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { errorMessage, fieldErrors } from '../../api/errors.js';
 import { api } from '../../api/tandem.js';
+import { FieldNote } from '../../ui/FieldNote.js';
 import { FormError } from '../../ui/FormError.js';
 
 type Mode = 'login' | 'register';
@@ -148,15 +149,4 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
       </form>
     </main>
   );
-}
-
-/** Under a field: its problem in plain words, or a hint (a limit, a counter) before there is one. */
-function FieldNote({ error, hint }: { error?: string; hint?: string }) {
-  if (error)
-    return (
-      <span className="field-error" role="alert">
-        {error}
-      </span>
-    );
-  return hint ? <span className="field-hint">{hint}</span> : null;
 }

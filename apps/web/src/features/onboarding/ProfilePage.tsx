@@ -7,6 +7,7 @@ import { useMe } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { setTheme, type Theme, useTheme } from '../../app/theme.js';
 import { Avatar } from '../../ui/Avatar.js';
+import { FieldNote } from '../../ui/FieldNote.js';
 import { FormError } from '../../ui/FormError.js';
 import { toast } from '../../ui/toast.js';
 
@@ -90,15 +91,12 @@ function DisplayNameForm({ current }: { current: string }) {
           Save
         </button>
       </div>
-      {problem ? (
-        <span className="field-error" role="alert">
-          {problem}
-        </span>
-      ) : (
-        <span className="field-hint">
-          {name.length}/{NAME_MAX} · how colleagues see you in comments, mentions and member lists
-        </span>
-      )}
+      <FieldNote
+        error={problem}
+        length={name.length}
+        max={NAME_MAX}
+        hint="How colleagues see you in comments, mentions and member lists."
+      />
       <FormError error={error} />
     </form>
   );

@@ -7,6 +7,7 @@ import { errorMessage, fieldErrors } from '../../api/errors.js';
 import { keys } from '../../api/keys.js';
 import { useInvitations } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
+import { FieldNote } from '../../ui/FieldNote.js';
 import { FormError } from '../../ui/FormError.js';
 import { toast } from '../../ui/toast.js';
 
@@ -94,7 +95,7 @@ export function InviteDialog({ wid, workspaceName, onClose }: { wid: string; wor
                 aria-invalid={!!fields.email}
                 onChange={(e) => setEmail(e.target.value)}
               />
-              <FieldError text={fields.email} />
+              <FieldNote error={fields.email} />
             </label>
           ) : (
             <p className="muted">Anyone holding the link can join with the role below until it expires or is used up.</p>
@@ -131,7 +132,7 @@ export function InviteDialog({ wid, workspaceName, onClose }: { wid: string; wor
                   aria-invalid={!!fields.maxUses}
                   onChange={(e) => setUses(e.target.value.replace(/[^0-9]/g, ''))}
                 />
-                <FieldError text={fields.maxUses} />
+                <FieldNote error={fields.maxUses} />
               </label>
             )}
           </div>
@@ -185,14 +186,6 @@ function CreatedLink({ invitation, onAnother, onClose }: { invitation: CreatedIn
       </div>
     </div>
   );
-}
-
-function FieldError({ text }: { text?: string }) {
-  return text ? (
-    <span className="field-error" role="alert">
-      {text}
-    </span>
-  ) : null;
 }
 
 const when = (iso: string | null) =>

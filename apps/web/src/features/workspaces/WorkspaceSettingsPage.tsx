@@ -7,6 +7,7 @@ import { keys } from '../../api/keys.js';
 import { useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { navigate } from '../../app/router.js';
+import { FieldNote } from '../../ui/FieldNote.js';
 import { FormError } from '../../ui/FormError.js';
 import { toast } from '../../ui/toast.js';
 
@@ -70,15 +71,7 @@ function RenameForm({ wid, current }: { wid: string; current: string }) {
           Rename
         </button>
       </div>
-      {problem ? (
-        <span className="field-error" role="alert">
-          {problem}
-        </span>
-      ) : (
-        <span className="field-hint">
-          {name.length}/{NAME_MAX}
-        </span>
-      )}
+      <FieldNote error={problem} length={name.length} max={NAME_MAX} />
       <FormError error={error} />
     </form>
   );
