@@ -115,7 +115,8 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   private async load(documentId: string, entry: Entry): Promise<LiveDocument> {
     const live = new LiveDocument(documentId, this.nodeId, this.bus, this.updateLog, {
       onAppended: () => {
-        this.sessions.edited(documentId);
+        // An append may commit after the document was unloaded: that session has already ended.
+        if (this.entries.has(documentId)) this.sessions.edited(documentId);
         if (this.compactionDue(documentId, live.sizeEstimate)) this.scheduleCompaction(documentId);
       },
       onStoreFailed: (err) => {
