@@ -44,6 +44,8 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   private sweep?: NodeJS.Timeout;
   /** Called when a document's durable writes fail for good: its sockets must close so clients resend elsewhere. */
   private readonly brokenListeners = new Set<(documentId: string) => void>();
+  /** Called after a document's edits were committed to the log (search indexes its text from here). */
+  private readonly storedListeners = new Set<(documentId: string) => void>();
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -74,6 +76,10 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
 
   onBroken(listener: (documentId: string) => void) {
     this.brokenListeners.add(listener);
+  }
+
+  onStored(listener: (documentId: string) => void) {
+    this.storedListeners.add(listener);
   }
 
   /** Documents loaded or loading on this node, and documents waiting for compaction. */
@@ -117,6 +123,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
       onAppended: () => {
         // An append may commit after the document was unloaded: that session has already ended.
         if (this.entries.has(documentId)) this.sessions.edited(documentId);
+        for (const l of this.storedListeners) l(documentId);
         if (this.compactionDue(documentId, live.sizeEstimate)) this.scheduleCompaction(documentId);
       },
       onStoreFailed: (err) => {
