@@ -2,13 +2,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
+import { DocumentThreadsModule } from './core/document-threads/document-threads.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
 import { TrackingModule } from './core/tracking.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule];
+export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule, DocumentThreadsModule];
 
 @Module({})
 export class AppModule {

@@ -1,5 +1,6 @@
 // The typed SDK used by the web app, the desktop app, the tests and the load tools.
 import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
+import { documentThreadsApi } from './document-threads.js';
 import { documentsApi } from './documents.js';
 import { Http, type HttpOptions } from './http.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
@@ -59,6 +60,12 @@ export class TandemClient {
     return this.documentsCache;
   }
   private documentsCache?: ReturnType<typeof documentsApi>;
+  /** Comment threads on documents' text. */
+  get documentThreads() {
+    this.documentThreadsCache ??= documentThreadsApi(this.http);
+    return this.documentThreadsCache;
+  }
+  private documentThreadsCache?: ReturnType<typeof documentThreadsApi>;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

@@ -10,11 +10,21 @@ export const CreateDocumentBody = z.object({ title: Title, parentId: Id.nullish(
 export const UpdateDocumentBody = z.object({ title: Title }).strict();
 /** Moves a document under `parentId` (null: the workspace root), optionally between two siblings. */
 export const MoveDocumentBody = z.object({ parentId: Id.nullable(), afterId: Id.optional(), beforeId: Id.optional() }).strict();
+/** A new document from Markdown or from HTML (exactly one of them). */
 export const ImportDocumentBody = z
-  .object({ title: Title, markdown: z.string().max(4_000_000), parentId: Id.nullish(), projectId: Id.nullish() })
-  .strict();
+  .object({
+    title: Title,
+    markdown: z.string().max(4_000_000).optional(),
+    html: z.string().max(4_000_000).optional(),
+    parentId: Id.nullish(),
+    projectId: Id.nullish(),
+  })
+  .strict()
+  .refine((b) => (b.markdown === undefined) !== (b.html === undefined), { message: 'Give either markdown or html', path: ['markdown'] });
 export const ShareDocumentBody = z.object({ role: RoleSchema }).strict();
-export const DocumentFormat = z.enum(['text', 'markdown', 'json']);
+/** Shares with the user who has this email (the share dialog's "add by email"). */
+export const ShareDocumentByEmailBody = z.object({ email: z.string().trim().toLowerCase().email().max(320), role: RoleSchema }).strict();
+export const DocumentFormat = z.enum(['text', 'markdown', 'json', 'html']);
 export const DocumentContentQuery = z.object({ format: DocumentFormat.default('json') });
 export const DocumentListQuery = z.object({ trashed: z.enum(['true', 'false']).default('false') });
 export const DeleteDocumentQuery = z.object({ permanent: z.enum(['true', 'false']).default('false') });
