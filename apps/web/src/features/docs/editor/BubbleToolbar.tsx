@@ -49,14 +49,14 @@ export function BubbleToolbar({ editor, onComment }: Props) {
           {button('I', `Italic (${shortcut('Mod+I')})`, active.italic, () => editor.chain().focus().toggleItalic().run(), 'i')}
           {button('S', `Strikethrough (${shortcut('Mod+Shift+S')})`, active.strike, () => editor.chain().focus().toggleStrike().run(), 's')}
           {button('</>', `Inline code (${shortcut('Mod+E')})`, active.code, () => editor.chain().focus().toggleCode().run())}
-          {button('🔗', `Link (${shortcut('Mod+K')})`, active.link, () => promptLink(editor))}
+          {button('Link', `Link (${shortcut('Mod+K')})`, active.link, () => promptLink(editor))}
           {button('H', `Heading (${shortcut('Mod+Alt+2')})`, active.h2, () => editor.chain().focus().toggleHeading({ level: 2 }).run())}
         </>
       )}
       {onComment && (
         <>
           {active.editable && <span className="bubble-sep" />}
-          {button('💬 Comment', `Comment (${shortcut('Mod+Alt+M')})`, false, onComment, 'comment')}
+          {button('Comment', `Comment (${shortcut('Mod+Alt+M')})`, false, onComment, 'comment')}
         </>
       )}
     </BubbleMenu>

@@ -24,10 +24,7 @@ function DocumentRefView({ node, extension }: ReactNodeViewProps) {
   const current = documents().find((d) => d.id === id);
   return (
     <NodeViewWrapper as="span" className="document-ref" data-document-id={id}>
-      <Link to={paths.doc(workspaceId, id)}>
-        <span aria-hidden="true">📄 </span>
-        {current?.title || String(node.attrs.title || 'Untitled')}
-      </Link>
+      <Link to={paths.doc(workspaceId, id)}>{current?.title || String(node.attrs.title || 'Untitled')}</Link>
     </NodeViewWrapper>
   );
 }
@@ -55,7 +52,7 @@ export const DocumentLinkSuggestion = Extension.create<DocumentLinkOptions>({
             .documents()
             .filter((d) => !q || d.title.toLowerCase().includes(q))
             .slice(0, 10)
-            .map((d) => ({ id: d.id, title: d.title || 'Untitled', icon: '📄' }));
+            .map((d) => ({ id: d.id, title: d.title || 'Untitled', icon: '[[' }));
         },
         command: ({ editor, range, props }) => {
           editor

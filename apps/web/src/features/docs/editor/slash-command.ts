@@ -105,7 +105,7 @@ function items(documentId: string): SlashItem[] {
     },
     {
       id: 'callout',
-      icon: 'ℹ',
+      icon: 'i',
       title: 'Callout',
       hint: 'Highlighted note',
       keywords: 'note tip warning info',
@@ -114,7 +114,7 @@ function items(documentId: string): SlashItem[] {
     { id: 'divider', icon: '—', title: 'Divider', keywords: 'hr rule line', run: (e, r) => block(e, r).setHorizontalRule().run() },
     {
       id: 'link',
-      icon: '🔗',
+      icon: '↗',
       title: 'Link',
       shortcut: shortcut('Mod+K'),
       keywords: 'url href',
@@ -133,14 +133,14 @@ function items(documentId: string): SlashItem[] {
     },
     {
       id: 'doc',
-      icon: '📄',
+      icon: '[[',
       title: 'Link to a document',
       hint: 'Type [[',
       keywords: 'page wiki',
       run: (e, r) => block(e, r).insertContent('[[').run(),
     },
-    { id: 'image', icon: '🖼', title: 'Image', hint: 'Upload from your computer', keywords: 'picture photo', run: upload('image/*') },
-    { id: 'file', icon: '📎', title: 'File', hint: 'Attach to this document', keywords: 'attachment upload', run: upload() },
+    { id: 'image', icon: 'img', title: 'Image', hint: 'Upload from your computer', keywords: 'picture photo', run: upload('image/*') },
+    { id: 'file', icon: '+', title: 'File', hint: 'Attach to this document', keywords: 'attachment upload', run: upload() },
   ];
 }
 
