@@ -354,6 +354,41 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/storage` }),
     expect: readAll,
   },
+  // ---- knowledge base: share by email, comment threads on the text (readers read, editors comment)
+  {
+    route: 'POST /api/v1/documents/{id}/shares',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/shares`, body: { email: fx.spare.email, role: 'editor' } }),
+    expect: ownerOnly(201),
+  },
+  {
+    route: 'GET /api/v1/documents/{id}/threads',
+    prepare: startThread,
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/threads` }),
+    expect: readAll,
+  },
+  {
+    route: 'POST /api/v1/documents/{id}/threads',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/threads`, body: { anchor: anchorAt(0, 3), quote: 'Wel', body: 'Why?' } }),
+    expect: editors(201),
+  },
+  {
+    route: 'POST /api/v1/document-threads/{id}/replies',
+    prepare: startThread,
+    request: (fx) => ({ path: `/api/v1/document-threads/${threadOf.get(fx)}/replies`, body: { body: 'Because.' } }),
+    expect: editors(201),
+  },
+  {
+    route: 'POST /api/v1/document-threads/{id}/resolve',
+    prepare: startThread,
+    request: (fx) => ({ path: `/api/v1/document-threads/${threadOf.get(fx)}/resolve` }),
+    expect: editors(200),
+  },
+  {
+    route: 'POST /api/v1/document-threads/{id}/reopen',
+    prepare: startThread,
+    request: (fx) => ({ path: `/api/v1/document-threads/${threadOf.get(fx)}/reopen` }),
+    expect: editors(200),
+  },
   // ---- notifications (always the caller's own inbox)
   { route: 'GET /api/v1/notifications', request: () => ({ path: '/api/v1/notifications?unread=true' }), expect: anyUser(200) },
   {
@@ -483,6 +518,18 @@ beforeAll(async () => {
   };
 });
 afterAll(() => server?.close());
+
+// Comment threads (rows above): a thread the owner started on each fixture's document.
+const threadOf = new WeakMap<Fixture, string>();
+function anchorAt(start: number, end: number) {
+  const type = new Y.Doc().getXmlFragment('default');
+  const encode = (i: number) => Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(type, i))).toString('base64');
+  return { start: encode(start), end: encode(end) };
+}
+async function startThread(fx: Fixture) {
+  const thread = await fx.users.owner.documentThreads.create(fx.documentId, { anchor: anchorAt(0, 3), quote: 'Wel', body: 'Why?' });
+  threadOf.set(fx, thread.id);
+}
 
 async function fixture(): Promise<Fixture> {
   const owner = users.owner;

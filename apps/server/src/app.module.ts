@@ -2,6 +2,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
+import { DocumentThreadsModule } from './core/document-threads/document-threads.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
 import { FilesModule } from './core/files/files.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
@@ -19,6 +20,8 @@ export const featureModules = [
   SearchModule,
   // files (#11)
   FilesModule,
+  // documents: comment threads on the text (#17)
+  DocumentThreadsModule,
 ];
 
 @Module({})

@@ -14,6 +14,7 @@ import type {
   UserView,
   WorkspaceView,
 } from '@tandem/protocol';
+import { documentThreadsApi } from './document-threads.js';
 import { documentsApi } from './documents.js';
 import { type FilesApi, filesApi } from './files.js';
 import { Http, type HttpOptions } from './http.js';
@@ -96,6 +97,12 @@ export class TandemClient {
     return this.filesCache;
   }
   private filesCache?: FilesApi;
+  /** Comment threads on documents' text. */
+  get documentThreads() {
+    this.documentThreadsCache ??= documentThreadsApi(this.http);
+    return this.documentThreadsCache;
+  }
+  private documentThreadsCache?: ReturnType<typeof documentThreadsApi>;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

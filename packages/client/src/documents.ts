@@ -13,7 +13,7 @@ import type { Http } from './http.js';
 type Placement = { parentId?: string | null; projectId?: string | null };
 
 export function documentsApi(http: Http) {
-  const content = (path: string, format: 'text' | 'markdown' | 'json') =>
+  const content = (path: string, format: 'text' | 'markdown' | 'html' | 'json') =>
     format === 'json'
       ? http.request<ProseMirrorNode>('GET', path, { query: { format } })
       : http.request<string>('GET', path, { query: { format } });
@@ -21,6 +21,9 @@ export function documentsApi(http: Http) {
     create: (workspaceId: string, body: { title: string } & Placement) =>
       http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents`, { body }),
     importMarkdown: (workspaceId: string, body: { title: string; markdown: string } & Placement) =>
+      http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents/import`, { body }),
+    /** A new document from HTML: only what the editor can hold is kept (no scripts, no handlers). */
+    importHtml: (workspaceId: string, body: { title: string; html: string } & Placement) =>
       http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents/import`, { body }),
     list: (workspaceId: string, opts: { trashed?: boolean } = {}) =>
       http.request<Page<DocumentView>>('GET', `/api/v1/workspaces/${workspaceId}/documents`, { query: { trashed: opts.trashed } }),
@@ -33,8 +36,9 @@ export function documentsApi(http: Http) {
     trash: (id: string) => http.request<void>('DELETE', `/api/v1/documents/${id}`),
     purge: (id: string) => http.request<void>('DELETE', `/api/v1/documents/${id}`, { query: { permanent: true } }),
     restore: (id: string) => http.request<DocumentView>('POST', `/api/v1/documents/${id}/restore`),
-    content: ((id: string, format: 'text' | 'markdown' | 'json' = 'json') => content(`/api/v1/documents/${id}/content`, format)) as {
-      (id: string, format: 'text' | 'markdown'): Promise<string>;
+    content: ((id: string, format: 'text' | 'markdown' | 'html' | 'json' = 'json') =>
+      content(`/api/v1/documents/${id}/content`, format)) as {
+      (id: string, format: 'text' | 'markdown' | 'html'): Promise<string>;
       (id: string, format?: 'json'): Promise<ProseMirrorNode>;
     },
     history: (id: string) => http.request<Page<DocumentVersionView>>('GET', `/api/v1/documents/${id}/history`),
@@ -48,6 +52,9 @@ export function documentsApi(http: Http) {
     shares: (id: string) => http.request<Page<DocumentShareView>>('GET', `/api/v1/documents/${id}/shares`),
     share: (id: string, userId: string, role: Role) =>
       http.request<DocumentShareView>('PUT', `/api/v1/documents/${id}/shares/${userId}`, { body: { role } }),
+    /** Shares with whoever signed up with `email` (404 when nobody has). */
+    shareByEmail: (id: string, email: string, role: Role) =>
+      http.request<DocumentShareView>('POST', `/api/v1/documents/${id}/shares`, { body: { email, role } }),
     unshare: (id: string, userId: string) => http.request<void>('DELETE', `/api/v1/documents/${id}/shares/${userId}`),
   };
 }

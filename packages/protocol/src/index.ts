@@ -8,6 +8,7 @@ export * from './mentions.js';
 export * from './policy.js';
 export * from './roles.js';
 export * from './schemas.js';
+export * from './schemas-document-threads.js';
 export * from './schemas-documents.js';
 export * from './schemas-search.js';
 export * from './schemas-tracking.js';

@@ -29,6 +29,8 @@ export const ActionRoles = {
   'document.trash': 'editor',
   'document.purge': 'owner',
   'document.share': 'owner',
+  /** Start, answer, resolve and reopen comment threads on a document's text. */
+  'document.comment': 'editor',
   'file.read': 'viewer',
   'file.upload': 'editor',
 } as const satisfies Record<string, Role>;

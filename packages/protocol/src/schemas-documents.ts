@@ -10,15 +10,25 @@ export const CreateDocumentBody = z.object({ title: Title, parentId: Id.nullish(
 export const UpdateDocumentBody = z.object({ title: Title }).strict();
 /** Moves a document under `parentId` (null: the workspace root), optionally between two siblings. */
 export const MoveDocumentBody = z.object({ parentId: Id.nullable(), afterId: Id.optional(), beforeId: Id.optional() }).strict();
-/** Markdown an import may carry: what fits in the default request body limit (BODY_LIMIT_BYTES, 1 MiB). */
+/** Markdown or HTML an import may carry: what fits in the default request body limit (BODY_LIMIT_BYTES, 1 MiB). */
 export const MAX_IMPORT_MARKDOWN_CHARS = 1_000_000;
+/** A new document from Markdown or from HTML (exactly one of them). */
 export const ImportDocumentBody = z
-  .object({ title: Title, markdown: z.string().max(MAX_IMPORT_MARKDOWN_CHARS), parentId: Id.nullish(), projectId: Id.nullish() })
-  .strict();
+  .object({
+    title: Title,
+    markdown: z.string().max(MAX_IMPORT_MARKDOWN_CHARS).optional(),
+    html: z.string().max(MAX_IMPORT_MARKDOWN_CHARS).optional(),
+    parentId: Id.nullish(),
+    projectId: Id.nullish(),
+  })
+  .strict()
+  .refine((b) => (b.markdown === undefined) !== (b.html === undefined), { message: 'Give either markdown or html', path: ['markdown'] });
 export const ShareDocumentBody = z.object({ role: RoleSchema }).strict();
+/** Shares with the user who has this email (the share dialog's "add by email"). */
+export const ShareDocumentByEmailBody = z.object({ email: z.string().trim().toLowerCase().email().max(320), role: RoleSchema }).strict();
 /** "Save version": the document as it is now, kept in its history under a name. */
 export const SaveVersionBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
-export const DocumentFormat = z.enum(['text', 'markdown', 'json']);
+export const DocumentFormat = z.enum(['text', 'markdown', 'json', 'html']);
 export const DocumentContentQuery = z.object({ format: DocumentFormat.default('json') });
 export const DocumentListQuery = z.object({ trashed: z.enum(['true', 'false']).default('false') });
 export const DeleteDocumentQuery = z.object({ permanent: z.enum(['true', 'false']).default('false') });

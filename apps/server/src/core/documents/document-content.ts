@@ -1,9 +1,12 @@
 // The collaborative content as the editor sees it: the TipTap/ProseMirror tree kept in the Y.Doc's
 // XML fragment `default` (elements named after node types, attributes = node attrs, text with
-// marks as formatting attributes), converted to ProseMirror JSON, plain text or Markdown, and
-// built back from ProseMirror JSON (Markdown import, tests).
+// marks as formatting attributes), converted to ProseMirror JSON, and built back from it. Text,
+// Markdown and HTML come from the editor schema package, so export and import understand exactly
+// what the editor can hold.
+import { ContentRejected, docToHtml, docToMarkdown, docToText, htmlToDoc, markdownToDoc } from '@tandem/editor-schema/convert';
 import type { ProseMirrorNode } from '@tandem/protocol';
 import * as Y from 'yjs';
+import { AppError } from '../../base/errors/app-error.js';
 
 export const CONTENT_FRAGMENT = 'default';
 
@@ -89,95 +92,28 @@ export function proseMirrorToUpdate(root: ProseMirrorNode): Uint8Array {
   return update;
 }
 
-// ---- plain text
+// ---- text, Markdown and HTML: from the editor's own schema (shared with the web client)
 
-export function toText(root: ProseMirrorNode): string {
-  const lines: string[] = [];
-  const walk = (n: ProseMirrorNode) => {
-    if (n.type === 'paragraph' || n.type === 'heading' || n.type === 'codeBlock') {
-      lines.push(inlineText(n));
-      return;
-    }
-    if (n.type === 'horizontalRule') return;
-    for (const c of n.content ?? []) walk(c);
-  };
-  walk(root);
-  return lines.join('\n');
-}
-
-function inlineText(n: ProseMirrorNode): string {
-  if (n.type === 'text') return n.text ?? '';
-  if (n.type === 'hardBreak') return '\n';
-  return (n.content ?? []).map(inlineText).join('');
-}
-
-// ---- Markdown
-
-export function toMarkdown(root: ProseMirrorNode): string {
-  return `${blocksToMarkdown(root.content ?? [], '').trimEnd()}\n`;
-}
-
-function blocksToMarkdown(nodes: ProseMirrorNode[], indent: string): string {
-  return nodes.map((n) => blockToMarkdown(n, indent)).join('\n');
-}
-
-function blockToMarkdown(n: ProseMirrorNode, indent: string): string {
-  switch (n.type) {
-    case 'heading': {
-      const level = Math.min(6, Math.max(1, Number(n.attrs?.level ?? 1)));
-      return `${indent}${'#'.repeat(level)} ${inlineMarkdown(n.content)}\n`;
-    }
-    case 'paragraph':
-      return `${indent}${inlineMarkdown(n.content).replace(/\n/g, `\n${indent}`)}\n`;
-    case 'codeBlock': {
-      const code = (n.content ?? []).map((c) => c.text ?? '').join('');
-      const fence = code.includes('```') ? '~~~' : '```';
-      const body = `${fence}${(n.attrs?.language as string | undefined) ?? ''}\n${code}\n${fence}`;
-      return `${body.replace(/^/gm, indent)}\n`;
-    }
-    case 'blockquote':
-      return blocksToMarkdown(n.content ?? [], '')
-        .trimEnd()
-        .split('\n')
-        .map((l) => `${indent}> ${l}`.trimEnd())
-        .join('\n')
-        .concat('\n');
-    case 'horizontalRule':
-      return `${indent}---\n`;
-    case 'bulletList':
-    case 'orderedList':
-    case 'taskList': {
-      let i = Number(n.attrs?.start ?? 1);
-      return (n.content ?? [])
-        .map((item) => {
-          const bullet = n.type === 'orderedList' ? `${i++}. ` : n.type === 'taskList' ? `- [${item.attrs?.checked ? 'x' : ' '}] ` : '- ';
-          const body = blocksToMarkdown(item.content ?? [], '').trimEnd();
-          const pad = ' '.repeat(bullet.length);
-          return `${indent}${bullet}${body.replace(/\n/g, `\n${indent}${pad}`)}`.replace(/ +$/gm, '');
-        })
-        .join('\n')
-        .concat('\n');
-    }
-    default:
-      return n.content ? blocksToMarkdown(n.content, indent) : '';
+function rendered(run: () => string): string {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof ContentRejected) throw AppError.badRequest(e.message);
+    throw e;
   }
 }
 
-const ESCAPE = /([\\`*_[\]#<>~|])/g;
+export const toText = (root: ProseMirrorNode): string => rendered(() => docToText(root));
+export const toMarkdown = (root: ProseMirrorNode): string => rendered(() => docToMarkdown(root));
+export const toHtml = (root: ProseMirrorNode): string => rendered(() => docToHtml(root));
 
-function inlineMarkdown(nodes: ProseMirrorNode[] = []): string {
-  return nodes
-    .map((n) => {
-      if (n.type === 'hardBreak') return '\\\n';
-      if (n.type !== 'text') return inlineMarkdown(n.content);
-      const marks = new Map((n.marks ?? []).map((m) => [m.type, m.attrs]));
-      if (marks.has('code')) return `\`${n.text ?? ''}\``;
-      let s = (n.text ?? '').replace(ESCAPE, '\\$1');
-      if (marks.has('bold')) s = `**${s}**`;
-      if (marks.has('italic')) s = `*${s}*`;
-      if (marks.has('strike')) s = `~~${s}~~`;
-      if (marks.has('link')) s = `[${s}](${String(marks.get('link')?.href ?? '')})`;
-      return s;
-    })
-    .join('');
+/** Imported Markdown or HTML as a new document's first state; refused input is a 400 with the reason. */
+export function importedState(body: { markdown?: string; html?: string }): Uint8Array {
+  try {
+    const doc = body.html !== undefined ? htmlToDoc(body.html) : markdownToDoc(body.markdown ?? '');
+    return proseMirrorToUpdate(doc as ProseMirrorNode);
+  } catch (e) {
+    if (e instanceof ContentRejected) throw AppError.badRequest(e.message);
+    throw e;
+  }
 }

@@ -14,15 +14,15 @@ import { DocumentUpdateLog } from '../collab/document-update-log.js';
 import type { Author } from '../collab/live-document.js';
 import { OpenDocuments } from '../collab/open-documents.js';
 import { PermissionPolicy } from '../permission/policy.js';
-import { CONTENT_FRAGMENT, toMarkdown, toProseMirror, toText, writeProseMirror } from './document-content.js';
+import { CONTENT_FRAGMENT, toHtml, toMarkdown, toProseMirror, toText, writeProseMirror } from './document-content.js';
 import { documentView } from './document-view.js';
 
-export type RenderedContent = { format: 'json'; body: ProseMirrorNode } | { format: 'text' | 'markdown'; body: string };
+export type RenderedContent = { format: 'json'; body: ProseMirrorNode } | { format: 'text' | 'markdown' | 'html'; body: string };
 
 function render(doc: Y.Doc, format: DocumentFormat): RenderedContent {
   const tree = toProseMirror(doc);
   if (format === 'json') return { format, body: tree };
-  return { format, body: format === 'text' ? toText(tree) : toMarkdown(tree) };
+  return { format, body: format === 'text' ? toText(tree) : format === 'html' ? toHtml(tree) : toMarkdown(tree) };
 }
 
 const VERSION_FIELDS = { id: true, documentId: true, reason: true, name: true, size: true, createdById: true, createdAt: true } as const;

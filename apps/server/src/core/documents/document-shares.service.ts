@@ -80,6 +80,14 @@ export class DocumentSharesService {
     return view;
   }
 
+  /** Shares with the user holding `email`; unknown addresses get 404 (only owners ever ask). */
+  async putByEmail(actor: Actor, documentId: string, email: string, role: Role): Promise<DocumentShareView> {
+    await this.policy.authorize(actor.id, { document: documentId }, 'document.share');
+    const user = await this.prisma.user.findFirst({ where: { email: { equals: email, mode: 'insensitive' } }, select: { id: true } });
+    if (!user) throw new AppError('not_found', 'Nobody has signed up with that email yet');
+    return this.put(actor, documentId, user.id, role);
+  }
+
   async remove(actor: Actor, documentId: string, userId: string): Promise<void> {
     const access = await this.policy.authorize(actor.id, { document: documentId }, 'document.share');
     const removed = await this.prisma.documentShare.deleteMany({ where: { documentId, userId } });

@@ -9,6 +9,7 @@ import {
   MoveDocumentBody,
   SaveVersionBody,
   ShareDocumentBody,
+  ShareDocumentByEmailBody,
   UpdateDocumentBody,
 } from '@tandem/protocol';
 import type { FastifyReply } from 'fastify';
@@ -19,11 +20,18 @@ import { DocumentHistoryService, type RenderedContent } from './document-history
 import { DocumentSharesService } from './document-shares.service.js';
 import { DocumentsService } from './documents.service.js';
 
-const CONTENT_TYPES = { text: 'text/plain; charset=utf-8', markdown: 'text/markdown; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  text: 'text/plain; charset=utf-8',
+  markdown: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+} as const;
 
 function send(reply: FastifyReply, content: RenderedContent) {
   if (content.format === 'json') return content.body;
   reply.header('content-type', CONTENT_TYPES[content.format]);
+  // An HTML export is a download, never a page that runs on the API's origin.
+  if (content.format === 'html')
+    reply.header('content-disposition', 'attachment; filename="document.html"').header('content-security-policy', 'sandbox');
   return content.body;
 }
 
@@ -54,7 +62,7 @@ export class DocumentsController {
     @IdParam('wid', 'Workspace') wid: string,
     @ValidBody(ImportDocumentBody) body: z.infer<typeof ImportDocumentBody>,
   ) {
-    return this.documents.importMarkdown(actor, wid, body);
+    return this.documents.importContent(actor, wid, body);
   }
 
   @Get('workspaces/:wid/documents')
@@ -161,6 +169,16 @@ export class DocumentsController {
   @Get('documents/:id/shares')
   listShares(@CurrentUser() actor: Actor, @IdParam('id', 'Document') id: string) {
     return this.shares.list(actor, id);
+  }
+
+  @Post('documents/:id/shares')
+  @ApiJsonBody(ShareDocumentByEmailBody)
+  shareByEmail(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Document') id: string,
+    @ValidBody(ShareDocumentByEmailBody) body: z.infer<typeof ShareDocumentByEmailBody>,
+  ) {
+    return this.shares.putByEmail(actor, id, body.email, body.role);
   }
 
   @Put('documents/:id/shares/:userId')

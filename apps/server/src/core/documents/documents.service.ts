@@ -8,9 +8,8 @@ import { DomainEvents } from '../../base/events/domain-events.js';
 import { rankBetween } from '../../base/ordering/rank.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
-import { proseMirrorToUpdate } from './document-content.js';
+import { importedState } from './document-content.js';
 import { documentView } from './document-view.js';
-import { markdownToProseMirror } from './markdown-import.js';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -72,8 +71,9 @@ export class DocumentsService {
     return view;
   }
 
-  importMarkdown(actor: Actor, workspaceId: string, body: NewDocument & { markdown: string }): Promise<DocumentView> {
-    return this.create(actor, workspaceId, body, proseMirrorToUpdate(markdownToProseMirror(body.markdown)));
+  async importContent(actor: Actor, workspaceId: string, body: NewDocument & { markdown?: string; html?: string }): Promise<DocumentView> {
+    await this.policy.authorize(actor.id, { workspace: workspaceId }, 'document.create');
+    return this.create(actor, workspaceId, body, importedState(body));
   }
 
   async list(actor: Actor, workspaceId: string, trashed: boolean): Promise<{ items: DocumentView[]; nextCursor: null }> {

@@ -1,39 +1,59 @@
-// The TipTap editor bound to the document's Y.Doc: shared content, everyone's carets, and the
-// avatars of who is in the document (from the same awareness channel).
+// The TipTap editor bound to the document's Y.Doc: shared content, everyone's carets, the avatars
+// of who is in the document (from the same awareness channel), and the menus around the text:
+// the floating toolbar on a selection, `/` blocks, `@` people, `[[` documents, table controls.
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
-import { EditorContent, useEditor } from '@tiptap/react';
-import StarterKit from '@tiptap/starter-kit';
-import { useEffect, useState } from 'react';
+import { type Editor, EditorContent, useEditor } from '@tiptap/react';
+import { useEffect, useRef, useState } from 'react';
 import type { UserView } from '../../api/types.js';
 import { AvatarStack, userColor } from '../../ui/Avatar.js';
 import { renderCaret, renderSelection } from './carets.js';
 import type { CollabSession } from './collab.js';
 import { DocUploads } from './DocUploads.js';
+import { BubbleToolbar } from './editor/BubbleToolbar.js';
+import { CommentAnchors } from './editor/comment-anchors.js';
+import type { DocSummary } from './editor/document-link.js';
+import { webEditorExtensions } from './editor/extensions.js';
+import type { Person } from './editor/mention.js';
+import { TableToolbar } from './editor/TableToolbar.js';
+import type { ProjectKey } from './editor/task-ref.js';
 import { FileImage } from './extensions/file-image.js';
+import './editor/editor.css';
 
 interface Peer {
   id: string;
   name: string;
 }
 
-export function DocEditor({
-  session,
-  user,
-  editable,
-  documentId,
-}: {
+export interface DocEditorProps {
   session: CollabSession;
   user: UserView;
   editable: boolean;
-  /** Files dropped or pasted into the editor are attached to this document. */
-  documentId?: string;
-}) {
+  workspaceId: string;
+  documentId: string;
+  people: Person[];
+  documents: DocSummary[];
+  projects: ProjectKey[];
+  /** Starts a comment on the current selection; absent when the user may not comment. */
+  onComment?: (editor: Editor) => void;
+  onReady?: (editor: Editor | null) => void;
+}
+
+export function DocEditor(props: DocEditorProps) {
+  const { session, user, editable, workspaceId, documentId, onComment, onReady } = props;
+  // Menus read the latest lists through refs, so the editor is not rebuilt when they change.
+  const lists = useRef({ people: props.people, documents: props.documents, projects: props.projects });
+  lists.current = { people: props.people, documents: props.documents, projects: props.projects };
   const editor = useEditor(
     {
       extensions: [
-        // Undo history comes from Yjs (per user), not from ProseMirror's own.
-        StarterKit.configure({ undoRedo: false }),
+        ...webEditorExtensions({
+          workspaceId,
+          documentId,
+          people: () => lists.current.people,
+          documents: () => lists.current.documents,
+          projects: () => lists.current.projects,
+        }),
         Collaboration.configure({ document: session.ydoc, field: 'default' }),
         CollaborationCaret.configure({
           provider: session.provider,
@@ -43,6 +63,7 @@ export function DocEditor({
           selectionRender: renderSelection,
         }),
         FileImage.configure({ documentId: documentId ?? null }),
+        CommentAnchors,
       ],
       editable,
       editorProps: { attributes: { class: 'prose', 'aria-label': 'Document content', role: 'textbox', 'aria-multiline': 'true' } },
@@ -52,6 +73,24 @@ export function DocEditor({
   useEffect(() => {
     editor?.setEditable(editable);
   }, [editor, editable]);
+  useEffect(() => {
+    onReady?.(editor);
+    return () => onReady?.(null);
+  }, [editor, onReady]);
+
+  // Mod+Alt+M comments on the selection, like the toolbar's button.
+  useEffect(() => {
+    if (!editor || !onComment) return;
+    const dom = editor.view.dom;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.metaKey || e.ctrlKey) && e.altKey && e.key.toLowerCase() === 'm') {
+        e.preventDefault();
+        onComment(editor);
+      }
+    };
+    dom.addEventListener('keydown', onKey);
+    return () => dom.removeEventListener('keydown', onKey);
+  }, [editor, onComment]);
 
   const peers = usePeers(session, user.id);
   return (
@@ -60,6 +99,8 @@ export function DocEditor({
         <AvatarStack people={peers} />
       </div>
       {documentId && <DocUploads documentId={documentId} editor={editor} />}
+      {editor && <TableToolbar editor={editor} />}
+      {editor && <BubbleToolbar editor={editor} onComment={onComment ? () => onComment(editor) : undefined} />}
       <EditorContent editor={editor} />
     </div>
   );

@@ -1,10 +1,11 @@
 // A knowledge-base document: its title and the collaborative editor, with who else is here.
-
 import type { Role } from '@tandem/protocol';
 import { allows } from '@tandem/protocol/policy';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import type { Editor } from '@tiptap/core';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
+import { keys } from '../../api/keys.js';
 import { useTandemMutation } from '../../api/mutations.js';
 import { useDocuments, useMe, useSharedDocuments, useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
@@ -14,6 +15,9 @@ import { FieldNote } from '../../ui/FieldNote.js';
 import { type CollabSession, openDocument } from './collab.js';
 import { DocEditor } from './DocEditor.js';
 import { DocHistory } from './DocHistory.js';
+import { DocThreads, type PendingThread } from './DocThreads.js';
+import { selectionAnchor } from './editor/comment-anchors.js';
+import { ShareDialog } from './ShareDialog.js';
 import { ancestors } from './tree.js';
 
 export default function DocPage({ wid, did }: { wid: string; did: string }) {
@@ -29,7 +33,24 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const [session, setSession] = useState<CollabSession | null>(null);
   const [denied, setDenied] = useState<string | null>(null);
   const [history, setHistory] = useState(false);
+  const [sharing, setSharing] = useState(false);
+  const [editor, setEditor] = useState<Editor | null>(null);
+  const [pending, setPending] = useState<PendingThread | null>(null);
+  // Mentions and task chips draw on the workspace; someone it was only shared with gets neither list.
+  const { data: members = [] } = useQuery({
+    queryKey: keys.members(wid),
+    queryFn: async () => (await api.workspaces.members(wid)).items,
+    enabled: member,
+  });
+  const { data: projects = [] } = useQuery({ queryKey: keys.projects(wid), queryFn: () => api.projects.list(wid), enabled: member });
+  const people = useMemo(() => members.map((m) => ({ id: m.userId, name: m.displayName, email: m.email })), [members]);
+  const onComment = useCallback((ed: Editor) => {
+    const sel = selectionAnchor(ed);
+    if (sel) setPending(sel);
+  }, []);
   useRoom(`document:${did}`);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a comment being written belongs to the document it was started on
+  useEffect(() => setPending(null), [did]);
 
   useEffect(() => {
     const s = openDocument(did);
@@ -44,28 +65,52 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const title = docs.find((d) => d.id === did)?.title ?? doc.data?.title ?? '';
   const role = (doc.data as { role?: Role } | undefined)?.role ?? workspaces?.find((w) => w.id === wid)?.role;
   const readOnly = !allows(role, 'document.update');
+  const canComment = allows(role, 'document.comment');
+  const canShare = allows(role, 'document.share');
 
   if (doc.error && !doc.data) return <p className="form-error page">{errorMessage(doc.error)}</p>;
   return (
-    <article className="doc-page">
-      <div className="doc-toolbar">
-        <button type="button" onClick={() => setHistory((h) => !h)} aria-pressed={history}>
-          History
-        </button>
-      </div>
-      {history && <DocHistory wid={wid} did={did} readOnly={readOnly} onClose={() => setHistory(false)} />}
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        {ancestors(docs, did).map((a) => (
-          <span key={a.id}>
-            <Link to={paths.doc(wid, a.id)}>{a.title || 'Untitled'}</Link> /{' '}
-          </span>
-        ))}
-      </nav>
-      <TitleInput key={title} value={title} readOnly={readOnly} onSave={(title) => rename.mutate({ workspaceId: wid, id: did, title })} />
-      {readOnly && <p className="muted">You can read this document; only editors can change it.</p>}
-      {denied && <p className="form-error">{denied}</p>}
-      {session && me && <DocEditor session={session} user={me} editable={!readOnly && !denied} documentId={did} />}
-    </article>
+    <div className="doc-layout">
+      <article className="doc-page">
+        <div className="doc-toolbar">
+          {canShare && (
+            <button type="button" onClick={() => setSharing(true)}>
+              Share
+            </button>
+          )}
+          <button type="button" onClick={() => setHistory((h) => !h)} aria-pressed={history}>
+            History
+          </button>
+        </div>
+        {sharing && <ShareDialog wid={wid} did={did} docs={docs} onClose={() => setSharing(false)} />}
+        {history && <DocHistory wid={wid} did={did} readOnly={readOnly} onClose={() => setHistory(false)} />}
+        <nav className="breadcrumbs" aria-label="Breadcrumbs">
+          {ancestors(docs, did).map((a) => (
+            <span key={a.id}>
+              <Link to={paths.doc(wid, a.id)}>{a.title || 'Untitled'}</Link> /{' '}
+            </span>
+          ))}
+        </nav>
+        <TitleInput key={title} value={title} readOnly={readOnly} onSave={(title) => rename.mutate({ workspaceId: wid, id: did, title })} />
+        {readOnly && <p className="muted">You can read this document; only editors can change it.</p>}
+        {denied && <p className="form-error">{denied}</p>}
+        {session && me && (
+          <DocEditor
+            session={session}
+            user={me}
+            editable={!readOnly && !denied}
+            workspaceId={wid}
+            documentId={did}
+            people={people}
+            documents={docs}
+            projects={projects}
+            onComment={canComment ? onComment : undefined}
+            onReady={setEditor}
+          />
+        )}
+      </article>
+      <DocThreads did={did} editor={editor} canComment={canComment} pending={pending} onPendingDone={() => setPending(null)} />
+    </div>
   );
 }
 

@@ -51,3 +51,21 @@ export function ancestors(docs: DocumentView[], docId: string): DocumentView[] {
   }
   return out;
 }
+
+/** Every document under `docId` (children, their children, …). */
+export function descendants(docs: DocumentView[], docId: string): DocumentView[] {
+  const out: DocumentView[] = [];
+  const queue = [docId];
+  const seen = new Set(queue);
+  while (queue.length) {
+    const id = queue.shift()!;
+    for (const d of docs) {
+      if (d.parentId === id && !seen.has(d.id)) {
+        seen.add(d.id);
+        out.push(d);
+        queue.push(d.id);
+      }
+    }
+  }
+  return out;
+}
