@@ -2,7 +2,10 @@
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { onSignedInChange, useSignedIn } from '../api/session.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
+import { DesktopExtras } from '../features/desktop/DesktopExtras.js';
+import { FirstRun } from '../features/desktop/FirstRun.js';
 import { Toasts } from '../ui/toast-view.js';
+import { needsFirstRun } from './desktop-bridge.js';
 import { clearLocalData, persistOptions, queryClient } from './query.js';
 import { Shell } from './Shell.js';
 
@@ -15,6 +18,8 @@ onSignedInChange((signedIn) => {
 export function App() {
   // Signed out, any URL shows the sign-in screen and stays put, so signing in lands where the link pointed.
   const signedIn = useSignedIn();
+  // The desktop app before a server is chosen: connect to one or host one.
+  if (needsFirstRun()) return <FirstRun />;
   return (
     <PersistQueryClientProvider
       client={queryClient}
@@ -30,6 +35,7 @@ export function App() {
       }}
     >
       {signedIn ? <Shell /> : <AuthScreen />}
+      {signedIn && <DesktopExtras />}
       <Toasts />
     </PersistQueryClientProvider>
   );

@@ -5,6 +5,7 @@ import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
 import { BacklogPage } from '../features/board/BacklogPage.js';
 import { BoardPage } from '../features/board/BoardPage.js';
+import { HostButton } from '../features/desktop/DesktopExtras.js';
 import { DocTree } from '../features/docs/DocTree.js';
 import { SharedList } from '../features/docs/SharedList.js';
 import { TrashPage } from '../features/docs/TrashPage.js';
@@ -126,6 +127,7 @@ function TopBar() {
         <span className="brand-mark">T</span> Tandem
       </span>
       <span className="spacer" />
+      <HostButton />
       <ConnectionIndicator />
       {me && <Avatar id={me.id} name={me.displayName} />}
       {me && <span className="muted me-name">{me.displayName}</span>}
