@@ -11,6 +11,8 @@ const root = join(here, '..');
 for (const [input, file] of [
   ['src/main.ts', 'dist/main.cjs'],
   ['src/preload.ts', 'dist/preload.cjs'],
+  // The host-mode launcher alone (no Electron), for the host-start benchmark (test/bench).
+  ['src/host-server.ts', 'dist/host-server.cjs'],
 ]) {
   await build({
     input: join(root, input),
@@ -20,4 +22,4 @@ for (const [input, file] of [
     logLevel: 'warn',
   });
 }
-console.log('bundled dist/main.cjs and dist/preload.cjs');
+console.log('bundled dist/main.cjs, dist/preload.cjs and dist/host-server.cjs');
