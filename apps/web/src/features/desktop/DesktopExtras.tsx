@@ -6,26 +6,10 @@ import { useEffect, useState } from 'react';
 import { useNotifications } from '../../api/queries.js';
 import type { NotificationView } from '../../api/types.js';
 import { desktop, type HostInfo, type UpdateState } from '../../app/desktop-bridge.js';
-import { paths } from '../../app/router.js';
 import { realtime } from '../../realtime/socket.js';
 import { HostAddress } from './HostAddress.js';
+import { osNotification } from './os-notification.js';
 import './desktop.css';
-
-const NOTIFY = new Set(['mentioned', 'assigned']);
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-
-/** The OS notification for a live notification frame, or null for kinds that stay in the inbox. */
-export function osNotification(n: Partial<NotificationView>): { title: string; body: string; path: string } | null {
-  if (!n.type || !NOTIFY.has(n.type) || !n.workspaceId || !n.taskId) return null;
-  const d = n.data ?? {};
-  const task = [str(d.taskKey), str(d.title)].filter(Boolean).join(' ') || 'a task';
-  const who = str(d.actorName) ?? 'Someone';
-  return {
-    title: n.type === 'mentioned' ? `${who} mentioned you` : `${who} assigned you a task`,
-    body: task,
-    path: paths.taskById(n.workspaceId, n.taskId),
-  };
-}
 
 export function DesktopExtras() {
   const { data: notifications } = useNotifications();
