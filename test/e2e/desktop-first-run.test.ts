@@ -49,8 +49,8 @@ const BRIDGE = `
     hostInfo: () => window.__startHosting(),
     setKeepRunningInTray: async () => {},
     forgetServer: async () => { localStorage.removeItem('e2e.serverUrl'); location.reload(); },
-    onUpdate: () => () => {},
-    restartToUpdate: async () => false,
+    onUpdate: (listener) => { window.__updateListener = listener; return () => {}; },
+    restartToUpdate: async () => { window.__restarted = true; return true; },
     notify: (n) => { (window.__notified ||= []).push(n); },
     setBadge: (n) => { window.__badge = n; },
   };
@@ -131,7 +131,31 @@ describe('desktop first run', () => {
     await signInUi(page, ana.email);
     await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
     await page.getByRole('heading', { name: /Welcome/ }).waitFor();
-  }, 90_000);
+
+    // Native touches through the bridge: an assignment becomes an OS notification that opens the
+    // task, the unread count goes to the badge, and a downloaded update offers a restart.
+    const boss = await server.user('boss');
+    const ws = await boss.workspaces.create({ name: 'Ops' });
+    await boss.workspaces.addMember(ws.id, { email: ana.email, role: 'editor' });
+    const project = await boss.tracking.projects.create(ws.id, { name: 'Ops', key: 'OPS' });
+    const task = await boss.tracking.tasks.create(project.id, { title: 'Rotate the keys' });
+    await page.goto(`${rendererUrl}/w/${ws.id}`);
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await boss.tracking.tasks.update(task.id, { assigneeId: ana.userId });
+    await poll(() =>
+      page.evaluate(() => (window as unknown as { __notified?: { path: string; title: string }[] }).__notified ?? []),
+    ).toEqual([
+      { title: 'Someone assigned you a task', body: expect.stringContaining('Rotate the keys'), path: `/w/${ws.id}/t/${task.id}` },
+    ]);
+    await poll(() => page.evaluate(() => (window as unknown as { __badge?: number }).__badge)).toBe(2); // added to Ops + assigned
+    await page.evaluate(() =>
+      (window as unknown as { __updateListener: (s: unknown) => void }).__updateListener({ state: 'ready', version: '0.2.0' }),
+    );
+    await page.getByText('Tandem 0.2.0 is ready.').waitFor();
+    await screenshot(page, 'desktop-update-ready');
+    await page.getByRole('button', { name: 'Restart to update' }).click();
+    await poll(() => page.evaluate(() => (window as unknown as { __restarted?: boolean }).__restarted)).toBe(true);
+  }, 120_000);
 
   it('hosts for a team: the first account owns the team workspace, and the LAN address and its QR code are shown', async () => {
     const page = await desktopWindow();
