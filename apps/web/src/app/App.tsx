@@ -1,12 +1,15 @@
 // The root: the persisted query cache, then either the sign-in screen or the signed-in shell.
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { onSignedInChange, useSignedIn } from '../api/session.js';
+import { EmailLinkPage } from '../features/account/EmailLinkPages.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
 import { DesktopExtras } from '../features/desktop/DesktopExtras.js';
 import { FirstRun } from '../features/desktop/FirstRun.js';
+import { ConflictDialog } from '../features/tasks/ConflictDialog.js';
 import { Toasts } from '../ui/toast-view.js';
 import { needsFirstRun } from './desktop-bridge.js';
 import { clearLocalData, persistOptions, queryClient } from './query.js';
+import { usePath } from './router.js';
 import { Shell } from './Shell.js';
 
 // A login that ended anywhere (sign-out, a refresh token revoked on another device) leaves no
@@ -18,6 +21,7 @@ onSignedInChange((signedIn) => {
 export function App() {
   // Signed out, any URL shows the sign-in screen and stays put, so signing in lands where the link pointed.
   const signedIn = useSignedIn();
+  const path = usePath();
   // The desktop app before a server is chosen: connect to one or host one.
   if (needsFirstRun()) return <FirstRun />;
   return (
@@ -34,7 +38,8 @@ export function App() {
           .then(() => queryClient.invalidateQueries());
       }}
     >
-      {signedIn ? <Shell /> : <AuthScreen />}
+      {EmailLinkPage.handles(path) ? <EmailLinkPage path={path} /> : signedIn ? <Shell /> : <AuthScreen />}
+      {signedIn && <ConflictDialog />}
       {signedIn && <DesktopExtras />}
       <Toasts />
     </PersistQueryClientProvider>
