@@ -1,8 +1,10 @@
 // Every route × {owner, editor, viewer, non-member, anonymous} from one table. The route list comes
 // from the server's own OpenAPI document, so a new route without a row here fails this test.
 import type { TandemClient } from '@tandem/client';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ImagePipeline } from '../../apps/server/src/core/files/image-pipeline.js';
 import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -37,6 +39,8 @@ interface Fixture {
   invitationToken: string;
   /** An invitation of the owner's own, into someone else's workspace. */
   ownersInvitationId: string;
+  /** An image the owner attached to the task (its thumbnail may still be in the making). */
+  fileId: string;
 }
 
 interface Row {
@@ -328,6 +332,28 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/shares/${fx.spare.userId}` }),
     expect: ownerOnly(204),
   },
+  // ---- files
+  {
+    route: 'POST /api/v1/files',
+    request: (fx) => ({ path: '/api/v1/files', body: uploadForm({ taskId: fx.taskId }) }),
+    expect: editors(201),
+  },
+  { route: 'GET /api/v1/files/{id}', request: (fx) => ({ path: `/api/v1/files/${fx.fileId}` }), expect: readAll },
+  {
+    route: 'GET /api/v1/files/{id}/thumbnail',
+    prepare: () => server.app.get(ImagePipeline).idle(),
+    request: (fx) => ({ path: `/api/v1/files/${fx.fileId}/thumbnail` }),
+    expect: readAll,
+  },
+  { route: 'DELETE /api/v1/files/{id}', request: (fx) => ({ path: `/api/v1/files/${fx.fileId}` }), expect: editors(204) },
+  { route: 'GET /api/v1/tasks/{id}/files', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/files` }), expect: readAll },
+  { route: 'GET /api/v1/documents/{id}/files', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/files` }), expect: readAll },
+  { route: 'GET /api/v1/projects/{id}/covers', request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/covers` }), expect: readAll },
+  {
+    route: 'GET /api/v1/workspaces/{id}/storage',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/storage` }),
+    expect: readAll,
+  },
   // ---- notifications (always the caller's own inbox)
   { route: 'GET /api/v1/notifications', request: () => ({ path: '/api/v1/notifications?unread=true' }), expect: anyUser(200) },
   {
@@ -429,8 +455,19 @@ const publicRoutes = new Set([
 
 let server: TestServer;
 let users: Fixture['users'];
+/** A small PNG for the files rows (multipart bodies are built fresh for each call). */
+let fixturePng: Buffer;
+const uploadForm = (target: { taskId: string }) => {
+  const form = new FormData();
+  form.append('taskId', target.taskId);
+  form.append('file', new Blob([fixturePng]), 'upload.png');
+  return form;
+};
 
 beforeAll(async () => {
+  fixturePng = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
   server = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000' });
   users = {
     owner: await server.user('owner'),
@@ -486,14 +523,20 @@ async function fixture(): Promise<Fixture> {
     invitationId: link.id,
     invitationToken: link.token,
     ownersInvitationId: forOwner.id,
+    fileId: (await owner.files.upload({ taskId: task.id }, new Blob([fixturePng]), { name: 'cover.png' })).id,
   };
 }
 
 async function call(who: Who, method: string, path: string, body: unknown): Promise<number> {
   const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (who !== 'anonymous') headers.authorization = `Bearer ${users[who].accessToken}`;
-  const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+  });
   await res.arrayBuffer();
   return res.status;
 }

@@ -1,7 +1,7 @@
 // tandem:// links (from e-mails, chat, the browser) open the matching screen in the app. Every
-// route of the web app works, and only those: the web client's own route table decides (one
-// list, apps/web/src/app/routes.ts), so a new screen gets its deep link with no change here.
-import { parseRoute } from '../../web/src/app/routes.js';
+// route of the web app works, and only those: the one route table the web client also uses
+// (`@tandem/protocol/app-routes`) decides, so a new screen gets its deep link with no change here.
+import { parseRoute } from '@tandem/protocol/app-routes';
 
 export const PROTOCOL = 'tandem';
 

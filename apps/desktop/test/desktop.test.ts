@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { paths } from '@tandem/protocol/app-routes';
 import { describe, expect, it } from 'vitest';
-import { paths } from '../../web/src/app/routes.js';
 import { appUrl, resolveAppFile } from '../src/app-protocol.js';
 import { deepLinkToPath, findDeepLink } from '../src/deep-link.js';
 import { decideNavigation } from '../src/navigation.js';

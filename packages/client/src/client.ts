@@ -15,6 +15,7 @@ import type {
   WorkspaceView,
 } from '@tandem/protocol';
 import { documentsApi } from './documents.js';
+import { type FilesApi, filesApi } from './files.js';
 import { Http, type HttpOptions } from './http.js';
 import { type IdentityApi, identityApi } from './identity.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
@@ -95,6 +96,12 @@ export class TandemClient {
     return this.identityCache;
   }
   private identityCache?: IdentityApi;
+  /** Files and attachments: upload (with progress and cancel), list, download, delete, covers, storage used. */
+  get files(): FilesApi {
+    this.filesCache ??= filesApi(this.http);
+    return this.filesCache;
+  }
+  private filesCache?: FilesApi;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

@@ -1,5 +1,5 @@
 // Infrastructure shared by every feature module (global): config, database, bus, events, mail,
-// metrics, health. Built from values opened before Nest starts (see server.ts).
+// metrics, object storage, health. Built from values opened before Nest starts (see server.ts).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { BUS, type Bus } from './bus/bus.js';
 import { CONFIG, type Config } from './config/config.js';
@@ -15,12 +15,14 @@ import { JobRegistry } from './jobs/job-registry.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
 import { Mailer } from './mail/mailer.js';
 import { Metrics } from './metrics/metrics.js';
+import { ObjectStorage } from './storage/object-storage.js';
 
 export interface Infra {
   config: Config;
   db: Database;
   bus: Bus;
   metrics: Metrics;
+  storage: ObjectStorage;
 }
 
 @Global()
@@ -36,6 +38,21 @@ export class InfraModule {
         { provide: PrismaClient, useValue: infra.db.prisma },
         { provide: BUS, useValue: infra.bus },
         { provide: Metrics, useValue: infra.metrics },
+        { provide: ObjectStorage, useValue: infra.storage },
+        ChangeClock,
+        DomainEvents,
+        Mailer,
+        UpgradeRouter,
+        JobRegistry,
+        JobScheduler,
+      ],
+      exports: [
+        CONFIG,
+        Database,
+        PrismaClient,
+        BUS,
+        Metrics,
+        ObjectStorage,
         ChangeClock,
         DomainEvents,
         Mailer,

@@ -57,9 +57,11 @@ export interface TaskFilters {
 export const api = {
   auth: client.auth,
   me: client.me,
+  updateMe: client.updateMe,
   workspaces: client.workspaces,
   /** The account's logins and personal API tokens; the server's sign-in methods. */
   identity: client.identity,
+  invitations: client.invitations,
 
   projects: {
     list: async (workspaceId: string): Promise<ProjectView[]> => (await tracking.projects.list(workspaceId)).items,

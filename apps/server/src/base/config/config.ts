@@ -61,9 +61,25 @@ const EnvSchema = z.object({
   TANDEM_SIGNUP: z.enum(['open', 'invite', 'domains']).default('invite'),
   TANDEM_SIGNUP_DOMAINS: csv.transform((list) => list.map((d) => d.toLowerCase().replace(/^@/, ''))).default([]),
   LOGIN_LOCK_SECONDS: int(1, 86_400).default(300),
+  /** A connection silent this long (mid-request or idle between requests) is closed. */
+  HTTP_IDLE_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
+  /** Time a client has to send a request's complete headers. */
+  HTTP_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(15_000),
+  /** Time a client has to send a whole request, body included (large uploads on slow links need minutes). */
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 24 * 3_600_000).default(300_000),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   UPLOAD_LIMIT_BYTES: int(1024, 5 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000),
+  /** Bytes a workspace may keep in uploaded files (0: no limit). Over it an upload gets 413. */
+  WORKSPACE_QUOTA_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024 * 1024),
+  /** Images with more pixels than this keep their file but get no thumbnail (decompression bombs). */
+  IMAGE_MAX_PIXELS: int(1, 1_000_000_000).default(100_000_000),
+  /** Images processed at once per node (thumbnails, hashes), off the request path. */
+  IMAGE_PIPELINE_CONCURRENCY: int(1, 64).default(2),
+  /** Days a trashed document (and its files) is kept before the cleanup job removes its files. */
+  TRASH_RETENTION_DAYS: int(0, 3650).default(30),
+  /** Stored objects younger than this are never removed as unused (uploads and thumbnails in flight). */
+  FILES_CLEANUP_GRACE_SECONDS: int(0, 7 * 86_400).default(3600),
   /** Keep task-list pages and access grants in memory between changes (see README "Read caches"). */
   READ_CACHE: bool.default(true),
   SMTP_URL: z

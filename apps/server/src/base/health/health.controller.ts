@@ -5,6 +5,7 @@ import { Public } from '../../core/auth/current-user.js';
 import { BUS, type Bus } from '../bus/bus.js';
 import { Database } from '../database/database.js';
 import { Metrics } from '../metrics/metrics.js';
+import { ObjectStorage } from '../storage/object-storage.js';
 import { Degradations } from './degradations.js';
 
 @ApiExcludeController()
@@ -16,6 +17,7 @@ export class HealthController {
     @Inject(BUS) private readonly bus: Bus,
     private readonly metrics: Metrics,
     private readonly degradations: Degradations,
+    private readonly storage: ObjectStorage,
   ) {}
 
   @Get('health/live')
@@ -23,10 +25,17 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 503 while a dependency (database, bus) is unreachable; 200 "degraded" while an optional one is (see Degradations). */
+  /** 503 while a dependency (database, bus, object storage) is unreachable; 200 "degraded" while an optional one is (see Degradations). */
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply) {
-    const checks = { database: await this.db.ping(), bus: this.bus.healthy() };
+    const checks = {
+      database: await this.db.ping(),
+      bus: this.bus.healthy(),
+      storage: await this.storage.check().then(
+        () => true,
+        () => false,
+      ),
+    };
     const ok = Object.values(checks).every(Boolean);
     const optional = this.degradations.current();
     const degraded = Object.values(optional).some((v) => !v);
