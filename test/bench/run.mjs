@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { stamp, writeSection } from './lib/report.mjs';
 import { GENERATOR_CORE } from './lib/servers.mjs';
 import { collabScenarios } from './scenarios/collab.mjs';
+import { desktopScenarios } from './scenarios/desktop.mjs';
 import { filesScenarios } from './scenarios/files.mjs';
 import { realtimeScenarios } from './scenarios/realtime.mjs';
 import { restScenarios } from './scenarios/rest.mjs';
@@ -17,6 +18,7 @@ const scenarios = {
   ...restScenarios,
   ...filesScenarios,
   ...searchScenarios,
+  ...desktopScenarios,
 };
 
 const args = process.argv.slice(2);

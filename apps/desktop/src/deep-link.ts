@@ -1,17 +1,11 @@
-// tandem:// links (from e-mails, chat, the browser) open the matching screen in the app. Only the
-// app's known routes are accepted; everything else is ignored.
+// tandem:// links (from e-mails, chat, the browser) open the matching screen in the app. Every
+// route of the web app works, and only those: the one route table the web client also uses
+// (`@tandem/protocol/app-routes`) decides, so a new screen gets its deep link with no change here.
+import { parseRoute } from '@tandem/protocol/app-routes';
+
 export const PROTOCOL = 'tandem';
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
-const ROUTES: RegExp[] = [
-  /^\/w\/[^/]+$/,
-  /^\/w\/[^/]+\/(members|inbox|trash)$/,
-  /^\/w\/[^/]+\/p\/[^/]+$/,
-  /^\/w\/[^/]+\/p\/[^/]+\/t\/[^/]+$/,
-  /^\/w\/[^/]+\/d\/[^/]+$/,
-  /^\/w\/[^/]+\/t\/[^/]+$/,
-];
-
 /** `tandem://open/w/<id>/p/<id>` or `tandem://w/<id>/…` → `/w/<id>/p/<id>`; null when not a link we serve. */
 export function deepLinkToPath(link: string): string | null {
   let url: URL;
@@ -27,7 +21,7 @@ export function deepLinkToPath(link: string): string | null {
   if (parts.length === 0) return '/';
   if (!parts.every((p) => SEGMENT.test(p))) return null;
   const path = `/${parts.join('/')}`;
-  return ROUTES.some((r) => r.test(path)) ? path : null;
+  return parseRoute(path).name === 'notFound' ? null : path;
 }
 
 /** The deep link among a process's arguments (Windows and Linux pass it on the command line). */

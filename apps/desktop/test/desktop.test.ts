@@ -1,8 +1,13 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { paths } from '@tandem/protocol/app-routes';
 import { describe, expect, it } from 'vitest';
+import { appUrl, resolveAppFile } from '../src/app-protocol.js';
 import { deepLinkToPath, findDeepLink } from '../src/deep-link.js';
 import { decideNavigation } from '../src/navigation.js';
 import { isServerPage, normalizeServerUrl } from '../src/server-url.js';
-import { parseSettings, updateFeed } from '../src/settings.js';
+import { closeAction, defaultSettings, parseSettings } from '../src/settings.js';
 import { parseWindowState, restoreWindowState } from '../src/window-state.js';
 
 describe('server address', () => {
@@ -54,6 +59,12 @@ describe('deep links', () => {
     expect(deepLinkToPath('tandem://open')).toBe('/');
   });
 
+  it("opens every route the web app builds, from the web app's own route table", () => {
+    const built = Object.values(paths).map((build) => (build as (...ids: string[]) => string)('ws1', 'id2', 'id3'));
+    expect(built.length).toBeGreaterThan(8);
+    for (const path of built) expect(deepLinkToPath(`tandem://open${path}`), path).toBe(path);
+  });
+
   it('ignores unknown routes, odd characters and other schemes', () => {
     expect(deepLinkToPath('tandem://w/ws1/admin')).toBeNull();
     expect(deepLinkToPath('tandem://w/..%2F..%2Fetc/p/x')).toBeNull();
@@ -99,19 +110,55 @@ describe('window state', () => {
 describe('settings', () => {
   it('reads a valid file and falls back to defaults for a damaged one', () => {
     expect(parseSettings('{"serverUrl":"tandem.example.com/x","updateFeedUrl":"https://updates.example.com/tandem/"}')).toEqual({
+      ...defaultSettings,
+      mode: 'connected',
       serverUrl: 'https://tandem.example.com',
       updateFeedUrl: 'https://updates.example.com/tandem/',
     });
-    expect(parseSettings('{not json')).toEqual({ serverUrl: null, updateFeedUrl: null });
-    expect(parseSettings(null)).toEqual({ serverUrl: null, updateFeedUrl: null });
-    expect(parseSettings('{"serverUrl":"ftp://x"}').serverUrl).toBeNull();
+    expect(parseSettings('{not json')).toEqual(defaultSettings);
+    expect(parseSettings(null)).toEqual(defaultSettings);
+    expect(parseSettings('{"serverUrl":"ftp://x"}')).toMatchObject({ serverUrl: null, mode: 'unset' });
+    expect(parseSettings('{"mode":"host","hostPort":8080,"lanAddress":"192.168.1.5","keepRunningInTray":false}')).toMatchObject({
+      mode: 'host',
+      hostPort: 8080,
+      lanAddress: '192.168.1.5',
+      keepRunningInTray: false,
+    });
+    expect(parseSettings('{"mode":"host","hostPort":99999,"lanAddress":"<script>"}')).toMatchObject({ hostPort: 3000, lanAddress: null });
   });
 
-  it('keeps auto-update off without an https feed, and lets the environment choose the feed', () => {
-    const none = parseSettings(null);
-    expect(updateFeed(none, {})).toBeNull();
-    expect(updateFeed(none, { TANDEM_UPDATE_URL: 'http://insecure.example.com' })).toBeNull();
-    expect(updateFeed(none, { TANDEM_UPDATE_URL: 'https://u.example.com/feed' })).toBe('https://u.example.com/feed');
-    expect(updateFeed({ serverUrl: null, updateFeedUrl: 'https://s.example.com/' }, {})).toBe('https://s.example.com/');
+  it('keeps a hosting app running in the tray when its window closes, unless told not to or quitting', () => {
+    const host = { ...defaultSettings, mode: 'host' as const };
+    expect(closeAction(host, false)).toBe('hide');
+    expect(closeAction(host, true)).toBe('close');
+    expect(closeAction({ ...host, keepRunningInTray: false }, false)).toBe('close');
+    expect(closeAction({ ...defaultSettings, mode: 'connected', serverUrl: 'https://t.example' }, false)).toBe('close');
+  });
+});
+
+describe('the bundled renderer at app://tandem', () => {
+  const web = mkdtempSync(join(tmpdir(), 'tandem-web-'));
+  mkdirSync(join(web, 'assets'));
+  writeFileSync(join(web, 'index.html'), '<div id="root"></div>');
+  writeFileSync(join(web, 'assets', 'index-abc.js'), 'console.log(1)');
+  writeFileSync(join(tmpdir(), 'outside.txt'), 'secret');
+
+  it('serves the built files with their types and every app route as index.html', () => {
+    expect(resolveAppFile(web, 'app://tandem/assets/index-abc.js')).toEqual({
+      status: 200,
+      file: join(web, 'assets', 'index-abc.js'),
+      type: 'text/javascript; charset=utf-8',
+    });
+    expect(resolveAppFile(web, 'app://tandem/')).toMatchObject({ status: 200, file: join(web, 'index.html') });
+    expect(resolveAppFile(web, 'app://tandem/w/ws1/p/pr1/t/t1')).toMatchObject({ status: 200, file: join(web, 'index.html') });
+    expect(appUrl('/w/ws1')).toBe('app://tandem/w/ws1');
+  });
+
+  it('never serves a file outside the web folder, a missing asset, or another host', () => {
+    expect(resolveAppFile(web, 'app://tandem/../outside.txt')).toEqual({ status: 404 });
+    expect(resolveAppFile(web, 'app://tandem/%2e%2e/outside.txt')).toEqual({ status: 404 });
+    expect(resolveAppFile(web, 'app://tandem/assets/missing.js')).toEqual({ status: 404 });
+    expect(resolveAppFile(web, 'app://evil/index.html')).toEqual({ status: 404 });
+    expect(resolveAppFile(web, 'app://tandem/%E0%A4%A')).toEqual({ status: 404 });
   });
 });

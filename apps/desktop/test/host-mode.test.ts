@@ -120,7 +120,7 @@ describe('host mode with the real server build', () => {
     expect((await again.workspaces.list()).items.map((w) => [w.name, w.role])).toEqual([['Our team', 'owner']]);
     expect(await running.stop()).toBe(true);
     running = null;
-  }, 240_000);
+  }, 420_000);
 
   it('reports a server that cannot start, with its last log lines', async () => {
     await expect(

@@ -71,6 +71,12 @@ export class TandemClient {
     wsTicket: () => this.http.request<{ ticket: string; expiresIn: number }>('POST', '/api/v1/auth/ws-ticket'),
   };
 
+  /** desktop (#13): what this server is (no token needed); the desktop app checks it before connecting. */
+  serverInfo = () =>
+    this.http.request<{ product: 'tandem'; version: string; desktopApp: boolean; updateFeed: boolean }>('GET', '/api/v1/server-info', {
+      auth: false,
+    });
+
   /** A realtime socket that signs in with a fresh single-use ticket on every (re)connect; call connect(). */
   realtime = (opts: Partial<RealtimeOptions> = {}) =>
     new RealtimeSocket({ baseUrl: this.baseUrl, token: async () => (await this.auth.wsTicket()).ticket, ...opts });

@@ -69,6 +69,14 @@ window.addEventListener('storage', (e) => {
   setSignedIn(client.http.tokens !== null);
 });
 
+/**
+ * Keeps a pair of tokens obtained outside this client (the desktop app's first run signs the host
+ * in against the server it just started, before this client points at it).
+ */
+export function rememberTokens(tokens: Tokens) {
+  localStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
+}
+
 export function useSignedIn(): boolean {
   return useSyncExternalStore(
     (l) => {

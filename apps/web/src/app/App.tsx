@@ -3,11 +3,14 @@ import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client
 import { onSignedInChange, useSignedIn } from '../api/session.js';
 import { EmailLinkPage } from '../features/account/EmailLinkPages.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
+import { DesktopExtras } from '../features/desktop/DesktopExtras.js';
+import { FirstRun } from '../features/desktop/FirstRun.js';
 import { InvitePage } from '../features/onboarding/InvitePage.js';
 import { ConflictDialog } from '../features/tasks/ConflictDialog.js';
 import '../features/onboarding/onboarding.css';
 import './theme.js';
 import { Toasts } from '../ui/toast-view.js';
+import { needsFirstRun } from './desktop-bridge.js';
 import { clearLocalData, persistOptions, queryClient } from './query.js';
 import { parseRoute, usePath } from './router.js';
 import { Shell } from './Shell.js';
@@ -24,6 +27,8 @@ export function App() {
   const path = usePath();
   // An invitation link opens its own page, signed in or not.
   const route = parseRoute(path);
+  // The desktop app before a server is chosen: connect to one or host one.
+  if (needsFirstRun()) return <FirstRun />;
   return (
     <PersistQueryClientProvider
       client={queryClient}
@@ -48,6 +53,7 @@ export function App() {
         <AuthScreen />
       )}
       {signedIn && <ConflictDialog />}
+      {signedIn && <DesktopExtras />}
       <Toasts />
     </PersistQueryClientProvider>
   );

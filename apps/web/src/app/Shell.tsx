@@ -8,6 +8,7 @@ import { AccountPage } from '../features/account/AccountPage.js';
 import { UnverifiedBanner } from '../features/account/UnverifiedBanner.js';
 import { BacklogPage } from '../features/board/BacklogPage.js';
 import { BoardPage } from '../features/board/BoardPage.js';
+import { HostButton } from '../features/desktop/DesktopExtras.js';
 import { DocTree } from '../features/docs/DocTree.js';
 import { SharedList } from '../features/docs/SharedList.js';
 import { TrashPage } from '../features/docs/TrashPage.js';
@@ -152,6 +153,7 @@ function TopBar() {
         <kbd>Ctrl K</kbd>
       </button>
       <span className="spacer" />
+      <HostButton />
       <ConnectionIndicator />
       {me && (
         <Link to={paths.account()} className="me-link" aria-label={`Your account: ${me.displayName}`}>

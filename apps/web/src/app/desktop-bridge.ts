@@ -32,7 +32,7 @@ export interface DesktopBridge {
   onDeepLink(listener: (path: string) => void): () => void;
   checkServer(url: string): Promise<ConnectionCheck>;
   /** Saves the choice and reloads the app against that server. */
-  useServer(url: string): Promise<{ ok: boolean; error?: string }>;
+  chooseServer(url: string): Promise<{ ok: boolean; error?: string }>;
   startHosting(): Promise<HostInfo>;
   hostInfo(): Promise<HostInfo | null>;
   setKeepRunningInTray(on: boolean): Promise<void>;
