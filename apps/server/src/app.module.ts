@@ -5,10 +5,11 @@ import { AccessModule } from './core/access.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
 import { TrackingModule } from './core/tracking.module.js';
+import { WebhooksModule } from './core/webhooks/webhooks.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule];
+export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule, WebhooksModule];
 
 @Module({})
 export class AppModule {

@@ -15,6 +15,7 @@ import { InboxPage } from '../features/notifications/InboxPage.js';
 import { ProjectSettingsPage } from '../features/projects/ProjectSettingsPage.js';
 import { ProjectsPage } from '../features/projects/ProjectsPage.js';
 import { TaskLink } from '../features/tasks/TaskLink.js';
+import { WebhooksPage } from '../features/webhooks/WebhooksPage.js';
 import { MembersPage } from '../features/workspaces/MembersPage.js';
 import { CreateWorkspaceForm, WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher.js';
 import { useLiveCache, useRoom } from '../realtime/live.js';
@@ -118,6 +119,7 @@ function Nav({ wid, route }: { wid: string; route: Route }) {
       {item('members', paths.members(wid), isOwner ? 'Members' : 'People')}
       {item('labels', paths.labels(wid), 'Labels')}
       {item('trash', paths.trash(wid), 'Trash')}
+      {isOwner && item('webhooks', paths.webhooks(wid), 'Webhooks')}
     </nav>
   );
 }
@@ -174,6 +176,8 @@ function Screen({ route }: { route: Route }) {
       );
     case 'account':
       return <AccountPage />;
+    case 'webhooks':
+      return <WebhooksPage wid={route.wid} />;
     case 'notFound':
       return (
         <section className="page">

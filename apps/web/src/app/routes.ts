@@ -12,6 +12,7 @@ export type Route =
   | { name: 'doc'; wid: string; did: string }
   | { name: 'trash'; wid: string }
   | { name: 'account' }
+  | { name: 'webhooks'; wid: string }
   | { name: 'notFound' };
 
 export function parseRoute(path: string): Route {
@@ -22,6 +23,7 @@ export function parseRoute(path: string): Route {
   const wid = p[1];
   if (p.length === 2) return { name: 'workspace', wid };
   if (p.length === 3 && (p[2] === 'members' || p[2] === 'inbox' || p[2] === 'trash' || p[2] === 'labels')) return { name: p[2], wid };
+  if (p.length === 4 && p[2] === 'settings' && p[3] === 'webhooks') return { name: 'webhooks', wid };
   if (p[2] === 'p' && p[3] && p.length === 4) return { name: 'board', wid, pid: p[3] };
   if (p[2] === 'p' && p[3] && p[4] === 't' && p[5] && p.length === 6) return { name: 'board', wid, pid: p[3], tid: p[5] };
   if (p[2] === 'p' && p[3] && p[4] === 'backlog' && p.length === 5) return { name: 'backlog', wid, pid: p[3] };
@@ -48,4 +50,5 @@ export const paths = {
   taskById: (wid: string, tid: string) => `/w/${wid}/t/${tid}`,
   doc: (wid: string, did: string) => `/w/${wid}/d/${did}`,
   account: () => '/account',
+  webhooks: (wid: string) => `/w/${wid}/settings/webhooks`,
 };
