@@ -7,8 +7,9 @@ import { collabScenarios } from './scenarios/collab.mjs';
 import { realtimeScenarios } from './scenarios/realtime.mjs';
 import { restScenarios } from './scenarios/rest.mjs';
 import { storageScenarios } from './scenarios/storage.mjs';
+import { webhookScenarios } from './scenarios/webhooks.mjs';
 
-const scenarios = { ...collabScenarios, ...storageScenarios, ...realtimeScenarios, ...restScenarios };
+const scenarios = { ...collabScenarios, ...storageScenarios, ...realtimeScenarios, ...restScenarios, ...webhookScenarios };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -1,4 +1,5 @@
-// Fastify-level behaviour: request ids and logging context, per-IP rate limit, metrics, CORS,
+// Fastify-level behaviour: request ids and logging context, per-IP rate limit (Redis-backed when
+// REDIS_URL is set, see request-limiter.ts), metrics, CORS,
 // the web client's static files, and the OpenAPI document.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -13,33 +14,27 @@ import type { Config } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
 import { logger, requestContext } from '../logger/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { createRequestLimiter } from './request-limiter.js';
 
 const UNLIMITED = /^\/(health|metrics)/;
 const accessLog = logger('http');
 
 export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics) {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  const windows = new Map<string, { start: number; count: number }>();
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [k, w] of windows) if (now - w.start > 60_000) windows.delete(k);
-  }, 60_000);
-  sweep.unref();
-  fastify.addHook('onClose', async () => clearInterval(sweep));
+  const limiter = createRequestLimiter(config);
+  fastify.addHook('onClose', async () => limiter.close());
 
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     void reply.header('x-request-id', req.id);
     (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
-    if (!UNLIMITED.test(req.url)) {
-      const now = Date.now();
-      let w = windows.get(req.ip);
-      if (!w || now - w.start > 60_000) windows.set(req.ip, (w = { start: now, count: 0 }));
-      if (++w.count > config.RATE_LIMIT_PER_MINUTE) {
-        done(AppError.rateLimited((w.start + 60_000 - now) / 1000));
-        return;
-      }
+    if (UNLIMITED.test(req.url)) {
+      requestContext.run({ requestId: req.id }, done);
+      return;
     }
-    requestContext.run({ requestId: req.id }, done);
+    void limiter.hit(req.ip).then((wait) => {
+      if (wait !== null) done(AppError.rateLimited(wait));
+      else requestContext.run({ requestId: req.id }, done);
+    });
   });
 
   fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
