@@ -418,7 +418,9 @@ let server: TestServer;
 let users: Fixture['users'];
 
 beforeAll(async () => {
-  server = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000' });
+  // The raw calls below use each user's first access token; on a busy machine the whole table can
+  // outlast the default 15-minute token life, so the tokens here live for two hours.
+  server = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000', ACCESS_TOKEN_TTL_SECONDS: '7200' });
   users = {
     owner: await server.user('owner'),
     editor: await server.user('editor'),
