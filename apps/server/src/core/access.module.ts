@@ -1,5 +1,6 @@
 // Identity and authorization shared by every feature (global): tokens, sessions, the permission
-// policy, the auth service (also used by the socket gateways) and notifications.
+// policy, the auth service (also used by the socket gateways), notifications and invitations (sign-up
+// may need one).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiTokensController, AuthProvidersController, SessionsController } from './auth/account.controller.js';
@@ -10,6 +11,8 @@ import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { SessionRegistry } from './auth/sessions.js';
 import { TOKEN_SIGNER, TokenSigner } from './auth/tokens.js';
+import { InvitationsController } from './invitations/invitations.controller.js';
+import { InvitationsService } from './invitations/invitations.service.js';
 import { Notifier } from './notifications/notifier.js';
 import { PermissionPolicy } from './permission/policy.js';
 
@@ -19,7 +22,7 @@ export class AccessModule {
   static forRoot(secret: string): DynamicModule {
     return {
       module: AccessModule,
-      controllers: [AuthController, MeController, AuthProvidersController, SessionsController, ApiTokensController],
+      controllers: [AuthController, MeController, InvitationsController, AuthProvidersController, SessionsController, ApiTokensController],
       providers: [
         { provide: TOKEN_SIGNER, useValue: new TokenSigner(secret) },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -29,8 +32,9 @@ export class AccessModule {
         SessionRegistry,
         PermissionPolicy,
         Notifier,
+        InvitationsService,
       ],
-      exports: [TOKEN_SIGNER, AuthService, SessionRegistry, PermissionPolicy, Notifier],
+      exports: [TOKEN_SIGNER, AuthService, SessionRegistry, PermissionPolicy, Notifier, InvitationsService],
     };
   }
 }

@@ -19,19 +19,47 @@ import { createRequestLimiter } from './request-limiter.js';
 const UNLIMITED = /^\/(health|metrics)/;
 const accessLog = logger('http');
 
-export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics) {
+/**
+ * The per-address request budget (RATE_LIMIT_PER_MINUTE), shared by HTTP requests and WebSocket
+ * upgrades (see UpgradeRouter): a client cannot step around it by opening sockets instead.
+ * Returns the seconds to wait when `ip` is over its budget, else null.
+ */
+export type AddressAdmission = (ip: string) => number | null;
+
+export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics): AddressAdmission {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  const limiter = createRequestLimiter(config);
-  fastify.addHook('onClose', async () => limiter.close());
+  const windows = new Map<string, { start: number; count: number }>();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [k, w] of windows) if (now - w.start > 60_000) windows.delete(k);
+  }, 60_000);
+  sweep.unref();
+  fastify.addHook('onClose', async () => clearInterval(sweep));
+  const sharedLimiter = createRequestLimiter(config);
+  if (sharedLimiter) fastify.addHook('onClose', async () => sharedLimiter.close());
+  const admit: AddressAdmission = (ip) => {
+    const now = Date.now();
+    let w = windows.get(ip);
+    if (!w || now - w.start > 60_000) windows.set(ip, (w = { start: now, count: 0 }));
+    return ++w.count > config.RATE_LIMIT_PER_MINUTE ? (w.start + 60_000 - now) / 1000 : null;
+  };
 
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     void reply.header('x-request-id', req.id);
     (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
-    if (UNLIMITED.test(req.url)) {
+    if (!UNLIMITED.test(req.url)) {
+      const wait = admit(req.ip);
+      if (wait !== null) {
+        done(AppError.rateLimited(wait));
+        return;
+      }
+    }
+    // With Redis, the same budget is also counted across every node of the deployment.
+    if (!sharedLimiter || UNLIMITED.test(req.url)) {
       requestContext.run({ requestId: req.id }, done);
       return;
     }
-    void limiter.hit(req.ip).then((wait) => {
+    void sharedLimiter.hit(req.ip).then((wait) => {
       if (wait !== null) done(AppError.rateLimited(wait));
       else requestContext.run({ requestId: req.id }, done);
     });
@@ -48,6 +76,7 @@ export function installHttpHooks(app: NestFastifyApplication, config: Config, me
     }
     done();
   });
+  return admit;
 }
 
 export function requestIdGenerator(req: { headers: Record<string, unknown> }): string {
@@ -91,5 +120,5 @@ export async function serveWebClient(app: NestFastifyApplication, config: Config
 }
 
 export function isApiPath(url: string) {
-  return /^\/(api|ws|collab|health|metrics)(\/|\?|$)/.test(url);
+  return /^\/(api|ws|collab|health|metrics|updates)(\/|\?|$)/.test(url);
 }

@@ -1,5 +1,6 @@
-// The per-address HTTP request limit (RATE_LIMIT_PER_MINUTE). With REDIS_URL the count lives in
-// Redis, so every node of a deployment counts the same requests; otherwise in this process. While
+// The per-address HTTP request limit (RATE_LIMIT_PER_MINUTE) across nodes: with REDIS_URL the count
+// lives in Redis, so requests spread over a deployment's nodes count against one budget (each node
+// also keeps its own in-memory count in http-setup.ts, which WebSocket upgrades share). While
 // Redis is unreachable each node falls back to counting in memory rather than refusing or letting
 // everything through.
 import { Redis } from 'ioredis';
@@ -12,23 +13,19 @@ export interface RequestLimiter {
   close(): Promise<void>;
 }
 
-export function createRequestLimiter(config: Config): RequestLimiter {
+export function createRequestLimiter(config: Config): RequestLimiter | null {
+  if (!config.REDIS_URL) return null;
   const points = config.RATE_LIMIT_PER_MINUTE;
-  const memory = new RateLimiterMemory({ points, duration: 60 });
-  let redis: Redis | null = null;
-  let limiter: RateLimiterMemory | RateLimiterRedis = memory;
-  if (config.REDIS_URL) {
-    redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-    redis.on('error', () => undefined); // the bus reports Redis health; here the memory fallback takes over
-    limiter = new RateLimiterRedis({
-      storeClient: redis,
-      points,
-      duration: 60,
-      keyPrefix: `${config.REDIS_CHANNEL_PREFIX}tandem:rl`,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
-    });
-  }
+  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+  redis.on('error', () => undefined); // the bus reports Redis health; here the memory fallback takes over
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    points,
+    duration: 60,
+    keyPrefix: `${config.REDIS_CHANNEL_PREFIX}tandem:rl`,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
+  });
   return {
     async hit(key) {
       try {
@@ -40,7 +37,7 @@ export function createRequestLimiter(config: Config): RequestLimiter {
       }
     },
     async close() {
-      redis?.disconnect();
+      redis.disconnect();
     },
   };
 }

@@ -30,6 +30,13 @@ export class AuthController {
     return this.auth.register(body, client(req));
   }
 
+  /** Who may create an account here: the sign-up screen follows it. */
+  @Public()
+  @Get('signup')
+  signup() {
+    return this.auth.signupPolicy();
+  }
+
   @Public()
   @Post('login')
   @HttpCode(200)
