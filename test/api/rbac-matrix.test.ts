@@ -464,6 +464,12 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/webhooks/${webhookOf.get(fx)!.id}/deliveries/${webhookOf.get(fx)!.deliveryId}/redeliver` }),
     expect: ownerOnly(202),
   },
+  // "Save version" with a name: editors, like every other change to a document.
+  {
+    route: 'POST /api/v1/documents/{id}/history',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/history`, body: { name: 'Before the rewrite' } }),
+    expect: editors(201),
+  },
 ];
 
 const PUBLIC_HOOK = 'http://192.0.43.10/hook';
