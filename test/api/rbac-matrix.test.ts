@@ -470,6 +470,35 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/me/tokens/${ownersToken.get(fx)}` }),
     expect: ownersOwn(204),
   },
+  // ---- webhooks (workspace owners). A public address literal: it is not resolved when saved.
+  {
+    route: 'POST /api/v1/workspaces/{id}/webhooks',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/webhooks`, body: { url: PUBLIC_HOOK, events: ['*'] } }),
+    expect: ownerOnly(201),
+  },
+  {
+    route: 'GET /api/v1/workspaces/{id}/webhooks',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/webhooks` }),
+    expect: ownerOnly(200),
+  },
+  {
+    route: 'DELETE /api/v1/webhooks/{id}',
+    prepare: (fx) => withWebhook(fx),
+    request: (fx) => ({ path: `/api/v1/webhooks/${webhookOf.get(fx)!.id}` }),
+    expect: ownerOnly(204),
+  },
+  {
+    route: 'GET /api/v1/webhooks/{id}/deliveries',
+    prepare: (fx) => withWebhook(fx),
+    request: (fx) => ({ path: `/api/v1/webhooks/${webhookOf.get(fx)!.id}/deliveries` }),
+    expect: ownerOnly(200),
+  },
+  {
+    route: 'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    prepare: (fx) => withWebhook(fx),
+    request: (fx) => ({ path: `/api/v1/webhooks/${webhookOf.get(fx)!.id}/deliveries/${webhookOf.get(fx)!.deliveryId}/redeliver` }),
+    expect: ownerOnly(202),
+  },
   // "Save version" with a name: editors, like every other change to a document.
   {
     route: 'POST /api/v1/documents/{id}/history',
@@ -477,6 +506,17 @@ const table: Row[] = [
     expect: editors(201),
   },
 ];
+
+const PUBLIC_HOOK = 'http://192.0.43.10/hook';
+const webhookOf = new WeakMap<Fixture, { id: string; deliveryId: string }>();
+/** A webhook of the fixture's workspace with one failed delivery. */
+async function withWebhook(fx: Fixture) {
+  const hook = await fx.users.owner.identity.webhooks.create(fx.workspaceId, { url: PUBLIC_HOOK, events: ['sprint.deleted'] });
+  const delivery = await server.db.prisma.webhookDelivery.create({
+    data: { id: crypto.randomUUID(), webhookId: hook.id, event: 'sprint.deleted', payload: {}, status: 'failed', attempts: 3 },
+  });
+  webhookOf.set(fx, { id: hook.id, deliveryId: delivery.id });
+}
 
 /** Public routes: reachable without a token by design (each is tested on its own elsewhere). */
 const publicRoutes = new Set([
@@ -509,7 +549,9 @@ beforeAll(async () => {
   fixturePng = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#3366cc' } })
     .png()
     .toBuffer();
-  server = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000' });
+  // The raw calls below use each user's first access token; on a busy machine the whole table can
+  // outlast the default 15-minute token life, so the tokens here live for two hours.
+  server = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000', ACCESS_TOKEN_TTL_SECONDS: '7200' });
   users = {
     owner: await server.user('owner'),
     editor: await server.user('editor'),

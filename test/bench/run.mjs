@@ -10,6 +10,7 @@ import { realtimeScenarios } from './scenarios/realtime.mjs';
 import { restScenarios } from './scenarios/rest.mjs';
 import { searchScenarios } from './scenarios/search.mjs';
 import { storageScenarios } from './scenarios/storage.mjs';
+import { webhookScenarios } from './scenarios/webhooks.mjs';
 
 const scenarios = {
   ...collabScenarios,
@@ -19,6 +20,7 @@ const scenarios = {
   ...filesScenarios,
   ...searchScenarios,
   ...desktopScenarios,
+  ...webhookScenarios,
 };
 
 const args = process.argv.slice(2);

@@ -8,6 +8,7 @@ import { FilesModule } from './core/files/files.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
 import { SearchModule } from './core/search/search.module.js';
 import { TrackingModule } from './core/tracking.module.js';
+import { WebhooksModule } from './core/webhooks/webhooks.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
@@ -22,6 +23,8 @@ export const featureModules = [
   FilesModule,
   // documents: comment threads on the text (#17)
   DocumentThreadsModule,
+  // webhooks (#14)
+  WebhooksModule,
 ];
 
 @Module({})

@@ -1,5 +1,14 @@
 // The caller's account (logins, personal API tokens) and the server's sign-in methods.
-import type { ApiTokenScope, ApiTokenView, AuthProviders, CreatedApiToken, SessionView } from '@tandem/protocol';
+import type {
+  ApiTokenScope,
+  ApiTokenView,
+  AuthProviders,
+  CreatedApiToken,
+  Page,
+  SessionView,
+  WebhookDeliveryView,
+  WebhookView,
+} from '@tandem/protocol';
 import type { Http } from './http.js';
 
 export function identityApi(http: Http) {
@@ -19,6 +28,16 @@ export function identityApi(http: Http) {
         http.request<CreatedApiToken>('POST', '/api/v1/me/tokens', { body }),
       list: () => http.request<{ items: ApiTokenView[] }>('GET', '/api/v1/me/tokens'),
       revoke: (id: string) => http.request<void>('DELETE', `/api/v1/me/tokens/${id}`),
+    },
+    /** A workspace's webhooks (owners). */
+    webhooks: {
+      create: (workspaceId: string, body: { url: string; events: string[]; secret?: string }) =>
+        http.request<WebhookView & { secret: string }>('POST', `/api/v1/workspaces/${workspaceId}/webhooks`, { body }),
+      list: (workspaceId: string) => http.request<Page<WebhookView>>('GET', `/api/v1/workspaces/${workspaceId}/webhooks`),
+      remove: (id: string) => http.request<void>('DELETE', `/api/v1/webhooks/${id}`),
+      deliveries: (id: string) => http.request<Page<WebhookDeliveryView>>('GET', `/api/v1/webhooks/${id}/deliveries`),
+      redeliver: (id: string, deliveryId: string) =>
+        http.request<{ accepted: boolean }>('POST', `/api/v1/webhooks/${id}/deliveries/${deliveryId}/redeliver`),
     },
   };
 }

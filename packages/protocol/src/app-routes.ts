@@ -18,6 +18,7 @@ export type Route =
   | { name: 'profile' }
   | { name: 'account' }
   | { name: 'invite'; token: string }
+  | { name: 'webhooks'; wid: string }
   | { name: 'notFound' };
 
 const WORKSPACE_PAGES = ['members', 'inbox', 'trash', 'labels', 'settings', 'search'] as const;
@@ -33,6 +34,7 @@ export function parseRoute(path: string): Route {
   if (p.length === 2) return { name: 'workspace', wid };
   const page = WORKSPACE_PAGES.find((name) => name === p[2]);
   if (p.length === 3 && page) return { name: page, wid };
+  if (p.length === 4 && p[2] === 'settings' && p[3] === 'webhooks') return { name: 'webhooks', wid };
   if (p[2] === 'p' && p[3] && p.length === 4) return { name: 'board', wid, pid: p[3] };
   if (p[2] === 'p' && p[3] && p[4] === 't' && p[5] && p.length === 6) return { name: 'board', wid, pid: p[3], tid: p[5] };
   if (p[2] === 'p' && p[3] && p[4] === 'backlog' && p.length === 5) return { name: 'backlog', wid, pid: p[3] };
@@ -64,6 +66,7 @@ export const paths = {
   profile: () => '/profile',
   account: () => '/account',
   invite: (token: string) => `/invite/${encodeURIComponent(token)}`,
+  webhooks: (wid: string) => `/w/${wid}/settings/webhooks`,
 };
 
 /** The app's route table: parse a path, build one, or ask whether a path is a screen of the app. */

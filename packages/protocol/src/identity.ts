@@ -53,3 +53,61 @@ export interface AuthProviders {
   /** Whether the server sends mail (verification, password reset). */
   email: boolean;
 }
+
+// ---- webhooks
+
+/** `*` or event types such as `task.created`, `comment.created`. */
+const WebhookEvent = z.string().regex(/^(\*|[a-z]+(\.[a-z_]+)+)$/, 'must be * or an event type such as task.created');
+
+export const CreateWebhookBody = z
+  .object({
+    url: z.string().trim().max(2000),
+    events: z.array(WebhookEvent).min(1).max(50),
+    secret: z.string().min(16, 'at least 16 characters').max(200).optional(),
+  })
+  .strict();
+
+/** Event types a webhook may pick (what the activity log records). */
+export const WebhookEventTypes = [
+  'task.created',
+  'task.updated',
+  'task.moved',
+  'task.deleted',
+  'comment.created',
+  'comment.updated',
+  'comment.deleted',
+  'checklist.added',
+  'checklist.updated',
+  'checklist.moved',
+  'checklist.removed',
+  'member.changed',
+  'project.created',
+  'project.updated',
+  'sprint.created',
+  'sprint.started',
+  'sprint.completed',
+  'sprint.updated',
+  'sprint.deleted',
+  'status.created',
+  'status.updated',
+  'status.deleted',
+] as const;
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: string[];
+  createdAt: string;
+}
+
+export interface WebhookDeliveryView {
+  id: string;
+  event: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  responseStatus: number | null;
+  error: string | null;
+  createdAt: string;
+  /** When the next attempt is due (pending deliveries only). */
+  nextAttemptAt: string | null;
+}

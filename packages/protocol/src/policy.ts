@@ -8,6 +8,7 @@ export const ActionRoles = {
   'workspace.update': 'owner',
   'workspace.delete': 'owner',
   'workspace.members.manage': 'owner',
+  'workspace.webhooks.manage': 'owner',
   'project.read': 'viewer',
   'project.create': 'owner',
   'project.update': 'owner',

@@ -21,6 +21,7 @@ import { ProjectsPage } from '../features/projects/ProjectsPage.js';
 import { SearchPage } from '../features/search/SearchPage.js';
 import { openSearchPalette, SearchPalette } from '../features/search/SearchPalette.js';
 import { TaskLink } from '../features/tasks/TaskLink.js';
+import { WebhooksPage } from '../features/webhooks/WebhooksPage.js';
 import { MembersPage } from '../features/workspaces/MembersPage.js';
 import { WorkspaceSettingsPage } from '../features/workspaces/WorkspaceSettingsPage.js';
 import { CreateWorkspaceForm, WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher.js';
@@ -137,6 +138,7 @@ function Nav({ wid, route }: { wid: string; route: Route }) {
       {item('labels', paths.labels(wid), 'Labels')}
       {item('trash', paths.trash(wid), 'Trash')}
       {isOwner && item('settings', paths.settings(wid), 'Settings')}
+      {isOwner && item('webhooks', paths.webhooks(wid), 'Webhooks')}
     </nav>
   );
 }
@@ -206,6 +208,8 @@ function Screen({ route }: { route: Route }) {
       );
     case 'account':
       return <AccountPage />;
+    case 'webhooks':
+      return <WebhooksPage wid={route.wid} />;
     case 'notFound':
       return (
         <section className="page">

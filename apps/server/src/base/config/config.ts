@@ -125,6 +125,14 @@ const EnvSchema = z.object({
   COLLAB_VERSION_INTERVAL_SECONDS: int(0, 86_400 * 30).default(600),
   /** An editing session this long without a stored edit has gone quiet: its document gets a history version. */
   COLLAB_VERSION_QUIET_SECONDS: int(1, 86_400).default(120),
+  /** Webhooks: allow targets on loopback, link-local and private networks (off: those are refused). */
+  TANDEM_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /** Webhooks: how long one delivery may take (connect, send, answer) before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Webhooks: attempts before a delivery is given up as failed (backoff doubles from 1 s, capped at 1 h). */
+  WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(10),
+  /** Webhooks: how much of a receiver's answer is read; the rest is dropped. */
+  WEBHOOK_RESPONSE_MAX_BYTES: int(0, 10 * 1024 * 1024).default(64 * 1024),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,4 +1,5 @@
-// Fastify-level behaviour: request ids and logging context, per-IP rate limit, metrics, CORS,
+// Fastify-level behaviour: request ids and logging context, per-IP rate limit (Redis-backed when
+// REDIS_URL is set, see request-limiter.ts), metrics, CORS,
 // the web client's static files, and the OpenAPI document.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import type { Config } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
 import { logger, requestContext } from '../logger/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { createRequestLimiter } from './request-limiter.js';
 
 const UNLIMITED = /^\/(health|metrics)/;
 const accessLog = logger('http');
@@ -33,6 +35,8 @@ export function installHttpHooks(app: NestFastifyApplication, config: Config, me
   }, 60_000);
   sweep.unref();
   fastify.addHook('onClose', async () => clearInterval(sweep));
+  const sharedLimiter = createRequestLimiter(config);
+  if (sharedLimiter) fastify.addHook('onClose', async () => sharedLimiter.close());
   const admit: AddressAdmission = (ip) => {
     const now = Date.now();
     let w = windows.get(ip);
@@ -50,7 +54,15 @@ export function installHttpHooks(app: NestFastifyApplication, config: Config, me
         return;
       }
     }
-    requestContext.run({ requestId: req.id }, done);
+    // With Redis, the same budget is also counted across every node of the deployment.
+    if (!sharedLimiter || UNLIMITED.test(req.url)) {
+      requestContext.run({ requestId: req.id }, done);
+      return;
+    }
+    void sharedLimiter.hit(req.ip).then((wait) => {
+      if (wait !== null) done(AppError.rateLimited(wait));
+      else requestContext.run({ requestId: req.id }, done);
+    });
   });
 
   fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
