@@ -3,12 +3,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
+import { MaintenanceModule } from './core/maintenance/maintenance.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
 import { TrackingModule } from './core/tracking.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule];
+export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule, MaintenanceModule];
 
 @Module({})
 export class AppModule {

@@ -92,6 +92,14 @@ const EnvSchema = z.object({
   COLLAB_CONTENT_STAMP_MS: int(10, 3_600_000).default(5000),
   /** Minimum time between two automatic history versions of a document. */
   COLLAB_VERSION_INTERVAL_SECONDS: int(0, 86_400 * 30).default(600),
+  /** Documents stay in the trash this long before the scheduled cleanup deletes them for good. */
+  TRASH_RETENTION_DAYS: int(1, 3650).default(30),
+  /** How often the cleanup jobs (expired credentials, trash, history thinning, orphaned files) run. */
+  CLEANUP_INTERVAL_MINUTES: int(1, 7 * 24 * 60).default(60),
+  /** Scheduled backups: where archives go (also taken before migrations), when, and how many are kept. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_CRON: z.string().min(9).optional(),
+  BACKUP_KEEP: int(1, 10_000).default(7),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
