@@ -5,11 +5,20 @@ import { AccessModule } from './core/access.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
 import { MaintenanceModule } from './core/maintenance/maintenance.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
+import { SearchModule } from './core/search/search.module.js';
 import { TrackingModule } from './core/tracking.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule, MaintenanceModule];
+export const featureModules = [
+  WorkspacesModule,
+  TrackingModule,
+  DocumentsModule,
+  RealtimeModule,
+  // search (#12)
+  SearchModule,
+  MaintenanceModule,
+];
 
 @Module({})
 export class AppModule {

@@ -8,10 +8,11 @@ import { AppModule } from './app.module.js';
 import type { Bus } from './base/bus/bus.js';
 import { InProcessBus } from './base/bus/in-process-bus.js';
 import { RedisBus } from './base/bus/redis-bus.js';
-import type { Config } from './base/config/config.js';
+import { allowedOrigins, type Config } from './base/config/config.js';
 import { Database } from './base/database/database.js';
 import { AppErrorFilter } from './base/errors/error.filter.js';
 import { installHttpHooks, isApiPath, requestIdGenerator, serveWebClient, setupOpenApi } from './base/http/http-setup.js';
+import { serveUpdateFeed } from './base/http/update-feed.js';
 import { UpgradeRouter } from './base/http/upgrade-router.js';
 import { configureLogger, logger, NestLogger } from './base/logger/logger.js';
 import { Metrics } from './base/metrics/metrics.js';
@@ -48,12 +49,13 @@ export async function startServer(config: Config): Promise<TandemServer> {
     });
     app.useGlobalFilters(new AppErrorFilter());
     app.enableCors({
-      origin: config.TANDEM_ALLOWED_ORIGINS ?? false,
+      origin: allowedOrigins(config).length > 0 ? allowedOrigins(config) : false,
       credentials: false,
       exposedHeaders: ['x-request-id', 'retry-after'],
     });
     installHttpHooks(app, config, metrics);
     setupOpenApi(app);
+    await serveUpdateFeed(app, config);
     const hasWeb = await serveWebClient(app, config);
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
     if (hasWeb) {

@@ -3,6 +3,8 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
+import { AccountPage } from '../features/account/AccountPage.js';
+import { UnverifiedBanner } from '../features/account/UnverifiedBanner.js';
 import { BacklogPage } from '../features/board/BacklogPage.js';
 import { BoardPage } from '../features/board/BoardPage.js';
 import { DocTree } from '../features/docs/DocTree.js';
@@ -57,6 +59,7 @@ export function Shell() {
     return (
       <div className="onboarding">
         <TopBar />
+        <UnverifiedBanner />
         <main className="page narrow">
           <h1>Welcome{me ? `, ${me.displayName}` : ''}</h1>
           <p className="muted">A workspace holds your team's projects, boards and documents. Create one to get started.</p>
@@ -77,6 +80,7 @@ export function Shell() {
       </aside>
       <div className="main">
         <TopBar />
+        <UnverifiedBanner />
         <main className="content">
           <Screen route={route} />
         </main>
@@ -127,8 +131,12 @@ function TopBar() {
       </span>
       <span className="spacer" />
       <ConnectionIndicator />
-      {me && <Avatar id={me.id} name={me.displayName} />}
-      {me && <span className="muted me-name">{me.displayName}</span>}
+      {me && (
+        <Link to={paths.account()} className="me-link" aria-label={`Your account: ${me.displayName}`}>
+          <Avatar id={me.id} name={me.displayName} />
+          <span className="muted me-name">{me.displayName}</span>
+        </Link>
+      )}
       <button type="button" onClick={() => void api.auth.logout().catch(() => undefined)}>
         Sign out
       </button>
@@ -164,6 +172,8 @@ function Screen({ route }: { route: Route }) {
           <DocPage key={route.did} wid={route.wid} did={route.did} />
         </Suspense>
       );
+    case 'account':
+      return <AccountPage />;
     case 'notFound':
       return (
         <section className="page">

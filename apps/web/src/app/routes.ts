@@ -11,11 +11,13 @@ export type Route =
   | { name: 'task'; wid: string; tid: string }
   | { name: 'doc'; wid: string; did: string }
   | { name: 'trash'; wid: string }
+  | { name: 'account' }
   | { name: 'notFound' };
 
 export function parseRoute(path: string): Route {
   const p = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (p.length === 0) return { name: 'home' };
+  if (p[0] === 'account' && p.length === 1) return { name: 'account' };
   if (p[0] !== 'w' || !p[1]) return { name: 'notFound' };
   const wid = p[1];
   if (p.length === 2) return { name: 'workspace', wid };
@@ -45,4 +47,5 @@ export const paths = {
   /** A task by id alone (notifications, deep links): resolves its project, then opens it on its board. */
   taskById: (wid: string, tid: string) => `/w/${wid}/t/${tid}`,
   doc: (wid: string, did: string) => `/w/${wid}/d/${did}`,
+  account: () => '/account',
 };

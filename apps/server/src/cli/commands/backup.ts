@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { BackupError, createBackup, restoreBackup } from '../../base/backup/backup-archive.js';
 import { openObjectStorage } from '../../base/storage/open-object-storage.js';
 import { CommandError, commandConfig, openDatabaseUrl } from '../context.js';
-import { serverVersion } from './migrate.js';
+import { SERVER_VERSION } from '../../base/version.js';
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
@@ -18,7 +18,7 @@ export async function backupCommand(opts: { out?: string }): Promise<string> {
       databaseUrl: url,
       storage,
       outPath: resolve(opts.out),
-      tandemVersion: serverVersion(),
+      tandemVersion: SERVER_VERSION,
     });
     const rows = Object.values(manifest.tables).reduce((n, t) => n + t.rows, 0);
     const secs = (Date.now() - started) / 1000;

@@ -1,7 +1,5 @@
 // `tandem migrate [--dry-run]` and `tandem version`.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SERVER_VERSION } from '../../base/version.js';
 import { knownMigrations, migrate, migrationsDir, pendingMigrations } from '../../base/database/migrator.js';
 import { commandConfig, openDatabaseUrl } from '../context.js';
 
@@ -21,13 +19,9 @@ export async function runMigrations(opts: { dryRun?: boolean }): Promise<string>
   }
 }
 
-export function serverVersion(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return (JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 export function versionLine(): string {
   const config = commandConfig();
   const migrations = knownMigrations(migrationsDir(config.TANDEM_MIGRATIONS_DIR));
-  return `tandem ${serverVersion()} (schema ${migrations.at(-1) ?? 'none'}, ${migrations.length} migrations; node ${process.versions.node})`;
+  return `tandem ${SERVER_VERSION} (schema ${migrations.at(-1) ?? 'none'}, ${migrations.length} migrations; node ${process.versions.node})`;
 }

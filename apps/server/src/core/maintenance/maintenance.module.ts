@@ -6,7 +6,7 @@ import { Database } from '../../base/database/database.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { JobRegistry } from '../../base/jobs/job-registry.js';
 import { ObjectStorage } from '../../base/storage/object-storage.js';
-import { serverVersion } from '../../cli/commands/migrate.js';
+import { SERVER_VERSION } from '../../base/version.js';
 import { expiredCredentialsJob } from './expired-credentials.job.js';
 import { historyThinningJob } from './history-thinning.job.js';
 import { scheduledBackupJob } from './scheduled-backup.job.js';
@@ -35,7 +35,7 @@ export class MaintenanceModule implements OnModuleInit {
           dir: this.config.BACKUP_DIR,
           cron: this.config.BACKUP_CRON,
           keep: this.config.BACKUP_KEEP,
-          tandemVersion: serverVersion(),
+          tandemVersion: SERVER_VERSION,
         }),
       );
     }
