@@ -5,6 +5,7 @@ import { AccessModule } from './core/access.module.js';
 import { DocumentThreadsModule } from './core/document-threads/document-threads.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
 import { FilesModule } from './core/files/files.module.js';
+import { MaintenanceModule } from './core/maintenance/maintenance.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
 import { SearchModule } from './core/search/search.module.js';
 import { TrackingModule } from './core/tracking.module.js';
@@ -25,6 +26,7 @@ export const featureModules = [
   DocumentThreadsModule,
   // webhooks (#14)
   WebhooksModule,
+  MaintenanceModule,
 ];
 
 @Module({})

@@ -133,6 +133,12 @@ const EnvSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(10),
   /** Webhooks: how much of a receiver's answer is read; the rest is dropped. */
   WEBHOOK_RESPONSE_MAX_BYTES: int(0, 10 * 1024 * 1024).default(64 * 1024),
+  /** How often the cleanup jobs (expired credentials, trash, history thinning, orphaned files) run. */
+  CLEANUP_INTERVAL_MINUTES: int(1, 7 * 24 * 60).default(60),
+  /** Scheduled backups: where archives go (also taken before migrations), when, and how many are kept. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_CRON: z.string().min(9).optional(),
+  BACKUP_KEEP: int(1, 10_000).default(7),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -7,7 +7,7 @@ import { PrismaClient } from '../../../generated/prisma/index.js';
 import type { Config } from '../config/config.js';
 import { logger } from '../logger/logger.js';
 import { EmbeddedDatabase } from './embedded-postgres.js';
-import { migrate, migrationsDir } from './migrator.js';
+import { migrate, migrationsDir, pendingMigrations } from './migrator.js';
 
 const log = logger('database');
 
@@ -30,6 +30,9 @@ export class Database {
       if (config.TANDEM_MIGRATE_ON_START) {
         const { applied, total } = await migrate(url, migrationsDir(config.TANDEM_MIGRATIONS_DIR));
         log.info({ applied: applied.length, total }, 'database schema up to date');
+      } else {
+        // Never serve a schema this version does not know (a newer version migrated it).
+        await pendingMigrations(url, migrationsDir(config.TANDEM_MIGRATIONS_DIR));
       }
       const pool = new pg.Pool({ connectionString: url, max: config.DATABASE_POOL_SIZE, idleTimeoutMillis: 30_000 });
       pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));

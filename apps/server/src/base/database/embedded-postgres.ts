@@ -126,6 +126,27 @@ export class EmbeddedDatabase {
     return this.url;
   }
 
+  /**
+   * The URL of this data directory's PostgreSQL when a running server already started it (admin
+   * commands beside a running server must use it, never start a second one), else null.
+   */
+  running(): string | null {
+    const pidFile = join(this.dataDir, 'postgres', 'postmaster.pid');
+    const secretFile = join(this.dataDir, 'postgres.password');
+    if (!existsSync(pidFile) || !existsSync(secretFile)) return null;
+    const lines = readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (!pid || !port) return null;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return null;
+    }
+    const password = readFileSync(secretFile, 'utf8').trim();
+    return `postgresql://tandem:${password}@127.0.0.1:${port}/tandem`;
+  }
+
   async stop(): Promise<void> {
     if (!this.pg) return;
     const p = this.pg;

@@ -25,11 +25,49 @@ export interface MigrationResult {
   total: number;
 }
 
-export async function migrate(databaseUrl: string, dir = migrationsDir()): Promise<MigrationResult> {
-  const files = readdirSync(dir, { withFileTypes: true })
+/** The migrations this build knows, in the order they apply. */
+export function knownMigrations(dir = migrationsDir()): string[] {
+  return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'migration.sql')))
     .map((d) => d.name)
     .sort();
+}
+
+/** Names of the migrations already applied to the database (empty for a new database). */
+export async function appliedMigrations(client: pg.ClientBase): Promise<string[]> {
+  const table = await client.query(`SELECT to_regclass('_tandem_migrations') AS t`);
+  if (!table.rows[0]?.t) return [];
+  return (await client.query<{ name: string }>('SELECT name FROM _tandem_migrations ORDER BY name')).rows.map((r) => r.name);
+}
+
+/** A database migrated by a newer Tandem than this one: starting on it could corrupt data. */
+export function assertNotNewer(applied: string[], known: string[]): void {
+  const knownSet = new Set(known);
+  const unknown = applied.filter((n) => !knownSet.has(n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `the database was migrated by a newer version of Tandem (unknown migrations: ${unknown.join(', ')}); run that version, or restore a backup taken by this one`,
+    );
+  }
+}
+
+/** What `migrate` would apply now, without applying anything. */
+export async function pendingMigrations(databaseUrl: string, dir = migrationsDir()): Promise<string[]> {
+  const known = knownMigrations(dir);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const applied = await appliedMigrations(client);
+    assertNotNewer(applied, known);
+    const done = new Set(applied);
+    return known.filter((n) => !done.has(n));
+  } finally {
+    await client.end();
+  }
+}
+
+export async function migrate(databaseUrl: string, dir = migrationsDir(), only?: ReadonlySet<string>): Promise<MigrationResult> {
+  const files = knownMigrations(dir).filter((n) => !only || only.has(n));
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const applied: string[] = [];
@@ -44,6 +82,7 @@ export async function migrate(databaseUrl: string, dir = migrationsDir()): Promi
         r.checksum,
       ]),
     );
+    if (!only) assertNotNewer([...done.keys()], files);
     for (const name of files) {
       const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
       const checksum = createHash('sha256').update(sql).digest('hex');

@@ -1,22 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../core/auth/current-user.js';
 import { CONFIG, type Config } from '../config/config.js';
+import { SERVER_VERSION } from '../version.js';
 
-/** src/base/health and dist/base/health both sit three folders below the server's package.json. */
-function serverVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json'), 'utf8'));
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
-const VERSION = serverVersion();
+const VERSION = SERVER_VERSION;
 
 /**
  * What a client needs to know before it signs in: that this address is a Tandem server, which

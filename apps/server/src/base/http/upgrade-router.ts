@@ -22,6 +22,8 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+export const UPGRADE_MARKER = 'X-Tandem-Upgrade';
+
 /** Refuses an upgrade with an HTTP response in the API's error shape, then closes the socket. */
 export function rejectUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}) {
   if (socket.destroyed) return;
@@ -29,8 +31,10 @@ export function rejectUpgrade(socket: Duplex, status: number, code: ErrorCode, m
   const extra = Object.entries(headers)
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
+  // The marker header tells `tandem doctor` (and proxies' debuggers) that the upgrade request itself
+  // reached Tandem: a proxy that drops upgrades turns it into a plain GET, which never gets it.
   socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${UPGRADE_MARKER}: reached\r\n${extra}Connection: close\r\n\r\n${body}`,
   );
 }
 

@@ -6,8 +6,10 @@ import { Injectable } from '@nestjs/common';
 export interface ScheduledJob {
   /** Stable name: also the advisory-lock key and the metrics label. */
   name: string;
-  /** How often to run, in milliseconds. */
-  everyMs: number;
+  /** How often to run, in milliseconds (or see `cron`). */
+  everyMs?: number;
+  /** A cron expression (`0 3 * * *`) instead of an interval. */
+  cron?: string;
   /** Does one pass; returns counts of what it did (logged and exported as metrics). */
   run(): Promise<Record<string, number>>;
 }
