@@ -2,7 +2,7 @@
 // in the UI and in Content-Disposition, so it loses control and bidi-override characters and any
 // directory part, and is kept to 255 characters (its extension kept when it is cut).
 
-// Built from a string: the characters to drop are control characters on purpose.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: dropping control characters is the point
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const MAX = 255;
