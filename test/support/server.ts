@@ -44,6 +44,8 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     BCRYPT_ROUNDS: '4',
     TANDEM_MIGRATE_ON_START: 'false',
     TANDEM_WEB_DIR: '/nonexistent',
+    // Most tests make many accounts; the sign-up policy has its own tests.
+    TANDEM_SIGNUP: 'open',
     // Stored files of this server only (local object storage), never the machine's data dir.
     TANDEM_DATA_DIR: mkdtempSync(join(tmpdir(), 'tandem-test-')),
     ...env,

@@ -6,7 +6,10 @@ import { CONFIG, type Config } from './config/config.js';
 import { Database, PrismaClient } from './database/database.js';
 import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
+import { Degradations } from './health/degradations.js';
 import { HealthController } from './health/health.controller.js';
+import { ServerInfoController } from './health/server-info.controller.js';
+import { SocketLimits } from './http/socket-limits.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
@@ -28,7 +31,7 @@ export class InfraModule {
   static forRoot(infra: Infra): DynamicModule {
     return {
       module: InfraModule,
-      controllers: [HealthController],
+      controllers: [HealthController, ServerInfoController],
       providers: [
         { provide: CONFIG, useValue: infra.config },
         { provide: Database, useValue: infra.db },
@@ -54,8 +57,25 @@ export class InfraModule {
         DomainEvents,
         Mailer,
         UpgradeRouter,
+        SocketLimits,
         JobRegistry,
         JobScheduler,
+        Degradations,
+      ],
+      exports: [
+        CONFIG,
+        Database,
+        PrismaClient,
+        BUS,
+        Metrics,
+        ChangeClock,
+        DomainEvents,
+        Mailer,
+        UpgradeRouter,
+        SocketLimits,
+        JobRegistry,
+        JobScheduler,
+        Degradations,
       ],
     };
   }

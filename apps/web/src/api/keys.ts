@@ -15,8 +15,13 @@ export const keys = {
   task: (taskId: string) => ['task', taskId] as const,
   comments: (taskId: string) => ['comments', taskId] as const,
   checklist: (taskId: string) => ['checklist', taskId] as const,
+  /** The task's activity timeline. */
+  activity: (taskId: string) => ['activity', taskId] as const,
   notifications: ['notifications'] as const,
   documents: (workspaceId: string) => ['documents', workspaceId] as const,
   trash: (workspaceId: string) => ['documents', workspaceId, 'trash'] as const,
   shared: ['documents', 'shared'] as const,
+  invitations: (workspaceId: string) => ['invitations', workspaceId] as const,
+  /** Invitations waiting for me. */
+  myInvitations: ['invitations', 'mine'] as const,
 };

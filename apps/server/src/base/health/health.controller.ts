@@ -6,6 +6,7 @@ import { BUS, type Bus } from '../bus/bus.js';
 import { Database } from '../database/database.js';
 import { Metrics } from '../metrics/metrics.js';
 import { ObjectStorage } from '../storage/object-storage.js';
+import { Degradations } from './degradations.js';
 
 @ApiExcludeController()
 @Public()
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly db: Database,
     @Inject(BUS) private readonly bus: Bus,
     private readonly metrics: Metrics,
+    private readonly degradations: Degradations,
     private readonly storage: ObjectStorage,
   ) {}
 
@@ -23,7 +25,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 503 while a dependency (database, bus, object storage) is unreachable. */
+  /** 503 while a dependency (database, bus, object storage) is unreachable; 200 "degraded" while an optional one is (see Degradations). */
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply) {
     const checks = {
@@ -35,7 +37,10 @@ export class HealthController {
       ),
     };
     const ok = Object.values(checks).every(Boolean);
-    void reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
+    const optional = this.degradations.current();
+    const degraded = Object.values(optional).some((v) => !v);
+    const status = !ok ? 'unavailable' : degraded ? 'degraded' : 'ok';
+    void reply.status(ok ? 200 : 503).send({ status, checks: { ...checks, ...optional } });
   }
 
   @Get('metrics')

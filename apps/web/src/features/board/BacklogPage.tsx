@@ -1,9 +1,10 @@
 // A project's backlog and sprints: the active sprint, the planned ones and the backlog (tasks in no
 // sprint), each a list in board order. Editors create, start and complete sprints and put tasks into
 // them by dragging a row between lists or with the row's sprint menu.
+import { allows } from '@tandem/protocol/policy';
 import { type DragEvent, type FormEvent, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
-import { tempId, useTandemMutation } from '../../api/mutations.js';
+import { taskEdit, tempId, useTandemMutation } from '../../api/mutations.js';
 import { useMembers, useProject, useSprints, useStatuses, useTasks } from '../../api/queries.js';
 import type { SprintView, StatusView, TaskView } from '../../api/types.js';
 import { Link, navigate, paths } from '../../app/router.js';
@@ -33,7 +34,7 @@ export function BacklogPage({ wid, pid, tid }: { wid: string; pid: string; tid?:
   const error = project.error ?? statuses.error ?? tasks.error ?? sprints.error;
   if (error) return <p className="form-error page">{errorMessage(error)}</p>;
   if (!project.data || !statuses.data || !tasks.data || !sprints.data) return <p className="muted page">Loading backlog…</p>;
-  const canEdit = project.data.role !== 'viewer';
+  const canEdit = allows(project.data.role, 'task.update');
   const names = new Map(members?.map((m) => [m.userId, m.displayName]));
   const open = sprints.data.filter((s) => s.state !== 'completed');
   const completed = sprints.data.filter((s) => s.state === 'completed');
@@ -42,7 +43,7 @@ export function BacklogPage({ wid, pid, tid }: { wid: string; pid: string; tid?:
   const putInto = (taskId: string, sprintId: string | null) => {
     const task = tasks.data.find((t) => t.id === taskId);
     if (!task || (task.sprintId ?? null) === sprintId) return;
-    update.mutate({ id: taskId, projectId: pid, patch: { sprintId } });
+    update.mutate(taskEdit(task, pid, { sprintId }));
   };
 
   const dropProps = (listId: string) =>

@@ -1,6 +1,7 @@
 // A project's board: one column per status, cards in rank order. Cards move by drag and drop or
 // from the keyboard (Alt+arrows); every move is applied at once and sent as POST /tasks/:id/move.
 // Filters (sprint, assignee, label, text) narrow the board through the API's task-list query.
+import { allows } from '@tandem/protocol/policy';
 import { type DragEvent, type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { tempId, useTandemMutation } from '../../api/mutations.js';
@@ -33,15 +34,25 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   const here = usePresence(`project:${pid}`, { viewing: 'board' });
   const [dragging, setDragging] = useState<string | null>(null);
   const [drop, setDrop] = useState<{ status: string; index: number } | null>(null);
+  // A card moved from the keyboard is re-created in its new place; focus follows it there so
+  // moves can be chained.
+  const refocus = useRef<{ id: string; status: string; index: number } | null>(null);
 
   const cols = useMemo(() => columns(statuses.data ?? [], tasks.data ?? []), [statuses.data, tasks.data]);
   const names = new Map(members?.map((m) => [m.userId, m.displayName]));
+
+  useEffect(() => {
+    const want = refocus.current;
+    if (!want || (cols.get(want.status) ?? []).findIndex((t) => t.id === want.id) !== want.index) return;
+    refocus.current = null;
+    document.querySelector<HTMLElement>(`.board [data-task-id="${CSS.escape(want.id)}"]`)?.focus();
+  });
 
   const error = project.error ?? statuses.error ?? tasks.error;
   if (error) return <p className="form-error page">{errorMessage(error)}</p>;
   if (!project.data || !statuses.data || !tasks.data) return <p className="muted page">Loading board…</p>;
   // Viewers get the same board without the controls that would only be refused.
-  const canEdit = project.data.role !== 'viewer';
+  const canEdit = allows(project.data.role, 'task.update');
 
   const moveTo = (taskId: string, status: StatusView, index: number) => {
     const list = cols.get(status.id) ?? [];
@@ -86,8 +97,15 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
     if (!delta) return;
     e.preventDefault();
     const target = list[colIndex + delta[0]!];
-    if (delta[0] && target) moveTo(task.id, target, cols.get(target.id)?.length ?? 0);
-    else if (delta[1]) moveTo(task.id, status, Math.max(0, index + delta[1]));
+    if (delta[0] && target) {
+      const end = cols.get(target.id)?.length ?? 0;
+      refocus.current = { id: task.id, status: target.id, index: end };
+      moveTo(task.id, target, end);
+    } else if (delta[1]) {
+      const to = Math.min(Math.max(0, index + delta[1]), (cols.get(status.id)?.length ?? 1) - 1);
+      refocus.current = { id: task.id, status: status.id, index: to };
+      moveTo(task.id, status, to);
+    }
   };
 
   const others = here.filter((u) => u.userId !== me?.id);
