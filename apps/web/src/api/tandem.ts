@@ -142,6 +142,9 @@ export const api = {
     restore: (id: string) => documents.restore(id),
     history: async (id: string) => (await documents.history(id)).items,
     versionText: (id: string, versionId: string) => documents.versionContent(id, versionId, 'text'),
+    /** The live document as plain text (what a version is compared with). */
+    text: (id: string) => documents.content(id, 'text'),
+    saveVersion: (id: string, name: string) => documents.saveVersion(id, { name }),
     restoreVersion: (id: string, versionId: string) => documents.restoreVersion(id, versionId),
   },
 };
