@@ -27,6 +27,8 @@ import { blobKey, tmpKey } from './storage-keys.js';
 
 const log = logger('files');
 const HEAD_BYTES = 4100;
+/** Waiting for a lock or a pooled connection under load, and moving a large object, may take a while. */
+export const LOCKED_TX = { maxWait: 30_000, timeout: 120_000 };
 /** Room for the multipart boundaries and the small fields around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -62,33 +64,36 @@ export class FileUploader {
     const fields: Target = { ...query };
     let access: Access | null = null;
     let result: FileView | null = null;
-    let parts: AsyncIterableIterator<import('@fastify/multipart').Multipart>;
+    const cutOff = () => AppError.badRequest('The upload ended before the file was complete');
+    let parts: AsyncIterator<import('@fastify/multipart').Multipart>;
     try {
-      parts = req.parts();
+      parts = req.parts()[Symbol.asyncIterator]();
     } catch {
       throw AppError.badRequest('The multipart body could not be read');
     }
-    try {
-      for await (const part of parts) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'taskId' || part.fieldname === 'documentId') fields[part.fieldname] = String(part.value);
-          continue;
-        }
-        // Until stream() takes over, a broken body must not become an unhandled stream error.
-        part.file.on('error', () => undefined);
-        if (part.fieldname !== 'file' || result) {
-          part.file.resume();
-          continue;
-        }
-        access = await this.authorize(actor, fields);
-        const room = await this.roomLeft(access.workspaceId);
-        const streamed = await this.stream(part.file, room);
-        result = await this.commit(actor, access, fields, streamed, cleanFileName(part.filename));
+    // Errors of the multipart parser are the client's (a cut-off or malformed body): 400. Anything
+    // else (storage, database) is ours and is logged as such by the error filter.
+    const nextPart = () =>
+      parts.next().catch((err: Error) => {
+        log.info({ err: err.message }, 'upload failed while reading the body');
+        throw cutOff();
+      });
+    for (let step = await nextPart(); !step.done; step = await nextPart()) {
+      const part = step.value;
+      if (part.type === 'field') {
+        if (part.fieldname === 'taskId' || part.fieldname === 'documentId') fields[part.fieldname] = String(part.value);
+        continue;
       }
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      log.info({ err: (err as Error).message }, 'upload failed while reading the body');
-      throw AppError.badRequest('The upload ended before the file was complete');
+      // Until stream() takes over, a broken body must not become an unhandled stream error.
+      part.file.on('error', () => undefined);
+      if (part.fieldname !== 'file' || result) {
+        part.file.resume();
+        continue;
+      }
+      access = await this.authorize(actor, fields);
+      const room = await this.roomLeft(access.workspaceId);
+      const streamed = await this.stream(part.file, room);
+      result = await this.commit(actor, access, fields, streamed, cleanFileName(part.filename));
     }
     if (!result) {
       if (!fields.taskId && !fields.documentId)
@@ -160,7 +165,7 @@ export class FileUploader {
     };
     // busboy signals a cut-off body with an error on the file stream, and a per-file limit with
     // 'limit' (our own counter normally trips first).
-    file.on('error', fail);
+    file.on('error', () => fail(AppError.badRequest('The upload ended before the file was complete')));
     file.on('limit', () => fail(this.tooLarge(room.byQuota)));
     tap.on('error', fail);
     // The store may attach to `body` a moment later (it prepares its target first): failures are
@@ -200,7 +205,7 @@ export class FileUploader {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tandem.blob'), hashtext(${s.sha256}))`;
         await this.storage.move(s.key, key);
         return this.insert(tx, { actor, access, t, s, name, mime, key, image, header });
-      });
+      }, LOCKED_TX);
     } catch (err) {
       await this.storage.delete(s.key).catch(() => undefined);
       throw err;

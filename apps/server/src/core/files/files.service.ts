@@ -10,6 +10,7 @@ import { DomainEvents } from '../../base/events/domain-events.js';
 import { ObjectStorage } from '../../base/storage/object-storage.js';
 import type { Actor } from '../auth/current-user.js';
 import { type Access, allows, PermissionPolicy } from '../permission/policy.js';
+import { LOCKED_TX } from './file-uploader.js';
 import { type FileRow, fileSelect, fileView } from './file-view.js';
 
 @Injectable()
@@ -115,6 +116,6 @@ export class FilesService {
       await this.storage.delete(key);
       if (thumbnailKey) await this.storage.delete(thumbnailKey);
       return true;
-    });
+    }, LOCKED_TX);
   }
 }
