@@ -4,6 +4,7 @@ import { ApiError, type TandemClient } from '@tandem/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connect, synced, trackedProviders, waitFor } from '../collab/helpers.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -23,7 +24,7 @@ async function team() {
   const viewer = await server.user('viewer');
   const stranger = await server.user('stranger');
   const ws = await owner.workspaces.create({ name: 'Search team' });
-  await owner.workspaces.addMember(ws.id, { email: viewer.email, role: 'viewer' });
+  await addMember(owner, ws.id, viewer, 'viewer');
   const project = await owner.tracking.projects.create(ws.id, { name: 'Website', key: 'WEB' });
   return { owner, viewer, stranger, workspaceId: ws.id, projectId: project.id };
 }
