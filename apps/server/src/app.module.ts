@@ -3,12 +3,23 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
+import { FilesModule } from './core/files/files.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
+import { SearchModule } from './core/search/search.module.js';
 import { TrackingModule } from './core/tracking.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule];
+export const featureModules = [
+  WorkspacesModule,
+  TrackingModule,
+  DocumentsModule,
+  RealtimeModule,
+  // search (#12)
+  SearchModule,
+  // files (#11)
+  FilesModule,
+];
 
 @Module({})
 export class AppModule {

@@ -1,6 +1,7 @@
 // Assembles one Tandem node: opens the database (embedded or DATABASE_URL), the bus (in-process or
 // Redis), then the Nest application on Fastify. Used by main.ts and by the tests.
 import 'reflect-metadata';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -8,14 +9,16 @@ import { AppModule } from './app.module.js';
 import type { Bus } from './base/bus/bus.js';
 import { InProcessBus } from './base/bus/in-process-bus.js';
 import { RedisBus } from './base/bus/redis-bus.js';
-import type { Config } from './base/config/config.js';
+import { allowedOrigins, type Config } from './base/config/config.js';
 import { Database } from './base/database/database.js';
 import { AppErrorFilter } from './base/errors/error.filter.js';
 import { installHttpHooks, isApiPath, requestIdGenerator, serveWebClient, setupOpenApi } from './base/http/http-setup.js';
+import { serveUpdateFeed } from './base/http/update-feed.js';
 import { UpgradeRouter } from './base/http/upgrade-router.js';
 import { configureLogger, logger, NestLogger } from './base/logger/logger.js';
 import { Metrics } from './base/metrics/metrics.js';
 import { tokenSecret } from './base/secrets.js';
+import { openObjectStorage } from './base/storage/open-object-storage.js';
 
 export interface TandemServer {
   app: NestFastifyApplication;
@@ -34,6 +37,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
   try {
     bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL, config.REDIS_CHANNEL_PREFIX) : new InProcessBus();
     const secret = await tokenSecret(db.prisma, config.TANDEM_SECRET);
+    const storage = await openObjectStorage(config);
     const metrics = new Metrics();
     const adapter = new FastifyAdapter({
       bodyLimit: config.BODY_LIMIT_BYTES,
@@ -41,19 +45,24 @@ export async function startServer(config: Config): Promise<TandemServer> {
       trustProxy: config.TANDEM_TRUST_PROXY,
       return503OnClosing: true,
     });
-    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, bus, metrics }, secret), adapter, {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, bus, metrics, storage }, secret), adapter, {
       logger: new NestLogger(),
       bufferLogs: false,
       abortOnError: false,
     });
     app.useGlobalFilters(new AppErrorFilter());
     app.enableCors({
-      origin: config.TANDEM_ALLOWED_ORIGINS ?? false,
+      origin: allowedOrigins(config).length > 0 ? allowedOrigins(config) : false,
       credentials: false,
       exposedHeaders: ['x-request-id', 'retry-after'],
     });
     installHttpHooks(app, config, metrics);
+    // Uploads stream through busboy; FileUploader enforces the size limit itself (413 while streaming).
+    await app.register(multipart as never, {
+      limits: { fileSize: config.UPLOAD_LIMIT_BYTES + 1, files: 1, fields: 8, fieldSize: 1024, parts: 10, headerPairs: 50 },
+    });
     setupOpenApi(app);
+    await serveUpdateFeed(app, config);
     const hasWeb = await serveWebClient(app, config);
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
     if (hasWeb) {

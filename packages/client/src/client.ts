@@ -15,8 +15,11 @@ import type {
   WorkspaceView,
 } from '@tandem/protocol';
 import { documentsApi } from './documents.js';
+import { type FilesApi, filesApi } from './files.js';
 import { Http, type HttpOptions } from './http.js';
+import { type IdentityApi, identityApi } from './identity.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
+import { searchApi } from './search.js';
 import { type TrackingApi, trackingApi } from './tracking.js';
 
 export class TandemClient {
@@ -75,6 +78,24 @@ export class TandemClient {
     return this.documentsCache;
   }
   private documentsCache?: ReturnType<typeof documentsApi>;
+  /** Search (tasks, documents, comments, files) and backlinks. */
+  get search() {
+    this.searchCache ??= searchApi(this.http);
+    return this.searchCache;
+  }
+  private searchCache?: ReturnType<typeof searchApi>;
+  /** The caller's logins and personal API tokens; the server's sign-in methods. */
+  get identity(): IdentityApi {
+    this.identityCache ??= identityApi(this.http);
+    return this.identityCache;
+  }
+  private identityCache?: IdentityApi;
+  /** Files and attachments: upload (with progress and cancel), list, download, delete, covers, storage used. */
+  get files(): FilesApi {
+    this.filesCache ??= filesApi(this.http);
+    return this.filesCache;
+  }
+  private filesCache?: FilesApi;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });

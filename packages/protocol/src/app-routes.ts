@@ -15,6 +15,7 @@ export type Route =
   | { name: 'doc'; wid: string; did: string }
   | { name: 'trash'; wid: string }
   | { name: 'profile' }
+  | { name: 'account' }
   | { name: 'invite'; token: string }
   | { name: 'notFound' };
 
@@ -24,6 +25,7 @@ export function parseRoute(path: string): Route {
   const p = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (p.length === 0) return { name: 'home' };
   if (p[0] === 'profile' && p.length === 1) return { name: 'profile' };
+  if (p[0] === 'account' && p.length === 1) return { name: 'account' };
   if (p[0] === 'invite' && p[1] && p.length === 2) return { name: 'invite', token: p[1] };
   if (p[0] !== 'w' || !p[1]) return { name: 'notFound' };
   const wid = p[1];
@@ -57,6 +59,7 @@ export const paths = {
   taskById: (wid: string, tid: string) => `/w/${wid}/t/${tid}`,
   doc: (wid: string, did: string) => `/w/${wid}/d/${did}`,
   profile: () => '/profile',
+  account: () => '/account',
   invite: (token: string) => `/invite/${encodeURIComponent(token)}`,
 };
 

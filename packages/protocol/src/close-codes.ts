@@ -11,4 +11,8 @@ export const CollabCloseCodes = {
   documentTooLarge: 4413,
   /** The server could not store or load the document. */
   unavailable: 4503,
+  /** More update messages per second than WS_MAX_FRAMES_PER_SECOND (the client resends on reconnect). */
+  policy: 1008,
+  /** The user already holds WS_MAX_SOCKETS_PER_USER /collab sockets on this node. */
+  tooManySockets: 4029,
 } as const;

@@ -3,6 +3,8 @@
 // may need one).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiTokensController, AuthProvidersController, SessionsController } from './auth/account.controller.js';
+import { ApiTokens } from './auth/api-tokens.js';
 import { AuthController, MeController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -20,11 +22,12 @@ export class AccessModule {
   static forRoot(secret: string): DynamicModule {
     return {
       module: AccessModule,
-      controllers: [AuthController, MeController, InvitationsController],
+      controllers: [AuthController, MeController, InvitationsController, AuthProvidersController, SessionsController, ApiTokensController],
       providers: [
         { provide: TOKEN_SIGNER, useValue: new TokenSigner(secret) },
         { provide: APP_GUARD, useClass: AuthGuard },
         AuthService,
+        ApiTokens,
         LoginThrottle,
         SessionRegistry,
         PermissionPolicy,

@@ -1,10 +1,12 @@
 // The root: the persisted query cache, then either the sign-in screen or the signed-in shell.
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { onSignedInChange, useSignedIn } from '../api/session.js';
+import { EmailLinkPage } from '../features/account/EmailLinkPages.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
 import { InvitePage } from '../features/onboarding/InvitePage.js';
 import '../features/onboarding/onboarding.css';
 import './theme.js';
+import { ConflictDialog } from '../features/tasks/ConflictDialog.js';
 import { Toasts } from '../ui/toast-view.js';
 import { clearLocalData, persistOptions, queryClient } from './query.js';
 import { parseRoute, usePath } from './router.js';
@@ -19,8 +21,9 @@ onSignedInChange((signedIn) => {
 export function App() {
   // Signed out, any URL shows the sign-in screen and stays put, so signing in lands where the link pointed.
   const signedIn = useSignedIn();
+  const path = usePath();
   // An invitation link opens its own page, signed in or not.
-  const route = parseRoute(usePath());
+  const route = parseRoute(path);
   return (
     <PersistQueryClientProvider
       client={queryClient}
@@ -35,7 +38,16 @@ export function App() {
           .then(() => queryClient.invalidateQueries());
       }}
     >
-      {route.name === 'invite' ? <InvitePage token={route.token} /> : signedIn ? <Shell /> : <AuthScreen />}
+      {route.name === 'invite' ? (
+        <InvitePage token={route.token} />
+      ) : EmailLinkPage.handles(path) ? (
+        <EmailLinkPage path={path} />
+      ) : signedIn ? (
+        <Shell />
+      ) : (
+        <AuthScreen />
+      )}
+      {signedIn && <ConflictDialog />}
       <Toasts />
     </PersistQueryClientProvider>
   );

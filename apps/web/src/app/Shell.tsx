@@ -4,6 +4,8 @@ import { allows } from '@tandem/protocol/policy';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
+import { AccountPage } from '../features/account/AccountPage.js';
+import { UnverifiedBanner } from '../features/account/UnverifiedBanner.js';
 import { BacklogPage } from '../features/board/BacklogPage.js';
 import { BoardPage } from '../features/board/BoardPage.js';
 import { DocTree } from '../features/docs/DocTree.js';
@@ -61,6 +63,7 @@ export function Shell() {
     return (
       <div className="onboarding">
         <TopBar />
+        <UnverifiedBanner />
         <main className="page narrow">
           {route.name === 'profile' ? (
             <ProfilePage />
@@ -90,6 +93,7 @@ export function Shell() {
       </aside>
       <div className="main">
         <TopBar />
+        <UnverifiedBanner />
         <main className="content">
           <MyInvitations />
           <Screen route={route} />
@@ -143,7 +147,7 @@ function TopBar() {
       <span className="spacer" />
       <ConnectionIndicator />
       {me && (
-        <Link to={paths.profile()} className="me-link" title="Profile and theme">
+        <Link to={paths.account()} className="me-link" aria-label={`Your account: ${me.displayName}`}>
           <Avatar id={me.id} name={me.displayName} />
           <span className="muted me-name">{me.displayName}</span>
         </Link>
@@ -188,6 +192,14 @@ function Screen({ route }: { route: Route }) {
         <Suspense fallback={<p className="muted">Opening document…</p>}>
           <DocPage key={route.did} wid={route.wid} did={route.did} />
         </Suspense>
+      );
+    case 'account':
+      // One screen for me: how others see me and the look (profile), then sign-in matters (account).
+      return (
+        <>
+          <ProfilePage />
+          <AccountPage />
+        </>
       );
     case 'notFound':
       return (

@@ -65,9 +65,21 @@ export function setupOpenApi(app: INestApplication) {
     app,
     new DocumentBuilder()
       .setTitle('Tandem API')
-      .setDescription('Tasks, documents and realtime collaboration. Errors: { error: { code, message, details? } }')
+      .setDescription(
+        [
+          'Tasks, documents and realtime collaboration. Errors: { error: { code, message, details? } }.',
+          '',
+          '**Authentication.** Send `Authorization: Bearer <token>` with either an access token from',
+          '`POST /api/v1/auth/login`, or a **personal API token** for scripts and integrations: create one on',
+          'your account page (or `POST /api/v1/me/tokens {name, scope: "read"|"write", expiresAt?}`). It starts',
+          'with `tdm_`, is shown once, and acts with your permissions: a `read` token gets 403 on any write,',
+          'and no token can manage tokens, sessions or your password. Revoke it with `DELETE /api/v1/me/tokens/{id}`.',
+          '',
+          'Example: `curl -H "Authorization: Bearer tdm_…" https://tandem.example.com/api/v1/workspaces`',
+        ].join('\n'),
+      )
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token, or a personal API token (tdm_…)' })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
@@ -84,5 +96,5 @@ export async function serveWebClient(app: NestFastifyApplication, config: Config
 }
 
 export function isApiPath(url: string) {
-  return /^\/(api|ws|collab|health|metrics)(\/|\?|$)/.test(url);
+  return /^\/(api|ws|collab|health|metrics|updates)(\/|\?|$)/.test(url);
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ErrorCode } from '@tandem/protocol';
-import { CONFIG, type Config } from '../config/config.js';
+import { allowedOrigins, CONFIG, type Config } from '../config/config.js';
 import { logger } from '../logger/logger.js';
 
 const log = logger('upgrade');
@@ -40,7 +40,7 @@ export class UpgradeRouter {
   private readonly allowedOrigins: Set<string>;
 
   constructor(@Inject(CONFIG) config: Config) {
-    this.allowedOrigins = new Set(config.TANDEM_ALLOWED_ORIGINS ?? []);
+    this.allowedOrigins = new Set(allowedOrigins(config));
   }
 
   /** `pattern` is matched against the path (without the query string). */

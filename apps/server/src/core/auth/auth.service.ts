@@ -2,7 +2,7 @@
 // verification, socket authentication.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuthResult, SignupPolicyView, UserView } from '@tandem/protocol';
+import type { AuthProviders, AuthResult, SessionView, SignupPolicyView, UserView } from '@tandem/protocol';
 import bcrypt from 'bcrypt';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { PrismaClient } from '../../base/database/database.js';
@@ -195,6 +195,42 @@ export class AuthService {
       data: { passwordHash: await bcrypt.hash(newPassword, this.config.BCRYPT_ROUNDS), passwordChangedAt: new Date() },
     });
     await this.revokeAllExcept(user.id, actor.sessionId, 'password_changed');
+  }
+
+  // ---- the caller's logins (account page)
+
+  async listSessions(actor: Actor): Promise<{ items: SessionView[] }> {
+    const rows = await this.prisma.session.findMany({
+      where: { userId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { lastUsedAt: 'desc' },
+      take: 200,
+    });
+    return {
+      items: rows.map((s) => ({
+        id: s.id,
+        current: s.id === actor.sessionId,
+        ip: s.ip,
+        userAgent: s.userAgent,
+        createdAt: s.createdAt.toISOString(),
+        lastUsedAt: s.lastUsedAt.toISOString(),
+      })),
+    };
+  }
+
+  /** Ends one of the caller's logins (its tokens stop working and its sockets close on every node). */
+  async endSession(actor: Actor, sessionId: string): Promise<void> {
+    const s = await this.prisma.session.findFirst({ where: { id: sessionId, userId: actor.id, revokedAt: null }, select: { id: true } });
+    if (!s) throw AppError.notFound('Session');
+    await this.revokeSessions(actor.id, [s.id], 'signed_out_remotely');
+  }
+
+  /** "Sign out everywhere": every login of the caller but the one asking. */
+  async endOtherSessions(actor: Actor): Promise<void> {
+    await this.revokeAllExcept(actor.id, actor.sessionId, 'signed_out_everywhere');
+  }
+
+  providers(): AuthProviders {
+    return { password: true, oidc: null, email: this.mailer.enabled };
   }
 
   async me(actor: Actor): Promise<UserView> {

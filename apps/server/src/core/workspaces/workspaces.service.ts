@@ -105,6 +105,8 @@ export class WorkspacesService {
     if (current.role === 'owner') await this.assertNotLastOwner(id, userId);
     await this.prisma.$transaction([
       this.prisma.projectMember.deleteMany({ where: { userId, project: { workspaceId: id } } }),
+      // A former member hears nothing more about the workspace's tasks.
+      this.prisma.taskWatcher.deleteMany({ where: { userId, task: { project: { workspaceId: id } } } }),
       this.prisma.workspaceMember.delete({ where: { workspaceId_userId: { workspaceId: id, userId } } }),
     ]);
     await this.events.emit({

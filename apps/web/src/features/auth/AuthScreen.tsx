@@ -7,7 +7,7 @@ import { api } from '../../api/tandem.js';
 import { FieldNote } from '../../ui/FieldNote.js';
 import { FormError } from '../../ui/FormError.js';
 
-type Mode = 'login' | 'register';
+type Mode = 'login' | 'register' | 'forgot';
 
 const NAME_MAX = 100;
 
@@ -25,9 +25,24 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
   const [busy, setBusy] = useState(false);
   const registering = mode === 'register' && mayRegister;
 
+  const [resetSent, setResetSent] = useState(false);
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    if (mode === 'forgot') {
+      if (!email.trim()) return setError('Email: enter the address you sign in with');
+      setBusy(true);
+      try {
+        await api.auth.requestPasswordReset(email.trim());
+        setResetSent(true);
+      } catch (err) {
+        setError(errorMessage(err));
+      } finally {
+        setBusy(false);
+      }
+      return;
+    }
     const problems: Record<string, string> = {};
     if (registering && !displayName.trim()) problems.displayName = 'Enter your name as colleagues should see it.';
     if (!email.trim()) problems.email = 'Enter your email address.';
@@ -58,8 +73,52 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
     setMode(m);
     setError(null);
     setFields({});
+    setResetSent(false);
   };
   const domains = policy.data?.policy === 'domains' && !invitation && !firstUser ? policy.data.domains : [];
+
+  if (mode === 'forgot') {
+    return (
+      <main className="auth">
+        <form className="auth-card" onSubmit={submit} noValidate>
+          <div className="brand">
+            <span className="brand-mark">T</span> Tandem
+          </div>
+          <h1>Reset your password</h1>
+          {resetSent ? (
+            <p role="status">
+              If an account uses <strong>{email.trim()}</strong>, we sent it a link to choose a new password. It is valid for one hour.
+            </p>
+          ) : (
+            <>
+              <p className="muted">Enter the email you sign in with; we will send you a link to choose a new password.</p>
+              <label>
+                Email
+                <input
+                  name="email"
+                  type="email"
+                  autoComplete="email"
+                  required
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                  autoFocus
+                />
+              </label>
+              <FormError error={error} />
+              <button className="primary" type="submit" disabled={busy}>
+                {busy ? 'Please wait…' : 'Send reset link'}
+              </button>
+            </>
+          )}
+          <p className="muted">
+            <button type="button" className="link" onClick={() => switchTo('login')}>
+              Back to sign in
+            </button>
+          </p>
+        </form>
+      </main>
+    );
+  }
 
   return (
     <main className="auth">
@@ -121,6 +180,11 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
           />
           <FieldNote error={fields.password} hint={registering ? 'At least 8 characters.' : undefined} />
         </label>
+        {mode === 'login' && (
+          <button type="button" className="link forgot-link" onClick={() => switchTo('forgot')}>
+            Forgot password?
+          </button>
+        )}
         <FormError error={error} />
         <button className="primary" type="submit" disabled={busy}>
           {busy ? 'Please wait…' : !registering ? 'Sign in' : invitation ? 'Create account and join' : 'Create account'}

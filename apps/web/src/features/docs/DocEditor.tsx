@@ -9,13 +9,26 @@ import type { UserView } from '../../api/types.js';
 import { AvatarStack, userColor } from '../../ui/Avatar.js';
 import { renderCaret, renderSelection } from './carets.js';
 import type { CollabSession } from './collab.js';
+import { DocUploads } from './DocUploads.js';
+import { FileImage } from './extensions/file-image.js';
 
 interface Peer {
   id: string;
   name: string;
 }
 
-export function DocEditor({ session, user, editable }: { session: CollabSession; user: UserView; editable: boolean }) {
+export function DocEditor({
+  session,
+  user,
+  editable,
+  documentId,
+}: {
+  session: CollabSession;
+  user: UserView;
+  editable: boolean;
+  /** Files dropped or pasted into the editor are attached to this document. */
+  documentId?: string;
+}) {
   const editor = useEditor(
     {
       extensions: [
@@ -29,6 +42,7 @@ export function DocEditor({ session, user, editable }: { session: CollabSession;
           render: renderCaret,
           selectionRender: renderSelection,
         }),
+        FileImage.configure({ documentId: documentId ?? null }),
       ],
       editable,
       editorProps: { attributes: { class: 'prose', 'aria-label': 'Document content', role: 'textbox', 'aria-multiline': 'true' } },
@@ -45,6 +59,7 @@ export function DocEditor({ session, user, editable }: { session: CollabSession;
       <div className="editor-presence">
         <AvatarStack people={peers} />
       </div>
+      {documentId && <DocUploads documentId={documentId} editor={editor} />}
       <EditorContent editor={editor} />
     </div>
   );

@@ -64,7 +64,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
       <TitleInput key={title} value={title} readOnly={readOnly} onSave={(title) => rename.mutate({ workspaceId: wid, id: did, title })} />
       {readOnly && <p className="muted">You can read this document; only editors can change it.</p>}
       {denied && <p className="form-error">{denied}</p>}
-      {session && me && <DocEditor session={session} user={me} editable={!readOnly && !denied} />}
+      {session && me && <DocEditor session={session} user={me} editable={!readOnly && !denied} documentId={did} />}
     </article>
   );
 }

@@ -12,6 +12,7 @@ import { useMe, useMembers, useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { toast } from '../../ui/toast.js';
+import { StorageUsage } from '../files/StorageUsage.js';
 import { InviteDialog, PendingInvitations } from './InviteDialog.js';
 
 export function MembersPage({ wid }: { wid: string }) {
@@ -95,6 +96,7 @@ export function MembersPage({ wid }: { wid: string }) {
         ))}
       </ul>
       {isOwner && <PendingInvitations wid={wid} />}
+      <StorageUsage wid={wid} />
     </section>
   );
 }
