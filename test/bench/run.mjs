@@ -7,9 +7,17 @@ import { collabScenarios } from './scenarios/collab.mjs';
 import { filesScenarios } from './scenarios/files.mjs';
 import { realtimeScenarios } from './scenarios/realtime.mjs';
 import { restScenarios } from './scenarios/rest.mjs';
+import { searchScenarios } from './scenarios/search.mjs';
 import { storageScenarios } from './scenarios/storage.mjs';
 
-const scenarios = { ...collabScenarios, ...storageScenarios, ...realtimeScenarios, ...restScenarios, ...filesScenarios };
+const scenarios = {
+  ...collabScenarios,
+  ...storageScenarios,
+  ...realtimeScenarios,
+  ...restScenarios,
+  ...filesScenarios,
+  ...searchScenarios,
+};
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -13,6 +13,7 @@ import { allowedOrigins, type Config } from './base/config/config.js';
 import { Database } from './base/database/database.js';
 import { AppErrorFilter } from './base/errors/error.filter.js';
 import { installHttpHooks, isApiPath, requestIdGenerator, serveWebClient, setupOpenApi } from './base/http/http-setup.js';
+import { acceptJsonBodiesOnly, installSecurityHeaders } from './base/http/security-headers.js';
 import { serveUpdateFeed } from './base/http/update-feed.js';
 import { UpgradeRouter } from './base/http/upgrade-router.js';
 import { configureLogger, logger, NestLogger } from './base/logger/logger.js';
@@ -44,11 +45,18 @@ export async function startServer(config: Config): Promise<TandemServer> {
       genReqId: requestIdGenerator as never,
       trustProxy: config.TANDEM_TRUST_PROXY,
       return503OnClosing: true,
+      // A client that goes silent mid-request (or never finishes its headers) is dropped, not kept.
+      connectionTimeout: config.HTTP_IDLE_TIMEOUT_MS,
+      // Announced to clients (Keep-Alive: timeout=…), so they stop reusing a connection before it is dropped.
+      keepAliveTimeout: Math.max(500, Math.min(72_000, config.HTTP_IDLE_TIMEOUT_MS - 1000)),
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
     });
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, db, bus, metrics, storage }, secret), adapter, {
       logger: new NestLogger(),
       bufferLogs: false,
       abortOnError: false,
+      // No form-encoded parser: JSON routes answer other body types with 415 (see acceptJsonBodiesOnly).
+      bodyParser: false,
     });
     app.useGlobalFilters(new AppErrorFilter());
     app.enableCors({
@@ -56,7 +64,11 @@ export async function startServer(config: Config): Promise<TandemServer> {
       credentials: false,
       exposedHeaders: ['x-request-id', 'retry-after'],
     });
-    installHttpHooks(app, config, metrics);
+    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+    fastify.server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+    acceptJsonBodiesOnly(fastify);
+    await installSecurityHeaders(fastify, config);
+    const admitAddress = installHttpHooks(app, config, metrics);
     // Uploads stream through busboy; FileUploader enforces the size limit itself (413 while streaming).
     await app.register(multipart as never, {
       limits: { fileSize: config.UPLOAD_LIMIT_BYTES + 1, files: 1, fields: 8, fieldSize: 1024, parts: 10, headerPairs: 50 },
@@ -64,7 +76,6 @@ export async function startServer(config: Config): Promise<TandemServer> {
     setupOpenApi(app);
     await serveUpdateFeed(app, config);
     const hasWeb = await serveWebClient(app, config);
-    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
     if (hasWeb) {
       // Client-side routes fall back to index.html; API paths keep the JSON 404. A catch-all route
       // rather than a not-found handler: Nest installs its own not-found handler at init.
@@ -73,7 +84,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
         return reply.status(404).send({ error: { code: 'not_found', message: 'Route not found' } });
       });
     }
-    app.get(UpgradeRouter).attach(fastify.server);
+    app.get(UpgradeRouter).attach(fastify.server, admitAddress);
     await app.init();
     await app.listen(config.PORT, config.HOST);
     const address = fastify.server.address();

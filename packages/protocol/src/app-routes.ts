@@ -14,12 +14,13 @@ export type Route =
   | { name: 'task'; wid: string; tid: string }
   | { name: 'doc'; wid: string; did: string }
   | { name: 'trash'; wid: string }
+  | { name: 'search'; wid: string }
   | { name: 'profile' }
   | { name: 'account' }
   | { name: 'invite'; token: string }
   | { name: 'notFound' };
 
-const WORKSPACE_PAGES = ['members', 'inbox', 'trash', 'labels', 'settings'] as const;
+const WORKSPACE_PAGES = ['members', 'inbox', 'trash', 'labels', 'settings', 'search'] as const;
 
 export function parseRoute(path: string): Route {
   const p = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -58,6 +59,8 @@ export const paths = {
   /** A task by id alone (notifications, deep links): resolves its project, then opens it on its board. */
   taskById: (wid: string, tid: string) => `/w/${wid}/t/${tid}`,
   doc: (wid: string, did: string) => `/w/${wid}/d/${did}`,
+  /** Full search results; `q` prefilled. */
+  search: (wid: string, q = '') => `/w/${wid}/search${q ? `?q=${encodeURIComponent(q)}` : ''}`,
   profile: () => '/profile',
   account: () => '/account',
   invite: (token: string) => `/invite/${encodeURIComponent(token)}`,

@@ -10,10 +10,14 @@ export const CreateDocumentBody = z.object({ title: Title, parentId: Id.nullish(
 export const UpdateDocumentBody = z.object({ title: Title }).strict();
 /** Moves a document under `parentId` (null: the workspace root), optionally between two siblings. */
 export const MoveDocumentBody = z.object({ parentId: Id.nullable(), afterId: Id.optional(), beforeId: Id.optional() }).strict();
+/** Markdown an import may carry: what fits in the default request body limit (BODY_LIMIT_BYTES, 1 MiB). */
+export const MAX_IMPORT_MARKDOWN_CHARS = 1_000_000;
 export const ImportDocumentBody = z
-  .object({ title: Title, markdown: z.string().max(4_000_000), parentId: Id.nullish(), projectId: Id.nullish() })
+  .object({ title: Title, markdown: z.string().max(MAX_IMPORT_MARKDOWN_CHARS), parentId: Id.nullish(), projectId: Id.nullish() })
   .strict();
 export const ShareDocumentBody = z.object({ role: RoleSchema }).strict();
+/** "Save version": the document as it is now, kept in its history under a name. */
+export const SaveVersionBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 export const DocumentFormat = z.enum(['text', 'markdown', 'json']);
 export const DocumentContentQuery = z.object({ format: DocumentFormat.default('json') });
 export const DocumentListQuery = z.object({ trashed: z.enum(['true', 'false']).default('false') });
@@ -40,6 +44,8 @@ export interface DocumentVersionView {
   id: string;
   documentId: string;
   reason: 'auto' | 'restore' | 'manual';
+  /** Set on versions saved by hand with a name. */
+  name: string | null;
   size: number;
   createdById: string | null;
   createdAt: string;

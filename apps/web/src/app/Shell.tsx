@@ -17,6 +17,8 @@ import { MyInvitations } from '../features/onboarding/PendingInvitations.js';
 import { ProfilePage } from '../features/onboarding/ProfilePage.js';
 import { ProjectSettingsPage } from '../features/projects/ProjectSettingsPage.js';
 import { ProjectsPage } from '../features/projects/ProjectsPage.js';
+import { SearchPage } from '../features/search/SearchPage.js';
+import { openSearchPalette, SearchPalette } from '../features/search/SearchPalette.js';
 import { TaskLink } from '../features/tasks/TaskLink.js';
 import { MembersPage } from '../features/workspaces/MembersPage.js';
 import { WorkspaceSettingsPage } from '../features/workspaces/WorkspaceSettingsPage.js';
@@ -99,6 +101,7 @@ export function Shell() {
           <Screen route={route} />
         </main>
         {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+        <SearchPalette wid={member} />
       </div>
     </div>
   );
@@ -144,6 +147,10 @@ function TopBar() {
       <span className="brand">
         <span className="brand-mark">T</span> Tandem
       </span>
+      <button type="button" className="search-trigger" onClick={openSearchPalette} aria-label="Search (Ctrl+K)">
+        <span>Search…</span>
+        <kbd>Ctrl K</kbd>
+      </button>
       <span className="spacer" />
       <ConnectionIndicator />
       {me && (
@@ -173,6 +180,8 @@ function Screen({ route }: { route: Route }) {
       return <TrashPage wid={route.wid} />;
     case 'labels':
       return <LabelsPage wid={route.wid} />;
+    case 'search':
+      return <SearchPage key={route.wid} wid={route.wid} />;
     case 'settings':
       return <WorkspaceSettingsPage wid={route.wid} />;
     case 'profile':

@@ -61,6 +61,12 @@ const EnvSchema = z.object({
   TANDEM_SIGNUP: z.enum(['open', 'invite', 'domains']).default('invite'),
   TANDEM_SIGNUP_DOMAINS: csv.transform((list) => list.map((d) => d.toLowerCase().replace(/^@/, ''))).default([]),
   LOGIN_LOCK_SECONDS: int(1, 86_400).default(300),
+  /** A connection silent this long (mid-request or idle between requests) is closed. */
+  HTTP_IDLE_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
+  /** Time a client has to send a request's complete headers. */
+  HTTP_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(15_000),
+  /** Time a client has to send a whole request, body included (large uploads on slow links need minutes). */
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 24 * 3_600_000).default(300_000),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   UPLOAD_LIMIT_BYTES: int(1024, 5 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000),
@@ -115,8 +121,10 @@ const EnvSchema = z.object({
    * stamped by a trailing timer, so it is at most twice this behind the last accepted edit.
    */
   COLLAB_CONTENT_STAMP_MS: int(10, 3_600_000).default(5000),
-  /** Minimum time between two automatic history versions of a document. */
+  /** Minimum time between two automatic history versions of a document; also the longest an editing session goes without one. */
   COLLAB_VERSION_INTERVAL_SECONDS: int(0, 86_400 * 30).default(600),
+  /** An editing session this long without a stored edit has gone quiet: its document gets a history version. */
+  COLLAB_VERSION_QUIET_SECONDS: int(1, 86_400).default(120),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -30,8 +30,14 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    const problems: Record<string, string> = {};
+    if (registering && !displayName.trim()) problems.displayName = 'Enter your name as colleagues should see it.';
+    if (!email.trim()) problems.email = 'Enter your email address.';
+    if (registering && password.length < 8) problems.password = 'Use at least 8 characters.';
+    if (!registering && !password) problems.password = 'Enter your password.';
     if (mode === 'forgot') {
-      if (!email.trim()) return setError('Email: enter the address you sign in with');
+      if (!email.trim()) return setFields({ email: 'Enter the address you sign in with.' });
+      setFields({});
       setBusy(true);
       try {
         await api.auth.requestPasswordReset(email.trim());
@@ -43,11 +49,6 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
       }
       return;
     }
-    const problems: Record<string, string> = {};
-    if (registering && !displayName.trim()) problems.displayName = 'Enter your name as colleagues should see it.';
-    if (!email.trim()) problems.email = 'Enter your email address.';
-    if (registering && password.length < 8) problems.password = 'Use at least 8 characters.';
-    if (!registering && !password) problems.password = 'Enter your password.';
     setFields(problems);
     if (Object.keys(problems).length > 0) return;
     setBusy(true);
@@ -72,8 +73,8 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
   const switchTo = (m: Mode) => {
     setMode(m);
     setError(null);
-    setFields({});
     setResetSent(false);
+    setFields({});
   };
   const domains = policy.data?.policy === 'domains' && !invitation && !firstUser ? policy.data.domains : [];
 

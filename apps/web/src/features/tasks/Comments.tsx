@@ -95,7 +95,7 @@ export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
         {comments.map((c) => {
           const author = c.author?.displayName ?? names.get(c.authorId) ?? 'Someone';
           return (
-            <li key={c.id} className={`comment ${c.id.startsWith('tmp-') ? 'pending' : ''}`}>
+            <li key={c.id} data-comment-id={c.id} className={`comment ${c.id.startsWith('tmp-') ? 'pending' : ''}`}>
               <Avatar id={c.authorId} name={author} />
               <div>
                 <div className="comment-head">

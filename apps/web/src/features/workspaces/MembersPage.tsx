@@ -95,8 +95,8 @@ export function MembersPage({ wid }: { wid: string }) {
           </li>
         ))}
       </ul>
-      {isOwner && <PendingInvitations wid={wid} />}
       <StorageUsage wid={wid} />
+      {isOwner && <PendingInvitations wid={wid} />}
     </section>
   );
 }
