@@ -4,7 +4,6 @@ import { onSignedInChange, useSignedIn } from '../api/session.js';
 import { EmailLinkPage } from '../features/account/EmailLinkPages.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
 import { InvitePage } from '../features/onboarding/InvitePage.js';
-import { ConflictDialog } from '../features/tasks/ConflictDialog.js';
 import '../features/onboarding/onboarding.css';
 import './theme.js';
 import { ConflictDialog } from '../features/tasks/ConflictDialog.js';
