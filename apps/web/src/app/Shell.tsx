@@ -207,7 +207,13 @@ function Screen({ route }: { route: Route }) {
         </Suspense>
       );
     case 'account':
-      return <AccountPage />;
+      // One screen for me: how others see me and the look (profile), then sign-in matters (account).
+      return (
+        <>
+          <ProfilePage />
+          <AccountPage />
+        </>
+      );
     case 'webhooks':
       return <WebhooksPage wid={route.wid} />;
     case 'notFound':

@@ -1,7 +1,7 @@
 // `/invite/<token>`: who invites whom to what, then sign in or create an account, then join.
 // Shown whether or not someone is signed in; joining lands in the workspace.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorMessage, isStatus } from '../../api/errors.js';
 import { keys } from '../../api/keys.js';
 import { useSignedIn } from '../../api/session.js';
@@ -17,6 +17,8 @@ export function InvitePage({ token }: { token: string }) {
   const me = useQuery({ queryKey: keys.me, queryFn: api.me, enabled: signedIn });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Signing in or up from this page means "join": do it as soon as the session starts.
+  const signedInHere = useRef(!signedIn);
 
   const join = async () => {
     setBusy(true);
@@ -30,6 +32,14 @@ export function InvitePage({ token }: { token: string }) {
       setBusy(false);
     }
   };
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, when this page signs someone in.
+  useEffect(() => {
+    if (signedIn && signedInHere.current) {
+      signedInHere.current = false;
+      void join();
+    }
+  }, [signedIn]);
 
   if (preview.isPending) return <Card>Opening the invitation…</Card>;
   if (preview.error || !preview.data) {
