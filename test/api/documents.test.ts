@@ -2,6 +2,7 @@ import { ApiError, whenStored } from '@tandem/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import { addParagraph, connect, paragraphs, synced, waitFor } from '../collab/helpers.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -30,8 +31,8 @@ async function team() {
   const viewer = await server.user('viewer');
   const stranger = await server.user('stranger');
   const ws = await owner.workspaces.create({ name: 'Knowledge' });
-  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
-  await owner.workspaces.addMember(ws.id, { email: viewer.email, role: 'viewer' });
+  await addMember(owner, ws.id, editor, 'editor');
+  await addMember(owner, ws.id, viewer, 'viewer');
   return { owner, editor, viewer, stranger, workspaceId: ws.id };
 }
 

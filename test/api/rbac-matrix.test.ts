@@ -1,8 +1,11 @@
 // Every route × {owner, editor, viewer, non-member, anonymous} from one table. The route list comes
 // from the server's own OpenAPI document, so a new route without a row here fails this test.
 import type { TandemClient } from '@tandem/client';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ImagePipeline } from '../../apps/server/src/core/files/image-pipeline.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 type Who = 'owner' | 'editor' | 'viewer' | 'outsider' | 'anonymous';
@@ -31,6 +34,13 @@ interface Fixture {
   /** A document with content, and one history version of it. */
   documentId: string;
   versionId: string;
+  /** A link invitation into the workspace (multi-use). */
+  invitationId: string;
+  invitationToken: string;
+  /** An invitation of the owner's own, into someone else's workspace. */
+  ownersInvitationId: string;
+  /** An image the owner attached to the task (its thumbnail may still be in the making). */
+  fileId: string;
 }
 
 interface Row {
@@ -53,6 +63,9 @@ const anyUser = (ok: number) => ({ owner: ok, editor: ok, viewer: ok, outsider: 
 const ownersOwn = (ok: number) => ({ owner: ok, editor: 404, viewer: 404, outsider: 404, anonymous: 401 });
 let keys = 0;
 const key = () => `MX${++keys}`;
+/** Per fixture: a second login and an API token of the owner's (identity rows). */
+const ownersLogin = new WeakMap<Fixture, string>();
+const ownersToken = new WeakMap<Fixture, string>();
 
 const table: Row[] = [
   { route: 'GET /api/v1/me', request: () => ({ path: '/api/v1/me' }), expect: anyUser(200) },
@@ -354,6 +367,28 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/document-threads/${threadOf.get(fx)}/reopen` }),
     expect: editors(200),
   },
+  // ---- files
+  {
+    route: 'POST /api/v1/files',
+    request: (fx) => ({ path: '/api/v1/files', body: uploadForm({ taskId: fx.taskId }) }),
+    expect: editors(201),
+  },
+  { route: 'GET /api/v1/files/{id}', request: (fx) => ({ path: `/api/v1/files/${fx.fileId}` }), expect: readAll },
+  {
+    route: 'GET /api/v1/files/{id}/thumbnail',
+    prepare: () => server.app.get(ImagePipeline).idle(),
+    request: (fx) => ({ path: `/api/v1/files/${fx.fileId}/thumbnail` }),
+    expect: readAll,
+  },
+  { route: 'DELETE /api/v1/files/{id}', request: (fx) => ({ path: `/api/v1/files/${fx.fileId}` }), expect: editors(204) },
+  { route: 'GET /api/v1/tasks/{id}/files', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/files` }), expect: readAll },
+  { route: 'GET /api/v1/documents/{id}/files', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/files` }), expect: readAll },
+  { route: 'GET /api/v1/projects/{id}/covers', request: (fx) => ({ path: `/api/v1/projects/${fx.projectId}/covers` }), expect: readAll },
+  {
+    route: 'GET /api/v1/workspaces/{id}/storage',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/storage` }),
+    expect: readAll,
+  },
   // ---- notifications (always the caller's own inbox)
   { route: 'GET /api/v1/notifications', request: () => ({ path: '/api/v1/notifications?unread=true' }), expect: anyUser(200) },
   {
@@ -367,6 +402,74 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/notifications/${fx.notificationId}/read` }),
     expect: ownersOwn(200),
   },
+  // search (#12)
+  { route: 'GET /api/v1/search', request: (fx) => ({ path: `/api/v1/search?workspaceId=${fx.workspaceId}&q=task` }), expect: members(200) },
+  {
+    route: 'GET /api/v1/documents/{id}/backlinks',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/backlinks` }),
+    expect: readAll,
+  },
+  { route: 'GET /api/v1/tasks/{id}/backlinks', request: (fx) => ({ path: `/api/v1/tasks/${fx.taskId}/backlinks` }), expect: readAll },
+
+  // ---- invitations
+  {
+    route: 'POST /api/v1/workspaces/{id}/invitations',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/invitations`, body: { role: 'viewer', maxUses: 3 } }),
+    expect: ownerOnly(201),
+  },
+  {
+    route: 'GET /api/v1/workspaces/{id}/invitations',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/invitations` }),
+    expect: ownerOnly(200),
+  },
+  {
+    route: 'DELETE /api/v1/invitations/{id}',
+    request: (fx) => ({ path: `/api/v1/invitations/${fx.invitationId}` }),
+    expect: ownerOnly(204),
+  },
+  // Holding the link is what lets one in; members already in keep their role.
+  {
+    route: 'POST /api/v1/invitations/{token}/accept',
+    request: (fx) => ({ path: `/api/v1/invitations/${fx.invitationToken}/accept` }),
+    expect: anyUser(200),
+  },
+  { route: 'GET /api/v1/me/invitations', request: () => ({ path: '/api/v1/me/invitations' }), expect: anyUser(200) },
+  {
+    route: 'POST /api/v1/me/invitations/{id}/accept',
+    request: (fx) => ({ path: `/api/v1/me/invitations/${fx.ownersInvitationId}/accept` }),
+    expect: ownersOwn(200),
+  },
+  {
+    route: 'DELETE /api/v1/me/invitations/{id}',
+    request: (fx) => ({ path: `/api/v1/me/invitations/${fx.ownersInvitationId}` }),
+    expect: ownersOwn(204),
+  },
+
+  // ---- identity: the caller's own logins and API tokens (anyone signed in; someone else's → 404)
+  { route: 'GET /api/v1/me/sessions', request: () => ({ path: '/api/v1/me/sessions' }), expect: anyUser(200) },
+  { route: 'DELETE /api/v1/me/sessions', request: () => ({ path: '/api/v1/me/sessions' }), expect: anyUser(204) },
+  {
+    route: 'DELETE /api/v1/me/sessions/{id}',
+    prepare: async (fx) => {
+      const login = await server.client().auth.login({ email: fx.users.owner.email, password: 'correct horse battery' });
+      const claims = JSON.parse(Buffer.from(login.accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string };
+      ownersLogin.set(fx, claims.sid);
+    },
+    request: (fx) => ({ path: `/api/v1/me/sessions/${ownersLogin.get(fx)}` }),
+    expect: ownersOwn(204),
+  },
+  {
+    route: 'POST /api/v1/me/tokens',
+    request: () => ({ path: '/api/v1/me/tokens', body: { name: 'script', scope: 'read' } }),
+    expect: anyUser(201),
+  },
+  { route: 'GET /api/v1/me/tokens', request: () => ({ path: '/api/v1/me/tokens' }), expect: anyUser(200) },
+  {
+    route: 'DELETE /api/v1/me/tokens/{id}',
+    prepare: async (fx) => ownersToken.set(fx, (await fx.users.owner.identity.tokens.create({ name: 'matrix', scope: 'write' })).id),
+    request: (fx) => ({ path: `/api/v1/me/tokens/${ownersToken.get(fx)}` }),
+    expect: ownersOwn(204),
+  },
 ];
 
 /** Public routes: reachable without a token by design (each is tested on its own elsewhere). */
@@ -378,12 +481,28 @@ const publicRoutes = new Set([
   'POST /api/v1/auth/password-reset/request',
   'POST /api/v1/auth/password-reset',
   'POST /api/v1/auth/verify-email',
+  'GET /api/v1/auth/signup',
+  'GET /api/v1/invitations/{token}',
+  // desktop (#13): apps/desktop/test/connection-check.test.ts
+  'GET /api/v1/server-info',
+  'GET /api/v1/auth/providers',
 ]);
 
 let server: TestServer;
 let users: Fixture['users'];
+/** A small PNG for the files rows (multipart bodies are built fresh for each call). */
+let fixturePng: Buffer;
+const uploadForm = (target: { taskId: string }) => {
+  const form = new FormData();
+  form.append('taskId', target.taskId);
+  form.append('file', new Blob([fixturePng]), 'upload.png');
+  return form;
+};
 
 beforeAll(async () => {
+  fixturePng = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
   server = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000' });
   users = {
     owner: await server.user('owner'),
@@ -410,9 +529,9 @@ async function fixture(): Promise<Fixture> {
   const owner = users.owner;
   const ws = await owner.workspaces.create({ name: 'Matrix' });
   const spare = await server.user('spare');
-  await owner.workspaces.addMember(ws.id, { email: users.editor.email, role: 'editor' });
-  await owner.workspaces.addMember(ws.id, { email: users.viewer.email, role: 'viewer' });
-  await owner.workspaces.addMember(ws.id, { email: spare.email, role: 'viewer' });
+  await addMember(owner, ws.id, users.editor, 'editor');
+  await addMember(owner, ws.id, users.viewer, 'viewer');
+  await addMember(owner, ws.id, spare, 'viewer');
   const project = await owner.tracking.projects.create(ws.id, { name: 'Matrix', key: key() });
   const statuses = (await owner.tracking.statuses.list(project.id)).items;
   const emptyStatus = await owner.tracking.statuses.create(project.id, { name: 'Empty', category: 'todo' });
@@ -430,6 +549,9 @@ async function fixture(): Promise<Fixture> {
   const version = await server.db.prisma.documentVersion.create({
     data: { documentId: doc.id, state, size: state.length, reason: 'manual' },
   });
+  const link = await owner.invitations.create(ws.id, { role: 'viewer', maxUses: 10 });
+  const elsewhere = await spare.workspaces.create({ name: 'Elsewhere' });
+  const forOwner = await spare.workspaces.addMember(elsewhere.id, { email: owner.email, role: 'editor' });
   return {
     workspaceId: ws.id,
     users,
@@ -445,14 +567,23 @@ async function fixture(): Promise<Fixture> {
     notificationId: notification.id,
     documentId: doc.id,
     versionId: version.id,
+    invitationId: link.id,
+    invitationToken: link.token,
+    ownersInvitationId: forOwner.id,
+    fileId: (await owner.files.upload({ taskId: task.id }, new Blob([fixturePng]), { name: 'cover.png' })).id,
   };
 }
 
 async function call(who: Who, method: string, path: string, body: unknown): Promise<number> {
   const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (who !== 'anonymous') headers.authorization = `Bearer ${users[who].accessToken}`;
-  const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+  });
   await res.arrayBuffer();
   return res.status;
 }

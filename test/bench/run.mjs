@@ -4,11 +4,20 @@ import { execFileSync } from 'node:child_process';
 import { stamp, writeSection } from './lib/report.mjs';
 import { GENERATOR_CORE } from './lib/servers.mjs';
 import { collabScenarios } from './scenarios/collab.mjs';
+import { filesScenarios } from './scenarios/files.mjs';
 import { realtimeScenarios } from './scenarios/realtime.mjs';
 import { restScenarios } from './scenarios/rest.mjs';
+import { searchScenarios } from './scenarios/search.mjs';
 import { storageScenarios } from './scenarios/storage.mjs';
 
-const scenarios = { ...collabScenarios, ...storageScenarios, ...realtimeScenarios, ...restScenarios };
+const scenarios = {
+  ...collabScenarios,
+  ...storageScenarios,
+  ...realtimeScenarios,
+  ...restScenarios,
+  ...filesScenarios,
+  ...searchScenarios,
+};
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

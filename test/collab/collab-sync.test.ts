@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { addParagraph, connect, paragraphs, synced, trackedProviders, upgradeStatus, waitFor, workspaceWithDocument } from './helpers.js';
 
@@ -40,7 +41,7 @@ describe('collab: y-websocket protocol', () => {
     const owner = await server.user('owner');
     const { workspaceId, documentId } = await workspaceWithDocument(owner);
     const editor = await server.user('editor');
-    await owner.workspaces.addMember(workspaceId, { email: editor.email, role: 'editor' });
+    await addMember(owner, workspaceId, editor, 'editor');
     const a = await synced(track(connect(owner, documentId)));
     const b = await synced(track(connect(editor, documentId)));
     addParagraph(a.doc, 'from owner');
@@ -93,7 +94,7 @@ describe('collab: read-only viewers', () => {
     const owner = await server.user('owner');
     const viewer = await server.user('viewer');
     const { workspaceId, documentId } = await workspaceWithDocument(owner);
-    await owner.workspaces.addMember(workspaceId, { email: viewer.email, role: 'viewer' });
+    await addMember(owner, workspaceId, viewer, 'viewer');
     const a = await synced(track(connect(owner, documentId)));
     addParagraph(a.doc, 'owner text');
     const v = await synced(track(connect(viewer, documentId)));
@@ -114,7 +115,7 @@ describe('collab: read-only viewers', () => {
     const owner = await server.user('owner');
     const member = await server.user('member');
     const { workspaceId, documentId } = await workspaceWithDocument(owner);
-    await owner.workspaces.addMember(workspaceId, { email: member.email, role: 'editor' });
+    await addMember(owner, workspaceId, member, 'editor');
     const m = await synced(track(connect(member, documentId)));
     addParagraph(m.doc, 'while editor');
     await whenStored(m);
@@ -219,7 +220,7 @@ describe('collab: awareness', () => {
     const owner = await server.user('owner');
     const editor = await server.user('editor');
     const { workspaceId, documentId } = await workspaceWithDocument(owner);
-    await owner.workspaces.addMember(workspaceId, { email: editor.email, role: 'editor' });
+    await addMember(owner, workspaceId, editor, 'editor');
     const a = await synced(track(connect(owner, documentId)));
     const b = await synced(track(connect(editor, documentId)));
     b.awareness.setLocalStateField('user', { id: owner.userId, name: owner.displayName, color: '#000' });

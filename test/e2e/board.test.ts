@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
+import { addMember } from '../support/membership.js';
 import type { TestServer } from '../support/server.js';
 import { card, launchTeam } from './fixtures.js';
 
@@ -131,7 +132,7 @@ describe('a viewer', () => {
   it('sees the board and tasks without controls that would be refused', async () => {
     const t = await team();
     const viewer = await server.user('viewer');
-    await t.owner.workspaces.addMember(t.ws.id, { email: viewer.email, role: 'viewer' });
+    await addMember(t.owner, t.ws.id, viewer, 'viewer');
     const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}/t/${t.first.id}`);
     await signInUi(page, viewer.email);
     await card(page, 'To Do', t.first.id).waitFor();

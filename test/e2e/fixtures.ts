@@ -1,5 +1,6 @@
 // Shared set-up for the browser tests of the tracker.
 import type { Page } from 'playwright-core';
+import { addMember } from '../support/membership.js';
 import type { TestServer } from '../support/server.js';
 
 /** An owner and an editor sharing a workspace with one project holding two tasks in "To Do". */
@@ -7,7 +8,7 @@ export async function launchTeam(server: TestServer) {
   const owner = await server.user('owner');
   const editor = await server.user('editor');
   const ws = await owner.workspaces.create({ name: 'Launch' });
-  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
+  await addMember(owner, ws.id, editor, 'editor');
   const project = await owner.tracking.projects.create(ws.id, { name: 'Website', key: 'WEB' });
   const statuses = (await owner.tracking.statuses.list(project.id)).items;
   const todo = statuses.find((s) => s.name === 'To Do')!;

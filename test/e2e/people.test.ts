@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
+import { addMember } from '../support/membership.js';
 import type { TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -37,7 +38,7 @@ describe('members and the inbox', () => {
     const owner = await server.user('owner');
     const editor = await server.user('editor');
     const ws = await owner.workspaces.create({ name: 'Studio' });
-    await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
+    await addMember(owner, ws.id, editor, 'editor');
     const project = await owner.tracking.projects.create(ws.id, { name: 'Brand', key: 'BRD' });
     const task = await owner.tracking.tasks.create(project.id, { title: 'New logo' });
     await editor.tracking.notifications.readAll(); // being added to the workspace was news too
@@ -65,7 +66,7 @@ describe('members and the inbox', () => {
     const owner = await server.user('owner');
     const member = await server.user('member');
     const ws = await owner.workspaces.create({ name: 'Secret plans' });
-    await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+    await addMember(owner, ws.id, member, 'editor');
     const page = await openPage(browser, `${server.url}/w/${ws.id}`);
     await signInUi(page, member.email);
     await page.getByRole('heading', { name: 'Secret plans' }).waitFor();

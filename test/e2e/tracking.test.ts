@@ -3,6 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
+import { addMember } from '../support/membership.js';
 import type { TestServer } from '../support/server.js';
 import { card, launchTeam } from './fixtures.js';
 
@@ -201,7 +202,7 @@ describe('a viewer', () => {
   it('sees sprints, labels and statuses without any control that would be refused', async () => {
     const t = await team();
     const viewer = await server.user('viewer');
-    await t.owner.workspaces.addMember(t.ws.id, { email: viewer.email, role: 'viewer' });
+    await addMember(t.owner, t.ws.id, viewer, 'viewer');
     const sprint = await t.owner.tracking.sprints.create(t.project.id, { name: 'Week 1' });
     const label = await t.owner.tracking.labels.create(t.ws.id, { name: 'Bug', color: '#e5484d' });
     await t.owner.tracking.tasks.update(t.first.id, { sprintId: sprint.id, labelIds: [label.id] });

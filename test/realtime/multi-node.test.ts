@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TandemClient } from '@tandem/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addMember } from '../support/membership.js';
 import { type NodeProcess, startNodeProcess } from '../support/node-process.js';
 import { createTestDatabase } from '../support/server.js';
 import { openProbe } from './socket-probe.js';
@@ -59,7 +60,7 @@ describe('two nodes sharing Redis', () => {
     const ws = await owner.workspaces.create({ name: 'Split' });
     const onA = await openProbe(nodeA.url, member.accessToken!);
     await onA.sub(`user:${member.userId}`);
-    await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+    await addMember(owner, ws.id, member, 'editor');
     expect((await onA.next('notification')).data).toMatchObject({ type: 'added_to_workspace', workspaceId: ws.id });
     expect(await onA.sub(`workspace:${ws.id}`)).toMatchObject({ t: 'subbed', role: 'editor' });
     await owner.workspaces.update(ws.id, { name: 'Renamed on B' });
@@ -71,7 +72,7 @@ describe('two nodes sharing Redis', () => {
     const a = await user(nodeA, 'alice');
     const b = await user(nodeB, 'bob');
     const ws = await a.workspaces.create({ name: 'Presence' });
-    await a.workspaces.addMember(ws.id, { email: b.email, role: 'editor' });
+    await addMember(a, ws.id, b, 'editor');
     const room = `workspace:${ws.id}`;
     const onA = await openProbe(nodeA.url, a.accessToken!);
     await onA.sub(room);
@@ -97,7 +98,7 @@ describe('two nodes sharing Redis', () => {
     const owner = await user(nodeA, 'owner');
     const member = await user(nodeB, 'member');
     const ws = await owner.workspaces.create({ name: 'Cached' });
-    await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+    await addMember(owner, ws.id, member, 'editor');
     const project = await owner.tracking.projects.create(ws.id, { name: 'Cached', key: 'CAC' });
     expect((await member.tracking.tasks.list(project.id)).items).toEqual([]);
     await owner.tracking.tasks.create(project.id, { title: 'Made on A' });
@@ -115,7 +116,7 @@ describe('two nodes sharing Redis', () => {
     const owner = await user(nodeA, 'owner');
     const member = await user(nodeB, 'leaver');
     const ws = await owner.workspaces.create({ name: 'Revoke' });
-    await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+    await addMember(owner, ws.id, member, 'editor');
     const onB = await openProbe(nodeB.url, member.accessToken!);
     await onB.sub(`workspace:${ws.id}`);
     await owner.workspaces.removeMember(ws.id, member.userId);
@@ -134,7 +135,7 @@ describe('two nodes sharing Redis', () => {
     const a = await user(nodeA, 'stayer');
     const c = await user(nodeC, 'crasher');
     const ws = await a.workspaces.create({ name: 'Crash' });
-    await a.workspaces.addMember(ws.id, { email: c.email, role: 'viewer' });
+    await addMember(a, ws.id, c, 'viewer');
     const room = `workspace:${ws.id}`;
     const onA = await openProbe(nodeA.url, a.accessToken!);
     await onA.sub(room);

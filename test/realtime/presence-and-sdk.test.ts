@@ -2,6 +2,7 @@ import type { RealtimeEvent, RealtimeState } from '@tandem/client';
 import { encodeFrame, type PresenceEntry } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SocketDirectory } from '../../apps/server/src/core/realtime/socket-directory.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { openProbe, until } from './socket-probe.js';
 
@@ -15,7 +16,7 @@ async function pair() {
   const a = await server.user('ann');
   const b = await server.user('ben');
   const ws = await a.workspaces.create({ name: 'Shared' });
-  await a.workspaces.addMember(ws.id, { email: b.email, role: 'editor' });
+  await addMember(a, ws.id, b, 'editor');
   return { a, b, ws, room: `workspace:${ws.id}` };
 }
 
@@ -97,7 +98,7 @@ describe('presence', () => {
   it('never shows a viewer as typing', async () => {
     const { a, ws, room } = await pair();
     const viewer = await server.user('viewer');
-    await a.workspaces.addMember(ws.id, { email: viewer.email, role: 'viewer' });
+    await addMember(a, ws.id, viewer, 'viewer');
     const pa = await openProbe(server.url, a.accessToken!);
     await pa.sub(room);
     const pv = await openProbe(server.url, viewer.accessToken!);
@@ -184,7 +185,7 @@ describe('SDK realtime socket', () => {
     socket.on('notification', (n) => notes.push(n));
     await socket.connect();
     await socket.subscribe(`user:${u.userId}`);
-    await owner.workspaces.addMember(ws.id, { email: u.email, role: 'editor' });
+    await addMember(owner, ws.id, u, 'editor');
     await until('a notification', () => notes.length > 0);
     expect(notes[0]).toMatchObject({ type: 'added_to_workspace', workspaceId: ws.id });
     await u.auth.logout();

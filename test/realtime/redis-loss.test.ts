@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { portOpen } from '../support/services.js';
 import { openProbe } from './socket-probe.js';
@@ -76,7 +77,7 @@ describe('losing Redis', () => {
     const a = await nodeA.user('alice');
     const b = await nodeB.user('bob');
     const ws = await a.workspaces.create({ name: 'Outage' });
-    await a.workspaces.addMember(ws.id, { email: b.email, role: 'owner' });
+    await addMember(a, ws.id, b, 'owner');
     const room = `workspace:${ws.id}`;
     const onA = await openProbe(nodeA.url, a.accessToken!);
     await onA.sub(room);
@@ -110,7 +111,7 @@ describe('losing Redis', () => {
     const a = await nodeA.user('alice');
     const b = await nodeB.user('bob');
     const ws = await a.workspaces.create({ name: 'Blind' });
-    await a.workspaces.addMember(ws.id, { email: b.email, role: 'editor' });
+    await addMember(a, ws.id, b, 'editor');
     const project = await a.tracking.projects.create(ws.id, { name: 'Blind', key: 'BLD' });
     // Node B caches the page and Bob's grant while it can still hear node A.
     expect((await b.tracking.tasks.list(project.id)).items).toEqual([]);

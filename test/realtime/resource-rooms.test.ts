@@ -2,6 +2,7 @@
 // elsewhere, so the rows are written straight to the database here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRegistry } from '../../apps/server/src/core/auth/sessions.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { openProbe } from './socket-probe.js';
 
@@ -17,7 +18,7 @@ async function seed() {
   const member = await server.user('member');
   const guest = await server.user('guest');
   const ws = await owner.workspaces.create({ name: 'Rooms' });
-  await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+  await addMember(owner, ws.id, member, 'editor');
   const prisma = server.db.prisma;
   const project = await prisma.project.create({ data: { workspaceId: ws.id, key: `P${++keys}`, name: 'Project' } });
   const status = await prisma.status.create({ data: { projectId: project.id, name: 'Todo', category: 'todo', position: 0 } });

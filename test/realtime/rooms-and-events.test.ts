@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { openProbe, upgradeStatus } from './socket-probe.js';
 
@@ -13,7 +14,7 @@ async function team() {
   const member = await server.user('member');
   const outsider = await server.user('outsider');
   const ws = await owner.workspaces.create({ name: 'Team' });
-  await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+  await addMember(owner, ws.id, member, 'editor');
   return { owner, member, outsider, ws };
 }
 
@@ -97,19 +98,25 @@ describe('/ws rooms', () => {
     witness.close();
   });
 
-  it('pushes a notification and a member.changed event to the added user, only in their own room', async () => {
+  it('tells an invited account in its own room, and announces the membership there once it accepts', async () => {
     const owner = await server.user('inviter');
     const invitee = await server.user('invitee');
     const ws = await owner.workspaces.create({ name: 'Invites' });
     const p = await openProbe(server.url, invitee.accessToken!);
     await p.sub(`user:${invitee.userId}`);
-    await owner.workspaces.addMember(ws.id, { email: invitee.email, role: 'viewer' });
-    const note = await p.next('notification');
-    expect(note.data).toMatchObject({ type: 'added_to_workspace', workspaceId: ws.id, read: false });
+    const invitation = await owner.workspaces.addMember(ws.id, { email: invitee.email, role: 'viewer' });
+    const received = await p.next('event', (e) => e.type === 'invitation.received');
+    expect(received).toMatchObject({
+      room: `user:${invitee.userId}`,
+      data: { invitationId: invitation.id, workspaceName: 'Invites', role: 'viewer' },
+    });
+    // Not a member until they say yes.
+    expect((await owner.workspaces.members(ws.id)).items.map((m) => m.userId)).not.toContain(invitee.userId);
+    await invitee.invitations.accept(invitation.token);
     const changed = await p.next('event', (e) => e.type === 'member.changed');
     expect(changed).toMatchObject({
       room: `user:${invitee.userId}`,
-      data: { change: 'added', member: { userId: invitee.userId, role: 'viewer' } },
+      data: { change: 'added', workspaceId: ws.id, member: { userId: invitee.userId, role: 'viewer' } },
     });
     p.close();
   });

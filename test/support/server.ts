@@ -1,6 +1,9 @@
 // Starts a real Tandem node in this test process on its own fresh database (cloned from the
 // migrated template), on a random port. Each test file gets what it asks for; nothing is shared.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TandemClient } from '@tandem/client';
 import { inject } from 'vitest';
 import { loadConfig } from '../../apps/server/src/base/config/config.js';
@@ -41,6 +44,10 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     BCRYPT_ROUNDS: '4',
     TANDEM_MIGRATE_ON_START: 'false',
     TANDEM_WEB_DIR: '/nonexistent',
+    // Most tests make many accounts; the sign-up policy has its own tests.
+    TANDEM_SIGNUP: 'open',
+    // Stored files of this server only (local object storage), never the machine's data dir.
+    TANDEM_DATA_DIR: mkdtempSync(join(tmpdir(), 'tandem-test-')),
     ...env,
   });
   const server = await startServer(config);

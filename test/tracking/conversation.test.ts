@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { eventually, failure, team, type UserClient } from './fixtures.js';
 
@@ -91,7 +92,7 @@ describe('notifications', () => {
   it('tells watchers (reporter, assignee, commenters) about comments and status changes', async () => {
     const t = await team(server);
     const extra = await server.user('commenter');
-    await t.owner.workspaces.addMember(t.workspaceId, { email: extra.email, role: 'editor' });
+    await addMember(t.owner, t.workspaceId, extra, 'editor');
     const task = await t.editor.tracking.tasks.create(t.project.id, { title: 'Watched', assigneeId: t.owner.userId });
     await extra.tracking.comments.create(task.id, { body: 'I am here now' });
     await t.owner.tracking.tasks.move(task.id, { status: t.statuses[2]!.id });
@@ -151,7 +152,7 @@ describe('notifications', () => {
     expect(JSON.stringify(page)).not.toContain('Confidential roadmap');
     expect(page.unreadCount).toBe((await t.editor.tracking.notifications.unreadCount()).count);
     expect((await failure(t.editor.tracking.notifications.read(assigned.id))).status).toBe(404);
-    await t.owner.workspaces.addMember(t.workspaceId, { email: t.editor.email, role: 'editor' });
+    await addMember(t.owner, t.workspaceId, t.editor, 'editor');
     expect((await inbox(t.editor)).some((n) => n.id === assigned.id)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // A workspace with one member of each role and a project, for the tracking tests.
 import { ApiError, type TandemClient } from '@tandem/client';
 import type { ProjectView, StatusView } from '@tandem/protocol';
+import { addMember } from '../support/membership.js';
 import type { TestServer } from '../support/server.js';
 
 export type UserClient = TandemClient & { userId: string; email: string; displayName: string };
@@ -31,8 +32,8 @@ export async function team(server: TestServer): Promise<Team> {
     server.user('outsider'),
   ]);
   const ws = await owner.workspaces.create({ name: 'Acme' });
-  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
-  await owner.workspaces.addMember(ws.id, { email: viewer.email, role: 'viewer' });
+  await addMember(owner, ws.id, editor, 'editor');
+  await addMember(owner, ws.id, viewer, 'viewer');
   const project = await owner.tracking.projects.create(ws.id, { name: 'Website', key: nextKey('WEB') });
   const statuses = (await owner.tracking.statuses.list(project.id)).items;
   return { owner, editor, viewer, outsider, workspaceId: ws.id, project, statuses };

@@ -4,12 +4,25 @@ import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
 import { DocumentThreadsModule } from './core/document-threads/document-threads.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
+import { FilesModule } from './core/files/files.module.js';
 import { RealtimeModule } from './core/realtime/realtime.module.js';
+import { SearchModule } from './core/search/search.module.js';
 import { TrackingModule } from './core/tracking.module.js';
 import { WorkspacesModule } from './core/workspaces/workspaces.module.js';
 
 /** Feature modules, in one list (each adds its controllers/gateways). */
-export const featureModules = [WorkspacesModule, TrackingModule, DocumentsModule, RealtimeModule, DocumentThreadsModule];
+export const featureModules = [
+  WorkspacesModule,
+  TrackingModule,
+  DocumentsModule,
+  RealtimeModule,
+  // search (#12)
+  SearchModule,
+  // files (#11)
+  FilesModule,
+  // knowledge base (#17)
+  DocumentThreadsModule,
+];
 
 @Module({})
 export class AppModule {

@@ -39,6 +39,9 @@ async function main() {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // A parent process (the desktop app in host mode) asks for a clean stop over IPC, because on
+  // Windows a signal kills at once and would leave the embedded PostgreSQL running.
+  if (process.send) process.on('message', (m) => m === 'tandem:shutdown' && stop('ipc'));
 }
 
 main().catch((err) => {

@@ -1,9 +1,26 @@
 // The typed SDK used by the web app, the desktop app, the tests and the load tools.
-import type { AuthResult, MemberView, Page, Role, UserView, WorkspaceView } from '@tandem/protocol';
+import type {
+  AcceptedInvitation,
+  AuthResult,
+  CreatedInvitation,
+  CreateInvitationBody,
+  InvitationPreview,
+  InvitationView,
+  MemberView,
+  Page,
+  PendingInvitationView,
+  Role,
+  SignupPolicyView,
+  UserView,
+  WorkspaceView,
+} from '@tandem/protocol';
 import { documentThreadsApi } from './document-threads.js';
 import { documentsApi } from './documents.js';
+import { type FilesApi, filesApi } from './files.js';
 import { Http, type HttpOptions } from './http.js';
+import { type IdentityApi, identityApi } from './identity.js';
 import { type RealtimeOptions, RealtimeSocket } from './realtime.js';
+import { searchApi } from './search.js';
 import { type TrackingApi, trackingApi } from './tracking.js';
 
 export class TandemClient {
@@ -32,7 +49,7 @@ export class TandemClient {
   }
 
   readonly auth = {
-    register: async (body: { email: string; password: string; displayName: string }) =>
+    register: async (body: { email: string; password: string; displayName: string; invitation?: string }) =>
       this.signedIn(await this.http.request<AuthResult>('POST', '/api/v1/auth/register', { body, auth: false })),
     login: async (body: { email: string; password: string }) =>
       this.signedIn(await this.http.request<AuthResult>('POST', '/api/v1/auth/login', { body, auth: false })),
@@ -49,6 +66,8 @@ export class TandemClient {
     resetPassword: (token: string, newPassword: string) =>
       this.http.request<void>('POST', '/api/v1/auth/password-reset', { body: { token, newPassword }, auth: false }),
     verifyEmail: (token: string) => this.http.request<void>('POST', '/api/v1/auth/verify-email', { body: { token }, auth: false }),
+    /** Who may create an account on this server. */
+    signupPolicy: () => this.http.request<SignupPolicyView>('GET', '/api/v1/auth/signup', { auth: false }),
     wsTicket: () => this.http.request<{ ticket: string; expiresIn: number }>('POST', '/api/v1/auth/ws-ticket'),
   };
 
@@ -66,6 +85,24 @@ export class TandemClient {
     return this.documentThreadsCache;
   }
   private documentThreadsCache?: ReturnType<typeof documentThreadsApi>;
+  /** Search (tasks, documents, comments, files) and backlinks. */
+  get search() {
+    this.searchCache ??= searchApi(this.http);
+    return this.searchCache;
+  }
+  private searchCache?: ReturnType<typeof searchApi>;
+  /** The caller's logins and personal API tokens; the server's sign-in methods. */
+  get identity(): IdentityApi {
+    this.identityCache ??= identityApi(this.http);
+    return this.identityCache;
+  }
+  private identityCache?: IdentityApi;
+  /** Files and attachments: upload (with progress and cancel), list, download, delete, covers, storage used. */
+  get files(): FilesApi {
+    this.filesCache ??= filesApi(this.http);
+    return this.filesCache;
+  }
+  private filesCache?: FilesApi;
 
   me = () => this.http.request<UserView>('GET', '/api/v1/me');
   updateMe = (body: { displayName: string }) => this.http.request<UserView>('PATCH', '/api/v1/me', { body });
@@ -77,10 +114,27 @@ export class TandemClient {
     update: (id: string, body: { name: string }) => this.http.request<WorkspaceView>('PATCH', `/api/v1/workspaces/${id}`, { body }),
     remove: (id: string) => this.http.request<void>('DELETE', `/api/v1/workspaces/${id}`),
     members: (id: string) => this.http.request<Page<MemberView>>('GET', `/api/v1/workspaces/${id}/members`),
+    /** Invites an existing account (it has to accept: `invitations.accept(result.token)` or from its pending list). */
     addMember: (id: string, body: { email: string; role: Role }) =>
-      this.http.request<MemberView>('POST', `/api/v1/workspaces/${id}/members`, { body }),
+      this.http.request<CreatedInvitation>('POST', `/api/v1/workspaces/${id}/members`, { body }),
     updateMember: (id: string, userId: string, body: { role: Role }) =>
       this.http.request<MemberView>('PATCH', `/api/v1/workspaces/${id}/members/${userId}`, { body }),
     removeMember: (id: string, userId: string) => this.http.request<void>('DELETE', `/api/v1/workspaces/${id}/members/${userId}`),
+  };
+
+  // ---- invitations (API.md "Invitations and sign-up")
+  readonly invitations = {
+    create: (workspaceId: string, body: CreateInvitationBody) =>
+      this.http.request<CreatedInvitation>('POST', `/api/v1/workspaces/${workspaceId}/invitations`, { body }),
+    list: (workspaceId: string) => this.http.request<Page<InvitationView>>('GET', `/api/v1/workspaces/${workspaceId}/invitations`),
+    revoke: (id: string) => this.http.request<void>('DELETE', `/api/v1/invitations/${id}`),
+    /** No sign-in needed: what the invitation page shows. */
+    preview: (token: string) =>
+      this.http.request<InvitationPreview>('GET', `/api/v1/invitations/${encodeURIComponent(token)}`, { auth: false }),
+    accept: (token: string) => this.http.request<AcceptedInvitation>('POST', `/api/v1/invitations/${encodeURIComponent(token)}/accept`),
+    /** Invitations waiting for the signed-in person. */
+    pending: () => this.http.request<Page<PendingInvitationView>>('GET', '/api/v1/me/invitations'),
+    acceptPending: (id: string) => this.http.request<AcceptedInvitation>('POST', `/api/v1/me/invitations/${id}/accept`),
+    decline: (id: string) => this.http.request<void>('DELETE', `/api/v1/me/invitations/${id}`),
   };
 }

@@ -89,6 +89,35 @@ export class Http {
     return data as T;
   }
 
+  /**
+   * A signed-in request whose response is returned as it is (file bytes, streams), retried once
+   * after a token refresh; non-2xx answers (except 304) become ApiError.
+   */
+  async fetchRaw(method: string, path: string, init: { body?: BodyInit; headers?: Record<string, string>; signal?: AbortSignal } = {}) {
+    const attempt = async () => {
+      const headers: Record<string, string> = { ...(init.headers ?? {}) };
+      if (this.tokens) headers.authorization = `Bearer ${this.tokens.accessToken}`;
+      try {
+        return await this.fetchImpl(this.url(path), { method, headers, body: init.body, signal: init.signal });
+      } catch (err) {
+        throw new ApiError(0, 'network_error', (err as Error).message);
+      }
+    };
+    let res = await attempt();
+    if (res.status === 401 && this.tokens && (await this.refresh())) res = await attempt();
+    if (!res.ok && res.status !== 304) {
+      const data = safeJson(await res.text()) as ErrorBody | undefined;
+      throw new ApiError(
+        res.status,
+        data?.error?.code ?? 'internal',
+        data?.error?.message ?? res.statusText,
+        data?.error?.details,
+        res.headers,
+      );
+    }
+    return res;
+  }
+
   /** Rotates the refresh token once for all concurrent callers; false when the login has ended. */
   refresh(): Promise<boolean> {
     if (!this.tokens) return Promise.resolve(false);

@@ -10,12 +10,14 @@ export const CreateDocumentBody = z.object({ title: Title, parentId: Id.nullish(
 export const UpdateDocumentBody = z.object({ title: Title }).strict();
 /** Moves a document under `parentId` (null: the workspace root), optionally between two siblings. */
 export const MoveDocumentBody = z.object({ parentId: Id.nullable(), afterId: Id.optional(), beforeId: Id.optional() }).strict();
+/** Markdown an import may carry: what fits in the default request body limit (BODY_LIMIT_BYTES, 1 MiB). */
+export const MAX_IMPORT_MARKDOWN_CHARS = 1_000_000;
 /** A new document from Markdown or from HTML (exactly one of them). */
 export const ImportDocumentBody = z
   .object({
     title: Title,
-    markdown: z.string().max(4_000_000).optional(),
-    html: z.string().max(4_000_000).optional(),
+    markdown: z.string().max(MAX_IMPORT_MARKDOWN_CHARS).optional(),
+    html: z.string().max(MAX_IMPORT_MARKDOWN_CHARS).optional(),
     parentId: Id.nullish(),
     projectId: Id.nullish(),
   })

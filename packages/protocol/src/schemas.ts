@@ -12,7 +12,15 @@ export const Password = z.string().min(8, 'at least 8 characters').max(200);
 export const DisplayName = z.string().trim().min(1).max(100);
 export const RoleSchema = z.enum(Roles);
 
-export const RegisterBody = z.object({ email: Email, password: Password, displayName: DisplayName }).strict();
+export const RegisterBody = z
+  .object({
+    email: Email,
+    password: Password,
+    displayName: DisplayName,
+    /** An invitation token: needed to sign up when the server is invite-only. */
+    invitation: z.string().min(1).max(512).optional(),
+  })
+  .strict();
 export const LoginBody = z.object({ email: z.string().max(254), password: z.string().max(200) }).strict();
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(4096) }).strict();
 export const ChangePasswordBody = z.object({ currentPassword: z.string().max(200), newPassword: Password }).strict();

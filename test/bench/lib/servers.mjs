@@ -107,6 +107,7 @@ export async function startTandem({ database, secret, channelPrefix, env = {}, c
       TANDEM_WEB_DIR: '/nonexistent',
       LOG_LEVEL: 'warn',
       BCRYPT_ROUNDS: '4',
+      TANDEM_SIGNUP: 'open',
       RATE_LIMIT_PER_MINUTE: '1000000',
       ACCESS_TOKEN_TTL_SECONDS: '7200',
       ...env,

@@ -22,7 +22,8 @@ export async function createWorkspaceWithMembers(baseUrl, members, role = 'edito
   const workspace = await owner.client.workspaces.create({ name: `bench ${new Date().toISOString()}` });
   const users = await inBatches(members, 20, async (i) => {
     const u = await registerUser(baseUrl, `member${i}`);
-    await owner.client.workspaces.addMember(workspace.id, { email: u.email, role });
+    const invitation = await owner.client.workspaces.addMember(workspace.id, { email: u.email, role });
+    await u.client.invitations.accept(invitation.token);
     return u;
   });
   return { owner, workspaceId: workspace.id, users };

@@ -1,23 +1,28 @@
 // Infrastructure shared by every feature module (global): config, database, bus, events, mail,
-// metrics, health. Built from values opened before Nest starts (see server.ts).
+// metrics, object storage, health. Built from values opened before Nest starts (see server.ts).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { BUS, type Bus } from './bus/bus.js';
 import { CONFIG, type Config } from './config/config.js';
 import { Database, PrismaClient } from './database/database.js';
 import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
+import { Degradations } from './health/degradations.js';
 import { HealthController } from './health/health.controller.js';
+import { ServerInfoController } from './health/server-info.controller.js';
+import { SocketLimits } from './http/socket-limits.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
 import { Mailer } from './mail/mailer.js';
 import { Metrics } from './metrics/metrics.js';
+import { ObjectStorage } from './storage/object-storage.js';
 
 export interface Infra {
   config: Config;
   db: Database;
   bus: Bus;
   metrics: Metrics;
+  storage: ObjectStorage;
 }
 
 @Global()
@@ -26,13 +31,14 @@ export class InfraModule {
   static forRoot(infra: Infra): DynamicModule {
     return {
       module: InfraModule,
-      controllers: [HealthController],
+      controllers: [HealthController, ServerInfoController],
       providers: [
         { provide: CONFIG, useValue: infra.config },
         { provide: Database, useValue: infra.db },
         { provide: PrismaClient, useValue: infra.db.prisma },
         { provide: BUS, useValue: infra.bus },
         { provide: Metrics, useValue: infra.metrics },
+        { provide: ObjectStorage, useValue: infra.storage },
         ChangeClock,
         DomainEvents,
         Mailer,
@@ -40,7 +46,37 @@ export class InfraModule {
         JobRegistry,
         JobScheduler,
       ],
-      exports: [CONFIG, Database, PrismaClient, BUS, Metrics, ChangeClock, DomainEvents, Mailer, UpgradeRouter, JobRegistry, JobScheduler],
+      exports: [
+        CONFIG,
+        Database,
+        PrismaClient,
+        BUS,
+        Metrics,
+        ObjectStorage,
+        ChangeClock,
+        DomainEvents,
+        Mailer,
+        UpgradeRouter,
+        SocketLimits,
+        JobRegistry,
+        JobScheduler,
+        Degradations,
+      ],
+      exports: [
+        CONFIG,
+        Database,
+        PrismaClient,
+        BUS,
+        Metrics,
+        ChangeClock,
+        DomainEvents,
+        Mailer,
+        UpgradeRouter,
+        SocketLimits,
+        JobRegistry,
+        JobScheduler,
+        Degradations,
+      ],
     };
   }
 }

@@ -1,13 +1,18 @@
 // Identity and authorization shared by every feature (global): tokens, sessions, the permission
-// policy, the auth service (also used by the socket gateways) and notifications.
+// policy, the auth service (also used by the socket gateways), notifications and invitations (sign-up
+// may need one).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiTokensController, AuthProvidersController, SessionsController } from './auth/account.controller.js';
+import { ApiTokens } from './auth/api-tokens.js';
 import { AuthController, MeController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { SessionRegistry } from './auth/sessions.js';
 import { TOKEN_SIGNER, TokenSigner } from './auth/tokens.js';
+import { InvitationsController } from './invitations/invitations.controller.js';
+import { InvitationsService } from './invitations/invitations.service.js';
 import { Notifier } from './notifications/notifier.js';
 import { PermissionPolicy } from './permission/policy.js';
 
@@ -17,17 +22,19 @@ export class AccessModule {
   static forRoot(secret: string): DynamicModule {
     return {
       module: AccessModule,
-      controllers: [AuthController, MeController],
+      controllers: [AuthController, MeController, InvitationsController, AuthProvidersController, SessionsController, ApiTokensController],
       providers: [
         { provide: TOKEN_SIGNER, useValue: new TokenSigner(secret) },
         { provide: APP_GUARD, useClass: AuthGuard },
         AuthService,
+        ApiTokens,
         LoginThrottle,
         SessionRegistry,
         PermissionPolicy,
         Notifier,
+        InvitationsService,
       ],
-      exports: [TOKEN_SIGNER, AuthService, SessionRegistry, PermissionPolicy, Notifier],
+      exports: [TOKEN_SIGNER, AuthService, SessionRegistry, PermissionPolicy, Notifier, InvitationsService],
     };
   }
 }

@@ -15,6 +15,8 @@ export const keys = {
   task: (taskId: string) => ['task', taskId] as const,
   comments: (taskId: string) => ['comments', taskId] as const,
   checklist: (taskId: string) => ['checklist', taskId] as const,
+  /** The task's activity timeline. */
+  activity: (taskId: string) => ['activity', taskId] as const,
   notifications: ['notifications'] as const,
   documents: (workspaceId: string) => ['documents', workspaceId] as const,
   trash: (workspaceId: string) => ['documents', workspaceId, 'trash'] as const,

@@ -3,8 +3,10 @@
 // keeps paused mutations) and replays with the same behaviour when the connection is back.
 import { type QueryClient, type QueryKey, useMutation } from '@tanstack/react-query';
 import { applyMove, reorder } from '../features/board/board-order.js';
+import { baseOf, type TaskField } from '../features/tasks/task-fields.js';
 import { isNetworkError, isStatus } from './errors.js';
 import { keys } from './keys.js';
+import { recordOwnEdit, versionToSend } from './own-task-versions.js';
 import { api, type TaskPatch } from './tandem.js';
 import type {
   ChecklistItemView,
@@ -23,7 +25,19 @@ import type {
 export interface Vars {
   'task.create': { projectId: string; title: string; status?: string; sprintId?: string | null; tempId: string };
   /** `display`: how the change looks in the cache until the server answers (e.g. the labels of `labelIds`). */
-  'task.update': { id: string; projectId?: string; patch: TaskPatch; display?: Partial<TaskView> };
+  /**
+   * `version`: the task's version the edit was made on (a stale one answers 409 and the author is
+   * asked); `base`: what the edited fields held on that copy, so a conflict shows only the fields
+   * someone else changed.
+   */
+  'task.update': {
+    id: string;
+    projectId?: string;
+    patch: TaskPatch;
+    display?: Partial<TaskView>;
+    version?: number;
+    base?: Partial<Record<TaskField, unknown>>;
+  };
   'task.move': { id: string; projectId: string; status: string; afterId?: string; beforeId?: string };
   'task.delete': { id: string; projectId: string };
   'comment.create': { taskId: string; body: string; tempId: string; authorId: string };
@@ -105,7 +119,13 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     settled: (v) => [keys.tasks(v.projectId)],
   },
   'task.update': {
-    fn: (v) => api.tasks.update(v.id, v.patch),
+    fn: async (v) => {
+      if (v.version === undefined) return api.tasks.update(v.id, v.patch);
+      const version = versionToSend(v.id, v.version);
+      const view = await api.tasks.update(v.id, { ...v.patch, version });
+      recordOwnEdit(v.id, version, view.version);
+      return view;
+    },
     optimistic: async (qc, v) => [
       ...(await patchCache<TaskView>(qc, keys.task(v.id), (t) => ({ ...t, ...v.patch, ...v.display }))),
       ...(v.projectId
@@ -316,19 +336,23 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
   },
 };
 
+/** Edits of tasks go out one after another, so each is sent on the version the previous one produced. */
+const SCOPES: Partial<Record<MutationName, string>> = { 'task.update': 'task.update' };
+
 /** Registers every mutation by key; must run before the persisted cache is restored. */
-export function registerMutations(qc: QueryClient, onError: (err: unknown, name: MutationName) => void) {
+export function registerMutations(qc: QueryClient, onError: <K extends MutationName>(err: unknown, name: K, vars: Vars[K]) => void) {
   for (const name of Object.keys(defs) as MutationName[]) {
     const def = defs[name] as Definition<unknown>;
     qc.setMutationDefaults([name], {
       mutationFn: def.fn,
+      ...(SCOPES[name] ? { scope: { id: SCOPES[name] } } : {}),
       // An unreachable server is not a failure: keep the write and retry once we are back online.
       retry: (count, err) => isNetworkError(err) || (isStatus(err, 500, 502, 503, 504) && count < 2),
       retryDelay: (count) => Math.min(1000 * 2 ** count, 15_000),
       onMutate: def.optimistic ? (v) => def.optimistic!(qc, v) : undefined,
-      onError: (err, _v, snapshot) => {
+      onError: (err, v, snapshot) => {
         restore(qc, snapshot as Snapshot | undefined);
-        onError(err, name);
+        onError(err, name, v as Vars[typeof name]);
       },
       onSettled: (_d, _e, v) => Promise.all((def.settled?.(v) ?? []).map((queryKey) => qc.invalidateQueries({ queryKey }))),
     });
@@ -338,6 +362,16 @@ export function registerMutations(qc: QueryClient, onError: (err: unknown, name:
 /** A mutation from the registry; components only say what they want done. */
 export function useTandemMutation<K extends MutationName>(name: K) {
   return useMutation<unknown, Error, Vars[K]>({ mutationKey: [name] });
+}
+
+/** An edit of `task` as it is on screen: carries the version and the values it was made on. */
+export function taskEdit(
+  task: TaskView,
+  projectId: string | undefined,
+  patch: TaskPatch,
+  display?: Partial<TaskView>,
+): Vars['task.update'] {
+  return { id: task.id, projectId, patch, display, version: task.version, base: baseOf(task, patch) };
 }
 
 export function tempId(): string {

@@ -4,6 +4,7 @@ import { TandemClient, type Tokens } from '@tandem/client';
 import { del as idbDel, get as idbGet, set as idbSet } from 'idb-keyval';
 import { useSyncExternalStore } from 'react';
 import { trackedFetch } from '../app/connectivity.js';
+import { serverOrigin } from '../app/desktop-bridge.js';
 
 const TOKENS_KEY = 'tandem.tokens';
 const REFRESH_LOCK = 'tandem.refresh';
@@ -28,7 +29,7 @@ function setSignedIn(value: boolean) {
 }
 
 export const client = new TandemClient({
-  baseUrl: window.location.origin,
+  baseUrl: serverOrigin(),
   tokens: loadTokens(),
   fetch: trackedFetch,
   onTokens(tokens) {

@@ -1,6 +1,6 @@
 // Every call the web client makes, through the SDK (`@tandem/client`). Lists are followed page by
 // page where the SDK takes a cursor, so screens get whole collections.
-import type { Page, Role } from '@tandem/protocol';
+import type { ActivityView, Page, Role } from '@tandem/protocol';
 import { client } from './session.js';
 import type {
   ChecklistItemView,
@@ -58,6 +58,8 @@ export const api = {
   auth: client.auth,
   me: client.me,
   workspaces: client.workspaces,
+  /** The account's logins and personal API tokens; the server's sign-in methods. */
+  identity: client.identity,
 
   projects: {
     list: async (workspaceId: string): Promise<ProjectView[]> => (await tracking.projects.list(workspaceId)).items,
@@ -103,6 +105,8 @@ export const api = {
     update: (id: string, body: TaskPatch & { version?: number }): Promise<TaskView> => tracking.tasks.update(id, body),
     remove: (id: string) => tracking.tasks.remove(id),
     move: (id: string, body: { status: string; afterId?: string; beforeId?: string }): Promise<TaskView> => tracking.tasks.move(id, body),
+    /** Who changed what on the task, newest first. */
+    activity: async (id: string, limit = 100): Promise<ActivityView[]> => (await tracking.tasks.activity(id, { limit })).items,
   },
 
   comments: {

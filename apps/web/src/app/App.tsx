@@ -1,9 +1,12 @@
 // The root: the persisted query cache, then either the sign-in screen or the signed-in shell.
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { onSignedInChange, useSignedIn } from '../api/session.js';
+import { EmailLinkPage } from '../features/account/EmailLinkPages.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
+import { ConflictDialog } from '../features/tasks/ConflictDialog.js';
 import { Toasts } from '../ui/toast-view.js';
 import { clearLocalData, persistOptions, queryClient } from './query.js';
+import { usePath } from './router.js';
 import { Shell } from './Shell.js';
 
 // A login that ended anywhere (sign-out, a refresh token revoked on another device) leaves no
@@ -15,6 +18,7 @@ onSignedInChange((signedIn) => {
 export function App() {
   // Signed out, any URL shows the sign-in screen and stays put, so signing in lands where the link pointed.
   const signedIn = useSignedIn();
+  const path = usePath();
   return (
     <PersistQueryClientProvider
       client={queryClient}
@@ -29,7 +33,8 @@ export function App() {
           .then(() => queryClient.invalidateQueries());
       }}
     >
-      {signedIn ? <Shell /> : <AuthScreen />}
+      {EmailLinkPage.handles(path) ? <EmailLinkPage path={path} /> : signedIn ? <Shell /> : <AuthScreen />}
+      {signedIn && <ConflictDialog />}
       <Toasts />
     </PersistQueryClientProvider>
   );

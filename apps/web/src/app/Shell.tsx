@@ -3,6 +3,8 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
+import { AccountPage } from '../features/account/AccountPage.js';
+import { UnverifiedBanner } from '../features/account/UnverifiedBanner.js';
 import { BacklogPage } from '../features/board/BacklogPage.js';
 import { BoardPage } from '../features/board/BoardPage.js';
 import { DocTree } from '../features/docs/DocTree.js';
@@ -12,6 +14,8 @@ import { LabelsPage } from '../features/labels/LabelsPage.js';
 import { InboxPage } from '../features/notifications/InboxPage.js';
 import { ProjectSettingsPage } from '../features/projects/ProjectSettingsPage.js';
 import { ProjectsPage } from '../features/projects/ProjectsPage.js';
+import { SearchPage } from '../features/search/SearchPage.js';
+import { openSearchPalette, SearchPalette } from '../features/search/SearchPalette.js';
 import { TaskLink } from '../features/tasks/TaskLink.js';
 import { MembersPage } from '../features/workspaces/MembersPage.js';
 import { CreateWorkspaceForm, WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher.js';
@@ -57,6 +61,7 @@ export function Shell() {
     return (
       <div className="onboarding">
         <TopBar />
+        <UnverifiedBanner />
         <main className="page narrow">
           <h1>Welcome{me ? `, ${me.displayName}` : ''}</h1>
           <p className="muted">A workspace holds your team's projects, boards and documents. Create one to get started.</p>
@@ -77,10 +82,12 @@ export function Shell() {
       </aside>
       <div className="main">
         <TopBar />
+        <UnverifiedBanner />
         <main className="content">
           <Screen route={route} />
         </main>
         {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+        <SearchPalette wid={member} />
       </div>
     </div>
   );
@@ -125,10 +132,18 @@ function TopBar() {
       <span className="brand">
         <span className="brand-mark">T</span> Tandem
       </span>
+      <button type="button" className="search-trigger" onClick={openSearchPalette} aria-label="Search (Ctrl+K)">
+        <span>Search…</span>
+        <kbd>Ctrl K</kbd>
+      </button>
       <span className="spacer" />
       <ConnectionIndicator />
-      {me && <Avatar id={me.id} name={me.displayName} />}
-      {me && <span className="muted me-name">{me.displayName}</span>}
+      {me && (
+        <Link to={paths.account()} className="me-link" aria-label={`Your account: ${me.displayName}`}>
+          <Avatar id={me.id} name={me.displayName} />
+          <span className="muted me-name">{me.displayName}</span>
+        </Link>
+      )}
       <button type="button" onClick={() => void api.auth.logout().catch(() => undefined)}>
         Sign out
       </button>
@@ -150,6 +165,8 @@ function Screen({ route }: { route: Route }) {
       return <TrashPage wid={route.wid} />;
     case 'labels':
       return <LabelsPage wid={route.wid} />;
+    case 'search':
+      return <SearchPage key={route.wid} wid={route.wid} />;
     case 'board':
       return <BoardPage wid={route.wid} pid={route.pid} tid={route.tid} />;
     case 'backlog':
@@ -164,6 +181,8 @@ function Screen({ route }: { route: Route }) {
           <DocPage key={route.did} wid={route.wid} did={route.did} />
         </Suspense>
       );
+    case 'account':
+      return <AccountPage />;
     case 'notFound':
       return (
         <section className="page">

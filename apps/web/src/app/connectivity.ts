@@ -3,6 +3,7 @@
 // /health/live brings it back. TanStack Query pauses queries and mutations while offline and
 // resumes them — replaying queued writes — the moment this flips back.
 import { onlineManager } from '@tanstack/react-query';
+import { serverOrigin } from './desktop-bridge.js';
 
 const PROBE_MS = 2000;
 let probing: ReturnType<typeof setTimeout> | null = null;
@@ -11,7 +12,7 @@ async function probe() {
   probing = null;
   if (!navigator.onLine) return;
   try {
-    const res = await nativeFetch(`${window.location.origin}/health/live`, { cache: 'no-store' });
+    const res = await nativeFetch(`${serverOrigin()}/health/live`, { cache: 'no-store' });
     if (res.ok || res.status < 500) {
       onlineManager.setOnline(true);
       return;

@@ -1,16 +1,6 @@
-// When running inside the desktop app, its preload exposes a small bridge: deep links
-// (tandem://…) arrive here as in-app paths.
+// When running inside the desktop app, its preload exposes a small bridge (desktop-bridge.ts):
+// deep links (tandem://…) arrive here as in-app paths.
+import { desktop } from './desktop-bridge.js';
 import { navigate } from './router.js';
 
-interface DesktopBridge {
-  platform: string;
-  onDeepLink(listener: (path: string) => void): () => void;
-}
-
-declare global {
-  interface Window {
-    tandemDesktop?: DesktopBridge;
-  }
-}
-
-window.tandemDesktop?.onDeepLink((path) => navigate(path));
+desktop?.onDeepLink((path) => navigate(path));

@@ -4,7 +4,11 @@ import { createAsyncStoragePersister } from '@tanstack/query-async-storage-persi
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { del, get, set } from 'idb-keyval';
 import { errorMessage, isNetworkError, isStatus } from '../api/errors.js';
-import { registerMutations } from '../api/mutations.js';
+import { keys } from '../api/keys.js';
+import { type MutationName, registerMutations, type Vars } from '../api/mutations.js';
+import { forgetOwnEdits } from '../api/own-task-versions.js';
+import { clearDrafts, draftKey, returnRefused } from '../features/tasks/drafts.js';
+import { clearTaskConflicts, reportTaskConflict } from '../features/tasks/task-conflicts.js';
 import { toast } from '../ui/toast.js';
 
 export const queryClient = new QueryClient({
@@ -26,9 +30,31 @@ export const queryClient = new QueryClient({
   },
 });
 
-registerMutations(queryClient, (err) => {
-  if (!isNetworkError(err)) toast(errorMessage(err), 'error');
+registerMutations(queryClient, (err, name, vars) => {
+  if (isNetworkError(err)) return;
+  // An edit made on a copy someone has since changed: its author is asked, nothing is dropped.
+  if (name === 'task.update' && isStatus(err, 409)) {
+    void reportTaskConflict(queryClient, vars as Vars['task.update']).catch(() => toast(errorMessage(err), 'error'));
+    return;
+  }
+  // Refused text goes back into the box it came from, with the reason next to it.
+  const refused = refusedDraft(name, vars);
+  if (refused) void returnRefused(refused.key, refused.text, errorMessage(err));
+  toast(errorMessage(err), 'error');
 });
+
+function refusedDraft<K extends MutationName>(name: K, vars: Vars[K]): { key: string; text: string } | null {
+  if (name === 'comment.create') {
+    const v = vars as Vars['comment.create'];
+    return { key: draftKey('comment', v.taskId, v.authorId), text: v.body };
+  }
+  const me = queryClient.getQueryData<{ id: string }>(keys.me);
+  if (name === 'task.update' && me) {
+    const v = vars as Vars['task.update'];
+    if (typeof v.patch.description === 'string') return { key: draftKey('description', v.id, me.id), text: v.patch.description };
+  }
+  return null;
+}
 
 export const persister = createAsyncStoragePersister({
   storage: {
@@ -51,6 +77,9 @@ export async function clearLocalData() {
   queryClient.getMutationCache().clear();
   queryClient.clear();
   await persister.removeClient();
+  // Unsent drafts and conflicts waiting for an answer belong to that user too.
+  forgetOwnEdits();
+  await Promise.all([clearDrafts(), clearTaskConflicts()]);
   // Offline copies of documents (y-indexeddb keeps one database per document).
   const dbs = (await indexedDB.databases?.().catch(() => [])) ?? [];
   for (const db of dbs) if (db.name?.startsWith('tandem.doc.')) indexedDB.deleteDatabase(db.name);

@@ -11,15 +11,19 @@ export type Route =
   | { name: 'task'; wid: string; tid: string }
   | { name: 'doc'; wid: string; did: string }
   | { name: 'trash'; wid: string }
+  | { name: 'search'; wid: string }
+  | { name: 'account' }
   | { name: 'notFound' };
 
 export function parseRoute(path: string): Route {
   const p = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (p.length === 0) return { name: 'home' };
+  if (p[0] === 'account' && p.length === 1) return { name: 'account' };
   if (p[0] !== 'w' || !p[1]) return { name: 'notFound' };
   const wid = p[1];
   if (p.length === 2) return { name: 'workspace', wid };
   if (p.length === 3 && (p[2] === 'members' || p[2] === 'inbox' || p[2] === 'trash' || p[2] === 'labels')) return { name: p[2], wid };
+  if (p.length === 3 && p[2] === 'search') return { name: 'search', wid };
   if (p[2] === 'p' && p[3] && p.length === 4) return { name: 'board', wid, pid: p[3] };
   if (p[2] === 'p' && p[3] && p[4] === 't' && p[5] && p.length === 6) return { name: 'board', wid, pid: p[3], tid: p[5] };
   if (p[2] === 'p' && p[3] && p[4] === 'backlog' && p.length === 5) return { name: 'backlog', wid, pid: p[3] };
@@ -45,4 +49,7 @@ export const paths = {
   /** A task by id alone (notifications, deep links): resolves its project, then opens it on its board. */
   taskById: (wid: string, tid: string) => `/w/${wid}/t/${tid}`,
   doc: (wid: string, did: string) => `/w/${wid}/d/${did}`,
+  /** Full search results; `q` prefilled. */
+  search: (wid: string, q = '') => `/w/${wid}/search${q ? `?q=${encodeURIComponent(q)}` : ''}`,
+  account: () => '/account',
 };

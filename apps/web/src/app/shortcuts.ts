@@ -9,6 +9,7 @@ export function isTyping(target: EventTarget | null): boolean {
 }
 
 export const SHORTCUTS: [string, string][] = [
+  ['Ctrl/⌘ + K', 'Search, jump to a project, run a command'],
   ['g p', 'Projects'],
   ['g i', 'Inbox'],
   ['g m', 'Members'],

@@ -17,6 +17,10 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
   const projectId = str(data.projectId) ?? (kind === 'project' ? id : undefined);
   const workspaceId = str(data.workspaceId) ?? (kind === 'workspace' ? id : undefined);
   const entity = frame.type.split('.')[0];
+  // Whatever happened to a task shows in its timeline.
+  if (taskId && (entity === 'task' || entity === 'comment' || entity === 'checklist')) {
+    void qc.invalidateQueries({ queryKey: keys.activity(taskId) });
+  }
 
   if (entity === 'task') {
     const task = (data.task ?? data) as Partial<TaskView>;
@@ -35,6 +39,12 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
     void qc.invalidateQueries({ queryKey: keys.comments(taskId) });
   } else if (entity === 'checklist' && taskId) {
     void qc.invalidateQueries({ queryKey: keys.checklist(taskId) });
+    // The event carries the task's new done/total: cards and the drawer show it at once.
+    if (typeof data.done === 'number' && typeof data.total === 'number') {
+      const checklist = { done: data.done, total: data.total };
+      qc.setQueriesData<TaskView[]>({ queryKey: ['tasks'] }, (old) => old?.map((t) => (t.id === taskId ? { ...t, checklist } : t)));
+      qc.setQueryData<TaskView>(keys.task(taskId), (old) => (old ? { ...old, checklist } : old));
+    }
   } else if (entity === 'document') {
     // Shares reach the shared user's own room, which names no workspace.
     if (workspaceId) void qc.invalidateQueries({ queryKey: keys.documents(workspaceId) });

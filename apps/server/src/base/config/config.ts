@@ -38,6 +38,13 @@ const EnvSchema = z.object({
   MEILI_KEY: z.string().optional(),
   TANDEM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TANDEM_ALLOWED_ORIGINS: csv.optional(),
+  /**
+   * Let the Tandem desktop app (its pages have the origin app://tandem) call the API and open
+   * sockets. Tokens travel as Bearer headers, never cookies, so this grants no page anything.
+   */
+  TANDEM_DESKTOP_APP: bool.default(true),
+  /** The desktop update feed: GET /updates/<file> serves this directory's files (off when unset). */
+  TANDEM_UPDATES_DIR: z.string().min(1).optional(),
   TANDEM_PUBLIC_URL: z.string().url().optional(),
   /** Behind a reverse proxy: trust X-Forwarded-For from it (client addresses for rate limits and logs). */
   TANDEM_TRUST_PROXY: bool.default(false),
@@ -50,10 +57,29 @@ const EnvSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
   BCRYPT_ROUNDS: int(4, 15).default(12),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  /** Who may create an account: anyone, people with an invitation (the first user always may), or addresses at TANDEM_SIGNUP_DOMAINS. */
+  TANDEM_SIGNUP: z.enum(['open', 'invite', 'domains']).default('invite'),
+  TANDEM_SIGNUP_DOMAINS: csv.transform((list) => list.map((d) => d.toLowerCase().replace(/^@/, ''))).default([]),
   LOGIN_LOCK_SECONDS: int(1, 86_400).default(300),
+  /** A connection silent this long (mid-request or idle between requests) is closed. */
+  HTTP_IDLE_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
+  /** Time a client has to send a request's complete headers. */
+  HTTP_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(15_000),
+  /** Time a client has to send a whole request, body included (large uploads on slow links need minutes). */
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 24 * 3_600_000).default(300_000),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   UPLOAD_LIMIT_BYTES: int(1024, 5 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000),
+  /** Bytes a workspace may keep in uploaded files (0: no limit). Over it an upload gets 413. */
+  WORKSPACE_QUOTA_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 * 1024 * 1024),
+  /** Images with more pixels than this keep their file but get no thumbnail (decompression bombs). */
+  IMAGE_MAX_PIXELS: int(1, 1_000_000_000).default(100_000_000),
+  /** Images processed at once per node (thumbnails, hashes), off the request path. */
+  IMAGE_PIPELINE_CONCURRENCY: int(1, 64).default(2),
+  /** Days a trashed document (and its files) is kept before the cleanup job removes its files. */
+  TRASH_RETENTION_DAYS: int(0, 3650).default(30),
+  /** Stored objects younger than this are never removed as unused (uploads and thumbnails in flight). */
+  FILES_CLEANUP_GRACE_SECONDS: int(0, 7 * 86_400).default(3600),
   /** Keep task-list pages and access grants in memory between changes (see README "Read caches"). */
   READ_CACHE: bool.default(true),
   SMTP_URL: z
@@ -81,6 +107,11 @@ const EnvSchema = z.object({
   COLLAB_MAX_UPDATE_BYTES: int(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
   /** Largest collaborative document; updates that would grow it further are refused (close 4413). */
   COLLAB_MAX_DOCUMENT_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /**
+   * Bytes of updates that cannot apply yet (a clock gap) the server keeps, per document and per
+   * connection; past it they are dropped and the sender is closed (4400). Honest clients leave none.
+   */
+  COLLAB_MAX_PENDING_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   /** Awareness (cursor) messages per second per connection; the excess is dropped. */
   COLLAB_AWARENESS_PER_SECOND: int(1, 10_000).default(30),
   /** Log rows after which a document is compacted into its snapshot. */
@@ -132,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (s3Set.length > 0 && s3Set.length < s3Vars.length) {
     throw new ConfigError(s3Vars.filter((k) => e[k] === undefined).map((k) => `${k}: required when S3_ENDPOINT is used`));
   }
+  if (e.TANDEM_SIGNUP === 'domains' && e.TANDEM_SIGNUP_DOMAINS.length === 0) {
+    throw new ConfigError(['TANDEM_SIGNUP_DOMAINS: required when TANDEM_SIGNUP=domains (e.g. example.com,example.org)']);
+  }
   if (e.MEILI_URL === undefined && e.MEILI_KEY !== undefined) {
     throw new ConfigError(['MEILI_URL: required when MEILI_KEY is set']);
   }
@@ -150,6 +184,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
   };
+}
+
+/** The origin of the desktop app's bundled pages (its custom `app://` scheme, see apps/desktop). */
+export const DESKTOP_APP_ORIGIN = 'app://tandem';
+
+/** Browser origins allowed for CORS and on the sockets, besides the server's own. */
+export function allowedOrigins(config: Pick<Config, 'TANDEM_ALLOWED_ORIGINS' | 'TANDEM_DESKTOP_APP'>): string[] {
+  const list = [...(config.TANDEM_ALLOWED_ORIGINS ?? [])];
+  if (config.TANDEM_DESKTOP_APP && !list.includes(DESKTOP_APP_ORIGIN)) list.push(DESKTOP_APP_ORIGIN);
+  return list;
 }
 
 /** Injection token for the Config object. */

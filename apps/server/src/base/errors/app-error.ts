@@ -43,7 +43,9 @@ export class AppError extends Error {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     return new AppError('rate_limited', message, { retryAfter: seconds }, { 'Retry-After': String(seconds) });
   }
-  static unavailable(message = 'Service unavailable') {
-    return new AppError('unavailable', message);
+  static unavailable(message = 'Service unavailable', retryAfterSeconds?: number) {
+    if (retryAfterSeconds === undefined) return new AppError('unavailable', message);
+    const seconds = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+    return new AppError('unavailable', message, { retryAfter: Number(seconds) }, { 'Retry-After': seconds });
   }
 }

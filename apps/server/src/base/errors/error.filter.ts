@@ -19,9 +19,53 @@ const byStatus: Record<number, ErrorCode> = {
   503: 'unavailable',
 };
 
+/** Error codes of a database that cannot be reached right now (network, server restarting, pool exhausted). */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin shutdown
+  '57P02', // crash shutdown
+  '57P03', // cannot connect now (starting up)
+  '53300', // too many connections
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'P1001', // Prisma: can't reach the database server
+  'P1002',
+  'P1008',
+  'P1017', // Prisma: server closed the connection
+  'P2024', // Prisma: timed out fetching a connection from the pool
+]);
+const UNREACHABLE_MESSAGE =
+  /connection terminated|connection refused|ECONNREFUSED|timeout exceeded when trying to connect|can't reach database server|server closed the connection|connection (is )?closed/i;
+
+/** Whether `err` (or what caused it) says the database is unreachable rather than that the request is wrong. */
+export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; originalCode?: unknown };
+  if (typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
+  if (typeof e.originalCode === 'string' && UNREACHABLE_CODES.has(e.originalCode)) return true;
+  if (typeof e.kind === 'string' && /NotReachable|ConnectionClosed|SocketTimeout|TooManyConnections/.test(e.kind)) return true;
+  if (typeof e.message === 'string' && UNREACHABLE_MESSAGE.test(e.message)) return true;
+  return isDatabaseUnreachable(e.cause, depth + 1);
+}
+
+/** How long a client should wait before retrying while the database is unreachable. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Maps anything thrown to an AppError (unknown errors become a logged 500). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnreachable(err)) {
+    return AppError.unavailable('The database is unreachable; try again shortly', DATABASE_RETRY_AFTER_SECONDS);
+  }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     if (status === 404) return new AppError('not_found', 'Route not found');
@@ -50,7 +94,8 @@ export class AppErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const err = toAppError(exception);
-    if (err.status >= 500) log.error({ err: exception }, 'request failed');
+    if (err.status >= 500 && err.code !== 'unavailable') log.error({ err: exception }, 'request failed');
+    else if (err.code === 'unavailable') log.warn({ err: (exception as Error)?.message }, 'request failed: a dependency is unreachable');
     if (err.headers) reply.headers(err.headers);
     const body: { error: { code: ErrorCode; message: string; details?: unknown } } = {
       error: { code: err.code, message: err.message },

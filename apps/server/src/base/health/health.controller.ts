@@ -5,6 +5,8 @@ import { Public } from '../../core/auth/current-user.js';
 import { BUS, type Bus } from '../bus/bus.js';
 import { Database } from '../database/database.js';
 import { Metrics } from '../metrics/metrics.js';
+import { ObjectStorage } from '../storage/object-storage.js';
+import { Degradations } from './degradations.js';
 
 @ApiExcludeController()
 @Public()
@@ -14,6 +16,8 @@ export class HealthController {
     private readonly db: Database,
     @Inject(BUS) private readonly bus: Bus,
     private readonly metrics: Metrics,
+    private readonly degradations: Degradations,
+    private readonly storage: ObjectStorage,
   ) {}
 
   @Get('health/live')
@@ -21,12 +25,22 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 503 while a dependency (database, bus) is unreachable. */
+  /** 503 while a dependency (database, bus, object storage) is unreachable; 200 "degraded" while an optional one is (see Degradations). */
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply) {
-    const checks = { database: await this.db.ping(), bus: this.bus.healthy() };
+    const checks = {
+      database: await this.db.ping(),
+      bus: this.bus.healthy(),
+      storage: await this.storage.check().then(
+        () => true,
+        () => false,
+      ),
+    };
     const ok = Object.values(checks).every(Boolean);
-    void reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
+    const optional = this.degradations.current();
+    const degraded = Object.values(optional).some((v) => !v);
+    const status = !ok ? 'unavailable' : degraded ? 'degraded' : 'ok';
+    void reply.status(ok ? 200 : 503).send({ status, checks: { ...checks, ...optional } });
   }
 
   @Get('metrics')

@@ -17,7 +17,14 @@ import type { Metrics } from '../metrics/metrics.js';
 const UNLIMITED = /^\/(health|metrics)/;
 const accessLog = logger('http');
 
-export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics) {
+/**
+ * The per-address request budget (RATE_LIMIT_PER_MINUTE), shared by HTTP requests and WebSocket
+ * upgrades (see UpgradeRouter): a client cannot step around it by opening sockets instead.
+ * Returns the seconds to wait when `ip` is over its budget, else null.
+ */
+export type AddressAdmission = (ip: string) => number | null;
+
+export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics): AddressAdmission {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   const windows = new Map<string, { start: number; count: number }>();
   const sweep = setInterval(() => {
@@ -26,16 +33,20 @@ export function installHttpHooks(app: NestFastifyApplication, config: Config, me
   }, 60_000);
   sweep.unref();
   fastify.addHook('onClose', async () => clearInterval(sweep));
+  const admit: AddressAdmission = (ip) => {
+    const now = Date.now();
+    let w = windows.get(ip);
+    if (!w || now - w.start > 60_000) windows.set(ip, (w = { start: now, count: 0 }));
+    return ++w.count > config.RATE_LIMIT_PER_MINUTE ? (w.start + 60_000 - now) / 1000 : null;
+  };
 
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     void reply.header('x-request-id', req.id);
     (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
     if (!UNLIMITED.test(req.url)) {
-      const now = Date.now();
-      let w = windows.get(req.ip);
-      if (!w || now - w.start > 60_000) windows.set(req.ip, (w = { start: now, count: 0 }));
-      if (++w.count > config.RATE_LIMIT_PER_MINUTE) {
-        done(AppError.rateLimited((w.start + 60_000 - now) / 1000));
+      const wait = admit(req.ip);
+      if (wait !== null) {
+        done(AppError.rateLimited(wait));
         return;
       }
     }
@@ -53,6 +64,7 @@ export function installHttpHooks(app: NestFastifyApplication, config: Config, me
     }
     done();
   });
+  return admit;
 }
 
 export function requestIdGenerator(req: { headers: Record<string, unknown> }): string {
@@ -65,9 +77,21 @@ export function setupOpenApi(app: INestApplication) {
     app,
     new DocumentBuilder()
       .setTitle('Tandem API')
-      .setDescription('Tasks, documents and realtime collaboration. Errors: { error: { code, message, details? } }')
+      .setDescription(
+        [
+          'Tasks, documents and realtime collaboration. Errors: { error: { code, message, details? } }.',
+          '',
+          '**Authentication.** Send `Authorization: Bearer <token>` with either an access token from',
+          '`POST /api/v1/auth/login`, or a **personal API token** for scripts and integrations: create one on',
+          'your account page (or `POST /api/v1/me/tokens {name, scope: "read"|"write", expiresAt?}`). It starts',
+          'with `tdm_`, is shown once, and acts with your permissions: a `read` token gets 403 on any write,',
+          'and no token can manage tokens, sessions or your password. Revoke it with `DELETE /api/v1/me/tokens/{id}`.',
+          '',
+          'Example: `curl -H "Authorization: Bearer tdm_…" https://tandem.example.com/api/v1/workspaces`',
+        ].join('\n'),
+      )
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token, or a personal API token (tdm_…)' })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json' });
@@ -84,5 +108,5 @@ export async function serveWebClient(app: NestFastifyApplication, config: Config
 }
 
 export function isApiPath(url: string) {
-  return /^\/(api|ws|collab|health|metrics)(\/|\?|$)/.test(url);
+  return /^\/(api|ws|collab|health|metrics|updates)(\/|\?|$)/.test(url);
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ErrorCode } from '@tandem/protocol';
-import { CONFIG, type Config } from '../config/config.js';
+import { allowedOrigins, CONFIG, type Config } from '../config/config.js';
 import { logger } from '../logger/logger.js';
 
 const log = logger('upgrade');
@@ -38,9 +38,11 @@ export function rejectUpgrade(socket: Duplex, status: number, code: ErrorCode, m
 export class UpgradeRouter {
   private readonly routes: { pattern: RegExp; handler: UpgradeHandler }[] = [];
   private readonly allowedOrigins: Set<string>;
+  private readonly trustProxy: boolean;
 
   constructor(@Inject(CONFIG) config: Config) {
-    this.allowedOrigins = new Set(config.TANDEM_ALLOWED_ORIGINS ?? []);
+    this.allowedOrigins = new Set(allowedOrigins(config));
+    this.trustProxy = config.TANDEM_TRUST_PROXY;
   }
 
   /** `pattern` is matched against the path (without the query string). */
@@ -60,10 +62,24 @@ export class UpgradeRouter {
     }
   }
 
-  attach(server: Server) {
+  /** The client's address as the HTTP rate limit sees it (X-Forwarded-For only behind a trusted proxy). */
+  private addressOf(req: IncomingMessage): string {
+    const forwarded = req.headers['x-forwarded-for'];
+    if (this.trustProxy && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
+    return req.socket.remoteAddress ?? 'unknown';
+  }
+
+  /** `admit`: the per-address budget shared with HTTP requests; an upgrade over it gets 429. */
+  attach(server: Server, admit: (ip: string) => number | null = () => null) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', (err) => log.debug({ err: err.message }, 'upgrade socket error'));
       const path = (req.url ?? '/').split('?')[0]!;
+      const wait = admit(this.addressOf(req));
+      if (wait !== null) {
+        const seconds = String(Math.max(1, Math.ceil(wait)));
+        rejectUpgrade(socket, 429, 'rate_limited', 'Too many requests', { 'Retry-After': seconds });
+        return;
+      }
       if (!this.originAllowed(req)) {
         rejectUpgrade(socket, 403, 'forbidden', 'Origin not allowed');
         return;

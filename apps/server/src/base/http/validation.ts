@@ -5,9 +5,39 @@ import { ApiBody, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text PostgreSQL can store and every client can render: no NUL, no unpaired UTF-16 surrogate. */
+export function isCleanString(value: string): boolean {
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+}
+
+/**
+ * The paths of strings (values and object keys, at any depth) that are not clean. One check for
+ * every body and query, before any schema: a NUL or lone surrogate is a 400 wherever it hides.
+ */
+export function uncleanStrings(value: unknown, path: string[] = [], found: string[] = []): string[] {
+  if (found.length >= 20) return found;
+  if (typeof value === 'string') {
+    if (!isCleanString(value)) found.push(path.join('.') || '(body)');
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) uncleanStrings(value[i], [...path, String(i)], found);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (!isCleanString(k)) found.push([...path, '(key)'].join('.'));
+      else uncleanStrings(v, [...path, k], found);
+    }
+  }
+  return found;
+}
+
 export class ZodPipe<T extends z.ZodType> implements PipeTransform {
   constructor(private readonly schema: T) {}
   transform(value: unknown): z.infer<T> {
+    const unclean = uncleanStrings(value);
+    if (unclean.length) {
+      throw AppError.validation(unclean.map((field) => ({ field, message: 'Contains a NUL character or an unpaired surrogate' })));
+    }
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
     throw AppError.validation(result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })));

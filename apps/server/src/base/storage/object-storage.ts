@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 export interface StoredObject {
   key: string;
   size: number;
+  /** When the object was last written (listing and stat; used to spare fresh uploads from cleanup). */
+  modifiedAt?: Date;
 }
 
 export interface ByteRange {
@@ -27,6 +29,18 @@ export abstract class ObjectStorage {
   abstract delete(key: string): Promise<void>;
   /** Every object whose key starts with `prefix` (for backups and orphan cleanup). */
   abstract list(prefix?: string): AsyncIterable<StoredObject>;
+  /**
+   * Gives the object at `from` the key `to` and removes `from`. When `to` already exists it is kept
+   * as it is (identical content under a content address) and `from` is simply removed.
+   */
+  abstract move(from: string, to: string): Promise<void>;
   /** Throws when the store cannot be reached (health checks, doctor). */
   abstract check(): Promise<void>;
+}
+
+/** Keys are server-made: lowercase letters, digits, `/`, `-`, `_` and `.`, no `..`, no leading `/`. */
+export function assertKey(key: string): void {
+  if (!/^[a-z0-9][a-z0-9/_.-]*$/.test(key) || key.includes('..') || key.includes('//') || key.length > 512) {
+    throw new Error(`invalid storage key: ${JSON.stringify(key)}`);
+  }
 }

@@ -33,7 +33,7 @@ export class ActivityController {
   }
 
   private async page(where: { taskId?: string; projectId?: string }, { limit, cursor }: Page) {
-    const before = decodeCursor(cursor, ['string']);
+    const before = decodeCursor(cursor, ['id']);
     // Ids are time-ordered (uuid v7), so id order is creation order.
     const rows = await this.prisma.activityEvent.findMany({
       where: { ...where, ...(before ? { id: { lt: before[0] as string } } : {}) },

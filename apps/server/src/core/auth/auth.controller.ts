@@ -14,7 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ApiJsonBody, ValidBody } from '../../base/http/validation.js';
 import { AuthService, type ClientInfo } from './auth.service.js';
-import { type Actor, CurrentUser, Public } from './current-user.js';
+import { type Actor, CurrentUser, Public, SessionOnly } from './current-user.js';
 
 const client = (req: FastifyRequest): ClientInfo => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
 
@@ -28,6 +28,13 @@ export class AuthController {
   @ApiJsonBody(RegisterBody)
   register(@ValidBody(RegisterBody) body: z.infer<typeof RegisterBody>, @Req() req: FastifyRequest) {
     return this.auth.register(body, client(req));
+  }
+
+  /** Who may create an account here: the sign-up screen follows it. */
+  @Public()
+  @Get('signup')
+  signup() {
+    return this.auth.signupPolicy();
   }
 
   @Public()
@@ -55,6 +62,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @SessionOnly()
   @Post('password')
   @HttpCode(204)
   @ApiJsonBody(ChangePasswordBody)
@@ -88,6 +96,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @SessionOnly()
   @Post('verify-email/resend')
   @HttpCode(202)
   async resend(@CurrentUser() actor: Actor) {
@@ -96,6 +105,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @SessionOnly()
   @Post('ws-ticket')
   @HttpCode(200)
   ticket(@CurrentUser() actor: Actor) {

@@ -2,13 +2,14 @@
 // verification, socket authentication.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuthResult, UserView } from '@tandem/protocol';
+import type { AuthProviders, AuthResult, SessionView, SignupPolicyView, UserView } from '@tandem/protocol';
 import bcrypt from 'bcrypt';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { logger } from '../../base/logger/logger.js';
 import { Mailer } from '../../base/mail/mailer.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import type { Actor } from './current-user.js';
 import { LoginThrottle } from './login-throttle.js';
 import { SessionRegistry } from './sessions.js';
@@ -41,20 +42,64 @@ export class AuthService {
     private readonly sessions: SessionRegistry,
     private readonly throttle: LoginThrottle,
     private readonly mailer: Mailer,
+    private readonly invitations: InvitationsService,
   ) {
     this.dummyHash = bcrypt.hash(randomBytes(16).toString('hex'), config.BCRYPT_ROUNDS);
   }
 
-  async register(body: { email: string; password: string; displayName: string }, client: ClientInfo): Promise<AuthResult> {
+  async signupPolicy(): Promise<SignupPolicyView> {
+    const anyone = await this.prisma.user.findFirst({ select: { id: true } });
+    return { policy: this.config.TANDEM_SIGNUP, domains: this.config.TANDEM_SIGNUP_DOMAINS, firstUser: !anyone };
+  }
+
+  /** Why `email` may not sign up here (with `invited` telling whether a valid invitation came along), or null. */
+  private signupRefusal(email: string, invited: boolean): string | null {
+    const policy = this.config.TANDEM_SIGNUP;
+    if (policy === 'open' || invited) return null;
+    if (policy === 'domains') {
+      const domains = this.config.TANDEM_SIGNUP_DOMAINS;
+      if (domains.includes(email.split('@')[1] ?? '')) return null;
+      return `Sign-up here is for addresses at ${domains.join(', ')}, or with an invitation.`;
+    }
+    return 'Sign-up on this server needs an invitation. Ask a workspace owner for an invite link.';
+  }
+
+  async register(
+    body: { email: string; password: string; displayName: string; invitation?: string },
+    client: ClientInfo,
+  ): Promise<AuthResult> {
+    const invitation = body.invitation ? await this.invitations.findByToken(body.invitation) : null;
+    if (body.invitation && !invitation)
+      throw AppError.forbidden('This invitation is no longer valid: it expired, was revoked or was used up.');
+    if (invitation?.email && invitation.email !== body.email) {
+      throw AppError.forbidden(`This invitation is for ${invitation.email}. Sign up with that address.`);
+    }
     const passwordHash = await bcrypt.hash(body.password, this.config.BCRYPT_ROUNDS);
     let user;
     try {
-      user = await this.prisma.user.create({ data: { email: body.email, displayName: body.displayName, passwordHash } });
+      user = await this.prisma.$transaction(async (tx) => {
+        // One at a time while deciding who is first: the first account administers the server.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tandem.first_user'))`;
+        const first = !(await tx.user.findFirst({ select: { id: true } }));
+        const refusal = first ? null : this.signupRefusal(body.email, !!invitation);
+        if (refusal) throw AppError.forbidden(refusal);
+        return tx.user.create({
+          data: {
+            email: body.email,
+            displayName: body.displayName,
+            passwordHash,
+            serverAdmin: first,
+            // The invitation was mailed to this address: following it proves the address.
+            emailVerifiedAt: invitation?.email === body.email ? new Date() : null,
+          },
+        });
+      });
     } catch (err) {
       if ((err as { code?: string }).code === 'P2002') throw AppError.conflict('An account with this email already exists');
       throw err;
     }
-    if (this.mailer.enabled) await this.sendEmailToken(user.id, user.email, 'verify_email');
+    if (invitation) await this.invitations.join(user.id, invitation);
+    if (this.mailer.enabled && !user.emailVerifiedAt) await this.sendEmailToken(user.id, user.email, 'verify_email');
     return this.startSession(user, client);
   }
 
@@ -67,7 +112,8 @@ export class AuthService {
       await this.throttle.fail(email, client.ip);
       throw AppError.unauthenticated('Wrong email or password');
     }
-    await this.throttle.succeed(email);
+    await this.throttle.succeed(email, client.ip);
+    await this.invitations.joinAllFor(user);
     return this.startSession(user, client);
   }
 
@@ -151,6 +197,42 @@ export class AuthService {
     await this.revokeAllExcept(user.id, actor.sessionId, 'password_changed');
   }
 
+  // ---- the caller's logins (account page)
+
+  async listSessions(actor: Actor): Promise<{ items: SessionView[] }> {
+    const rows = await this.prisma.session.findMany({
+      where: { userId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { lastUsedAt: 'desc' },
+      take: 200,
+    });
+    return {
+      items: rows.map((s) => ({
+        id: s.id,
+        current: s.id === actor.sessionId,
+        ip: s.ip,
+        userAgent: s.userAgent,
+        createdAt: s.createdAt.toISOString(),
+        lastUsedAt: s.lastUsedAt.toISOString(),
+      })),
+    };
+  }
+
+  /** Ends one of the caller's logins (its tokens stop working and its sockets close on every node). */
+  async endSession(actor: Actor, sessionId: string): Promise<void> {
+    const s = await this.prisma.session.findFirst({ where: { id: sessionId, userId: actor.id, revokedAt: null }, select: { id: true } });
+    if (!s) throw AppError.notFound('Session');
+    await this.revokeSessions(actor.id, [s.id], 'signed_out_remotely');
+  }
+
+  /** "Sign out everywhere": every login of the caller but the one asking. */
+  async endOtherSessions(actor: Actor): Promise<void> {
+    await this.revokeAllExcept(actor.id, actor.sessionId, 'signed_out_everywhere');
+  }
+
+  providers(): AuthProviders {
+    return { password: true, oidc: null, email: this.mailer.enabled };
+  }
+
   async me(actor: Actor): Promise<UserView> {
     const user = await this.prisma.user.findUnique({ where: { id: actor.id } });
     if (!user) throw AppError.unauthenticated();
@@ -198,7 +280,8 @@ export class AuthService {
 
   async verifyEmail(token: string): Promise<void> {
     const row = await this.consumeEmailToken(token, 'verify_email');
-    await this.prisma.user.update({ where: { id: row.userId }, data: { emailVerifiedAt: new Date() } });
+    const user = await this.prisma.user.update({ where: { id: row.userId }, data: { emailVerifiedAt: new Date() } });
+    await this.invitations.joinAllFor(user);
   }
 
   /** Always answers the same, whether the email is known or not. */

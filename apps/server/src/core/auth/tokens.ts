@@ -55,7 +55,15 @@ export class TokenSigner {
     } catch (err) {
       throw AppError.unauthenticated(err instanceof jwt.TokenExpiredError ? 'Token expired' : 'Invalid token');
     }
-    if (claims.typ !== typ || typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string') {
+    // Every token this server signs expires: one without `exp` (signed with a leaked key, or by an
+    // older build) is never accepted, however valid its signature.
+    if (
+      claims.typ !== typ ||
+      typeof claims.sub !== 'string' ||
+      typeof claims.sid !== 'string' ||
+      typeof claims.jti !== 'string' ||
+      typeof claims.exp !== 'number'
+    ) {
       throw AppError.unauthenticated('Invalid token');
     }
     return claims as TokenClaims;

@@ -46,7 +46,8 @@ export class AwarenessRoom {
     const accepted: AwarenessEntry[] = [];
     for (const e of decodeAwarenessUpdate(update)) {
       const held = this.states.get(e.clientId);
-      if (held && held.owner !== owner && held.owner !== null && held.json !== 'null') continue; // another connection's id
+      // Another connection's id, here or on another node (owner null): a live state is its owner's alone.
+      if (held && held.owner !== owner && held.json !== 'null') continue;
       if (!ownedIds.has(e.clientId)) {
         if (ownedIds.size >= MAX_CLIENT_IDS_PER_CONNECTION) continue;
         ownedIds.add(e.clientId);

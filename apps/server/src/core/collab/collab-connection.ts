@@ -7,6 +7,7 @@
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
+import { FrameWindow } from '../../base/http/socket-limits.js';
 import { logger } from '../../base/logger/logger.js';
 import type { AwarenessIdentity } from './awareness-room.js';
 import type { CollabMetrics } from './collab-metrics.js';
@@ -26,6 +27,10 @@ export const CloseCodes = {
   documentTooLarge: 4413,
   /** The server could not store or load the document. */
   unavailable: 4503,
+  /** More update messages per second than WS_MAX_FRAMES_PER_SECOND (the client resends on reconnect). */
+  policy: 1008,
+  /** The user already holds WS_MAX_SOCKETS_PER_USER /collab sockets on this node. */
+  tooManySockets: 4029,
 } as const;
 
 /** A slow receiver that falls this far behind is disconnected instead of buffering without bound. */
@@ -33,12 +38,23 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface ConnectionLimits {
   maxDocumentBytes: number;
+  /** Bytes of updates waiting for missing earlier structs, per document and per connection. */
+  maxPendingBytes: number;
   awarenessPerSecond: number;
+  /** Update (sync) messages per second per connection; see `admitUpdate`. */
+  updatesPerSecond: number;
 }
 
 export class CollabConnection implements Peer, Author {
   stored?: Promise<void>;
   readonly clientIds = new Set<number>();
+  /** Pending bytes (see LiveDocument.pendingBytes) this connection added since the document last had none. */
+  private pendingAdded = 0;
+  private writable: boolean;
+  private readonly updates = new FrameWindow();
+  /** Heartbeat state read by the gateway's sweep: last message or pong (ms), and an unanswered ping. */
+  lastSeen = Date.now();
+  pingedAt = 0;
   private awarenessTokens: number;
   private awarenessRefilledAt = Date.now();
   private deferredAwareness?: Uint8Array;
@@ -53,11 +69,45 @@ export class CollabConnection implements Peer, Author {
     readonly workspaceId: string,
     private readonly identity: AwarenessIdentity,
     readonly live: LiveDocument,
-    public canWrite: boolean,
+    canWrite: boolean,
     private readonly limits: ConnectionLimits,
     private readonly metrics: CollabMetrics,
   ) {
     this.awarenessTokens = limits.awarenessPerSecond;
+    this.writable = canWrite;
+    ws.on('pong', () => this.seen());
+  }
+
+  private seen() {
+    this.lastSeen = Date.now();
+    this.pingedAt = 0;
+  }
+
+  ping(now: number) {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.pingedAt = now;
+    this.ws.ping();
+  }
+
+  /** Drops a dead peer without a closing handshake. */
+  terminate() {
+    this.ws.terminate();
+  }
+
+  get canWrite(): boolean {
+    return this.writable;
+  }
+
+  /**
+   * Write access changes on an open socket (demotion, promotion, trash, restore). Updates dropped
+   * while read-only leave a gap in this client's clocks, so every later edit would wait forever on
+   * the server: when write access returns, the server asks the client again for everything it lacks
+   * (a sync step 1), and the client's answer fills the gap.
+   */
+  set canWrite(value: boolean) {
+    const regained = value && !this.writable;
+    this.writable = value;
+    if (regained) this.send(syncStep1Message(Y.encodeStateVector(this.live.doc)));
   }
 
   get documentId() {
@@ -105,6 +155,8 @@ export class CollabConnection implements Peer, Author {
   }
 
   handle(data: Uint8Array) {
+    if (this.ws.readyState !== this.ws.OPEN) return; // closing: what it still sends is not ours to apply
+    this.seen();
     let message: ReturnType<typeof readMessage>;
     try {
       message = readMessage(data);
@@ -113,6 +165,11 @@ export class CollabConnection implements Peer, Author {
     }
     switch (message.type) {
       case 'sync':
+        // Sync messages cost the node real work (merging, storing, fan-out); awareness has its own rate.
+        if (!this.updates.hit(Date.now(), this.limits.updatesPerSecond)) {
+          this.metrics.rejected.inc({ reason: 'rate_limited' });
+          return this.close(CloseCodes.policy, 'Update rate limit exceeded');
+        }
         if (message.sync === SyncType.step1) return this.answerSyncStep1(message.payload);
         return this.applyUpdate(message.payload);
       case 'awareness':
@@ -163,7 +220,8 @@ export class CollabConnection implements Peer, Author {
       if (err instanceof InvalidUpdate) return this.refuse('invalid_update', 'Invalid document update');
       throw err;
     }
-    if (this.live.sizeEstimate + update.length > this.limits.maxDocumentBytes) {
+    const pendingBefore = this.live.pendingBytes;
+    if (this.live.sizeEstimate + pendingBefore + update.length > this.limits.maxDocumentBytes) {
       this.metrics.rejected.inc({ reason: 'document_too_large' });
       this.close(CloseCodes.documentTooLarge, 'Document size limit reached');
       return;
@@ -173,7 +231,32 @@ export class CollabConnection implements Peer, Author {
     } catch (err) {
       log.warn({ err, documentId: this.documentId }, 'update failed to apply');
       this.refuse('invalid_update', 'Invalid document update');
+      return;
     }
+    this.boundPending(pendingBefore);
+  }
+
+  /**
+   * Structs that cannot apply yet (a clock gap: earlier structs of that client never arrived) wait
+   * in the document. No honest client leaves much there, so past the bound, per connection or per
+   * document, or past the document size limit, they are dropped and the sender is closed.
+   */
+  private boundPending(pendingBefore: number) {
+    const pending = this.live.pendingBytes;
+    if (pending === 0) {
+      this.pendingAdded = 0;
+      return;
+    }
+    this.pendingAdded += Math.max(0, pending - pendingBefore);
+    const max = this.limits.maxPendingBytes;
+    const tooLarge = this.live.sizeEstimate + pending > this.limits.maxDocumentBytes;
+    if (this.pendingAdded <= max && pending <= max && !tooLarge) return;
+    this.live.dropPending();
+    this.pendingAdded = 0;
+    this.metrics.rejected.inc({ reason: 'pending_too_large' });
+    log.info({ userId: this.userId, documentId: this.documentId, pending }, 'collab updates that cannot apply dropped');
+    if (tooLarge) this.close(CloseCodes.documentTooLarge, 'Document size limit reached');
+    else this.close(CloseCodes.invalid, 'Updates depend on data the server does not have');
   }
 
   /**

@@ -2,6 +2,10 @@
 // 404 no access), then attaches the socket to the live document. Access changes announced on any
 // node re-check this node's sockets at once: a removed user is closed (4404), a demoted one turns
 // read-only, a revoked session is closed (4401). Trashing a document makes its sockets read-only.
+// Revocations arrive through SessionRegistry.onChange exactly as for /ws; after a bus outage (which
+// may have lost some) every socket's session and access are re-checked. A deleted workspace closes
+// its sockets on every node. Sockets per user and messages per second share /ws's caps
+// (SocketLimits); silent sockets are pinged and dropped like /ws's.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -9,6 +13,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { PrismaClient } from '../../base/database/database.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
+import { SocketLimits } from '../../base/http/socket-limits.js';
 import { rejectUpgrade, UpgradeRouter } from '../../base/http/upgrade-router.js';
 import { isId } from '../../base/http/validation.js';
 import { logger } from '../../base/logger/logger.js';
@@ -41,6 +46,7 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
   private readonly connections = new Set<CollabConnection>();
   private stopListening: (() => void) | null = null;
   private stopEvents: (() => Promise<void>) | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -52,6 +58,7 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     private readonly prisma: PrismaClient,
     private readonly documents: OpenDocuments,
     private readonly metrics: CollabMetrics,
+    private readonly limits: SocketLimits,
   ) {
     this.wss = new WebSocketServer({
       noServer: true,
@@ -73,12 +80,31 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     });
     // Trash, restore, purge and moves change access for a whole subtree: re-check the workspace.
     this.stopEvents = await this.events.subscribe((event) => {
+      if (event.type === 'workspace.deleted') {
+        for (const c of this.connections)
+          if (c.workspaceId === event.workspaceId) c.close(CloseCodes.notFound, 'The workspace was deleted');
+        return;
+      }
       if (!TREE_EVENTS.has(event.type)) return;
       void this.recheck([...this.connections].filter((c) => c.workspaceId === event.workspaceId));
     });
+    this.sweepTimer = setInterval(() => this.sweep(), this.config.WS_HEARTBEAT_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  /** Same heartbeat as /ws: silent sockets are pinged; one silent past WS_IDLE_TIMEOUT_MS after a ping is dropped. */
+  private sweep() {
+    const now = Date.now();
+    for (const c of this.connections) {
+      const silent = now - c.lastSeen;
+      const unanswered = c.pingedAt > 0 && now - c.pingedAt >= this.config.WS_HEARTBEAT_INTERVAL_MS;
+      if (silent > this.config.WS_IDLE_TIMEOUT_MS && unanswered) c.terminate();
+      else if (silent >= this.config.WS_HEARTBEAT_INTERVAL_MS && c.pingedAt === 0) c.ping(now);
+    }
   }
 
   async onModuleDestroy() {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.stopListening?.();
     await this.stopEvents?.();
     for (const c of this.connections) c.close(1001, 'Server shutting down');
@@ -121,8 +147,14 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
       else ws.close(CloseCodes.invalid, 'Too many messages before the document was ready');
     });
     ws.on('error', (err) => log.debug({ err: err.message }, 'collab socket error'));
+    if (!this.limits.acquire('collab', actor.id)) {
+      this.metrics.rejected.inc({ reason: 'too_many_sockets' });
+      ws.close(CloseCodes.tooManySockets, 'Too many document sockets for this user');
+      return;
+    }
     ws.on('close', () => {
       closed = true;
+      this.limits.release('collab', actor.id);
       if (!connection) return;
       this.connections.delete(connection);
       this.metrics.connections.dec();
@@ -150,7 +182,12 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
       { id: actor.id, name, color: userColor(actor.id) },
       live,
       canEdit(access),
-      { maxDocumentBytes: this.config.COLLAB_MAX_DOCUMENT_BYTES, awarenessPerSecond: this.config.COLLAB_AWARENESS_PER_SECOND },
+      {
+        maxDocumentBytes: this.config.COLLAB_MAX_DOCUMENT_BYTES,
+        maxPendingBytes: this.config.COLLAB_MAX_PENDING_BYTES,
+        awarenessPerSecond: this.config.COLLAB_AWARENESS_PER_SECOND,
+        updatesPerSecond: this.limits.framesPerSecond,
+      },
       this.metrics,
     );
     this.connections.add(connection);
@@ -172,6 +209,7 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
   }
 
   private async onAuthChange(change: AuthChange) {
+    if (change.kind === 'resync') return this.recheck([...this.connections], { sessions: true });
     if (change.kind === 'session.revoked') {
       const ended = new Set(change.sessionIds);
       for (const c of this.connections) if (ended.has(c.sessionId)) c.close(CloseCodes.unauthenticated, 'Session ended');
@@ -180,11 +218,21 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
     await this.recheck([...this.connections].filter((c) => c.userId === change.userId && c.workspaceId === change.workspaceId));
   }
 
-  /** Re-applies the policy to open connections: closes those that lost access, updates write rights. */
-  private async recheck(connections: CollabConnection[]) {
+  /**
+   * Re-applies the policy to open connections: closes those that lost access, updates write rights.
+   * With `sessions`, also closes connections whose login was revoked (after a bus outage).
+   */
+  private async recheck(connections: CollabConnection[], { sessions = false } = {}) {
     // One policy query per user and document, however many tabs they have open.
     const decisions = new Map<string, Promise<Access | null | undefined>>();
     for (const c of connections) {
+      if (sessions) {
+        const active = await this.sessions.isActive(c.sessionId).catch(() => undefined);
+        if (active === false) {
+          c.close(CloseCodes.unauthenticated, 'Session ended');
+          continue;
+        }
+      }
       const key = `${c.userId}:${c.documentId}`;
       if (!decisions.has(key))
         decisions.set(

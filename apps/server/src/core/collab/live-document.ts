@@ -269,6 +269,25 @@ export class LiveDocument {
     if (gone) this.broadcast(awarenessMessage(gone));
   }
 
+  /**
+   * Bytes Yjs keeps aside for this document: structs and deletes waiting for earlier structs that
+   * never came. They are not part of the document, yet they cost memory, are re-merged on every
+   * later update and are sent along in every state answer, so they are bounded (see CollabConnection).
+   */
+  get pendingBytes(): number {
+    const store = this.doc.store;
+    return (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0);
+  }
+
+  /**
+   * Forgets everything waiting for missing dependencies. Honest clients lose nothing: what they
+   * sent is not in the server's state vector, so their next sync sends it again.
+   */
+  dropPending() {
+    this.doc.store.pendingStructs = null;
+    this.doc.store.pendingDs = null;
+  }
+
   close() {
     this.flush();
     if (this.remoteHolders.size > 0) this.publish({ n: this.nodeId, bye: true });

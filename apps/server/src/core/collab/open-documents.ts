@@ -40,6 +40,8 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   private sweep?: NodeJS.Timeout;
   /** Called when a document's durable writes fail for good: its sockets must close so clients resend elsewhere. */
   private readonly brokenListeners = new Set<(documentId: string) => void>();
+  /** Called after a document's edits were committed to the log (search indexes its text from here). */
+  private readonly storedListeners = new Set<(documentId: string) => void>();
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -64,6 +66,10 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
 
   onBroken(listener: (documentId: string) => void) {
     this.brokenListeners.add(listener);
+  }
+
+  onStored(listener: (documentId: string) => void) {
+    this.storedListeners.add(listener);
   }
 
   /** Documents loaded or loading on this node, and documents waiting for compaction. */
@@ -105,6 +111,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   private async load(documentId: string, entry: Entry): Promise<LiveDocument> {
     const live = new LiveDocument(documentId, this.nodeId, this.bus, this.updateLog, {
       onAppended: () => {
+        for (const l of this.storedListeners) l(documentId);
         if (this.compactionDue(documentId, live.sizeEstimate)) this.scheduleCompaction(documentId);
       },
       onStoreFailed: (err) => {

@@ -45,7 +45,7 @@ export class CommentsService {
 
   async list(actor: Actor, taskId: string, limit: number, cursor?: string) {
     await this.policy.authorize(actor.id, { task: taskId }, 'task.read');
-    const after = decodeCursor(cursor, ['string']);
+    const after = decodeCursor(cursor, ['id']);
     const rows = await this.prisma.comment.findMany({
       where: { taskId, deletedAt: null, ...(after ? { id: { gt: after[0] as string } } : {}) },
       orderBy: { id: 'asc' },

@@ -27,7 +27,7 @@ export class InboxController {
 
   @Get()
   async list(@CurrentUser() actor: Actor, @ValidQuery(NotificationListQuery) q: z.infer<typeof NotificationListQuery>) {
-    const before = decodeCursor(q.cursor, ['string']);
+    const before = decodeCursor(q.cursor, ['id']);
     const rows = await this.prisma.notification.findMany({
       where: {
         ...visibleTo(actor.id),

@@ -1,8 +1,11 @@
 // Creates notifications (one row per recipient, committed) and pushes each to its recipient's
-// `user:<id>` room through a domain event. Never notifies the actor about their own action.
+// `user:<id>` room through a domain event. Never notifies the actor about their own action, nor
+// anyone who may not read what the notification is about (a removed member who still watched a
+// task, a mention of someone outside the project): the policy decides, as for every read.
 import { Injectable } from '@nestjs/common';
 import { PrismaClient } from '../../base/database/database.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
+import { PermissionPolicy, type ResourceRef } from '../permission/policy.js';
 
 export interface NotificationInput {
   type: string;
@@ -18,10 +21,18 @@ export class Notifier {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly events: DomainEvents,
+    private readonly policy: PermissionPolicy,
   ) {}
 
   async notify(recipients: Iterable<string>, input: NotificationInput): Promise<void> {
-    const userIds = [...new Set(recipients)].filter((id) => id !== input.actorId);
+    const candidates = [...new Set(recipients)].filter((id) => id !== input.actorId);
+    const subject: ResourceRef = input.taskId
+      ? { task: input.taskId }
+      : input.documentId
+        ? { document: input.documentId }
+        : { workspace: input.workspaceId };
+    const allowed = await Promise.all(candidates.map(async (id) => (await this.policy.access(id, subject)) !== null));
+    const userIds = candidates.filter((_, i) => allowed[i]);
     if (userIds.length === 0) return;
     const rows = await this.prisma.notification.createManyAndReturn({
       data: userIds.map((userId) => ({

@@ -104,6 +104,7 @@ export class PermissionPolicy {
 
   private effective(row: Row): Role | null {
     if (!row.wsRole) return null; // project overrides apply to workspace members only
+    if (row.wsRole === 'owner') return 'owner'; // no override can lock a workspace owner out of a project
     return row.projectRole ?? row.wsRole;
   }
 

@@ -30,7 +30,8 @@ export class ProjectMembersService {
     });
     return {
       items: members.map((m) => {
-        const override = m.user.projectRoles[0]?.role;
+        // A workspace owner's override (left from before owners were exempt) changes nothing.
+        const override = m.role === 'owner' ? undefined : m.user.projectRoles[0]?.role;
         return {
           userId: m.userId,
           email: m.user.email,
@@ -52,6 +53,7 @@ export class ProjectMembersService {
       include: { user: true },
     });
     if (!member) throw AppError.validation([{ field: 'userId', message: 'Only workspace members can have a project role' }]);
+    if (member.role === 'owner' && role !== 'owner') throw AppError.forbidden('Workspace owners keep owner rights in every project');
     const previous = await this.prisma.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } } });
     await this.prisma.$transaction(async (tx) => {
       await tx.projectMember.upsert({

@@ -6,9 +6,8 @@
 //   disconnected (4403).
 // - a deleted workspace takes every socket out of that workspace's rooms (error not_found, ref room).
 // After a bus outage, when revocations may have been missed, every socket is re-checked.
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CloseCodes } from '@tandem/protocol';
-import { BUS, type Bus } from '../../base/bus/bus.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { logger } from '../../base/logger/logger.js';
 import { type AuthChange, SessionRegistry } from '../auth/sessions.js';
@@ -27,7 +26,6 @@ export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
   private stopEvents?: () => Promise<void>;
 
   constructor(
-    @Inject(BUS) private readonly bus: Bus,
     private readonly sessions: SessionRegistry,
     private readonly policy: PermissionPolicy,
     private readonly registry: RoomRegistry,
@@ -44,9 +42,6 @@ export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
     });
     this.stopListening = this.sessions.onChange((change) => {
       this.apply(change).catch((err) => log.error({ err, change }, 'applying an access change failed'));
-    });
-    this.bus.onResync(() => {
-      this.recheckAll().catch((err) => log.error({ err }, 're-checking sockets after resync failed'));
     });
   }
 
@@ -66,6 +61,10 @@ export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
   }
 
   async apply(change: AuthChange): Promise<void> {
+    if (change.kind === 'resync') {
+      this.frames.accessGeneration++;
+      return this.recheckAll();
+    }
     if (change.kind === 'session.revoked') {
       const ended = new Set(change.sessionIds);
       for (const conn of this.directory.ofUser(change.userId)) {

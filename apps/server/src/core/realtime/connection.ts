@@ -3,6 +3,7 @@
 // read by the gateway's single sweep.
 import type { Role } from '@tandem/protocol';
 import type { WebSocket } from 'ws';
+import { FrameWindow } from '../../base/http/socket-limits.js';
 
 /** What a socket was granted when it joined a room; re-checked when that user's access changes. */
 export interface RoomGrant {
@@ -20,9 +21,8 @@ export class SocketConnection {
   lastSeen = Date.now();
   /** When the sweep pinged this socket without an answer yet (0: not waiting for a pong). */
   pingedAt = 0;
-  /** Frame-rate window: its start (ms), frames seen in it, and when the socket was last warned. */
-  windowStart = 0;
-  framesInWindow = 0;
+  /** Frame-rate window (shared mechanism with /collab), and when the socket was last warned. */
+  readonly frames = new FrameWindow();
   warnedAt = 0;
   /** Frames waiting while an earlier frame of this socket is still being authorized (order kept). */
   queue: Buffer[] | null = null;

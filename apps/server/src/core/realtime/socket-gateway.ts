@@ -12,6 +12,7 @@ import { Counter, Gauge } from 'prom-client';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { AppError } from '../../base/errors/app-error.js';
+import { SocketLimits } from '../../base/http/socket-limits.js';
 import { rejectUpgrade, UpgradeRouter } from '../../base/http/upgrade-router.js';
 import { logger } from '../../base/logger/logger.js';
 import { Metrics } from '../../base/metrics/metrics.js';
@@ -52,6 +53,7 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     private readonly auth: AuthService,
     private readonly frames: ClientFrames,
     private readonly directory: SocketDirectory,
+    private readonly limits: SocketLimits,
     registry: RoomRegistry,
     fanout: EventFanout,
     metrics: Metrics,
@@ -67,7 +69,9 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
       gateway.receive(this[CONN]!, data as Buffer, isBinary);
     };
     this.onClose = function () {
-      gateway.directory.remove(this[CONN]!);
+      const conn = this[CONN]!;
+      gateway.directory.remove(conn);
+      gateway.limits.release('ws', conn.userId);
     };
     const r = [metrics.registry];
     new Gauge({
@@ -149,7 +153,7 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     if (this.directory.size >= this.config.WS_MAX_SOCKETS_PER_NODE) {
       return this.refuse(ws, CloseCodes.tooManySockets, 'Too many sockets on this server');
     }
-    if (this.directory.countOf(actor.id) >= this.config.WS_MAX_SOCKETS_PER_USER) {
+    if (!this.limits.acquire('ws', actor.id)) {
       return this.refuse(ws, CloseCodes.tooManySockets, 'Too many sockets for this user');
     }
     const conn = new SocketConnection(++this.nextKey, ws, actor.id, actor.sessionId);
@@ -207,17 +211,13 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
 
   /** Frames per second per socket: over the limit → one warning (error rate_limited), then close 1008. */
   private admit(conn: SocketConnection, now: number): boolean {
-    const limit = this.config.WS_MAX_FRAMES_PER_SECOND;
-    if (now - conn.windowStart >= 1000) {
-      conn.windowStart = now;
-      conn.framesInWindow = 0;
-    }
-    if (++conn.framesInWindow <= limit) return true;
+    const limit = this.limits.framesPerSecond;
+    if (conn.frames.hit(now, limit)) return true;
     const warnedRecently = conn.warnedAt > 0 && now - conn.warnedAt < RATE_STRIKE_MS;
     if (!warnedRecently) {
       conn.warnedAt = now;
       conn.send(errorFrame('rate_limited', `More than ${limit} frames per second; slow down or be disconnected`));
-    } else if (conn.warnedAt < conn.windowStart || conn.framesInWindow > 2 * limit) {
+    } else if (conn.warnedAt < conn.frames.start || conn.frames.count > 2 * limit) {
       this.disconnect(conn, CloseCodes.policy, 'Frame rate limit exceeded');
     }
     return false;

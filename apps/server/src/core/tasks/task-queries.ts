@@ -96,7 +96,7 @@ export class TaskQueries {
       where.push(`(t.title ILIKE ${pattern} OR t.description ILIKE ${pattern})`);
     }
     const byRank = (q.order ?? (q.status ? 'rank' : 'newest')) === 'rank';
-    const after = decodeCursor(q.cursor, byRank ? ['string', 'string'] : ['number']);
+    const after = decodeCursor(q.cursor, byRank ? ['string', 'id'] : ['int']);
     if (after && byRank) where.push(`(t.rank, t.id) > (${param(after[0])}, ${param(after[1])}::uuid)`);
     if (after && !byRank) where.push(`t.number < ${param(after[0])}`);
     const order = byRank ? 't.rank, t.id' : 't.number DESC';

@@ -4,13 +4,17 @@ import { AddMemberBody, CreateWorkspaceBody, UpdateMemberBody, UpdateWorkspaceBo
 import type { z } from 'zod';
 import { ApiJsonBody, IdParam, ValidBody } from '../../base/http/validation.js';
 import { type Actor, CurrentUser } from '../auth/current-user.js';
+import { InvitationsService } from '../invitations/invitations.service.js';
 import { WorkspacesService } from './workspaces.service.js';
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
 @Controller('api/v1/workspaces')
 export class WorkspacesController {
-  constructor(private readonly workspaces: WorkspacesService) {}
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly invitations: InvitationsService,
+  ) {}
 
   @Post()
   @ApiJsonBody(CreateWorkspaceBody)
@@ -49,6 +53,7 @@ export class WorkspacesController {
     return this.workspaces.members(actor, id);
   }
 
+  /** Invites an existing account (404 when none uses the email): joining is theirs to accept. */
   @Post(':id/members')
   @ApiJsonBody(AddMemberBody)
   addMember(
@@ -56,7 +61,7 @@ export class WorkspacesController {
     @IdParam('id', 'Workspace') id: string,
     @ValidBody(AddMemberBody) body: z.infer<typeof AddMemberBody>,
   ) {
-    return this.workspaces.addMember(actor, id, body.email, body.role);
+    return this.invitations.inviteExisting(actor, id, body.email, body.role);
   }
 
   @Patch(':id/members/:userId')

@@ -5,7 +5,6 @@ import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
-import { Notifier } from '../notifications/notifier.js';
 import { PermissionPolicy } from '../permission/policy.js';
 
 const wsView = (w: { id: string; name: string; createdAt: Date }, role: Role): WorkspaceView => ({
@@ -22,7 +21,6 @@ export class WorkspacesService {
     private readonly policy: PermissionPolicy,
     private readonly events: DomainEvents,
     private readonly sessions: SessionRegistry,
-    private readonly notifier: Notifier,
   ) {}
 
   async create(actor: Actor, name: string): Promise<WorkspaceView> {
@@ -70,29 +68,6 @@ export class WorkspacesService {
     return { items: rows.map(memberView), nextCursor: null };
   }
 
-  async addMember(actor: Actor, id: string, email: string, role: Role): Promise<MemberView> {
-    await this.policy.authorize(actor.id, { workspace: id }, 'workspace.members.manage');
-    const user = await this.prisma.user.findUnique({ where: { email } });
-    if (!user) throw AppError.notFound('User');
-    let row;
-    try {
-      row = await this.prisma.workspaceMember.create({ data: { workspaceId: id, userId: user.id, role }, include: { user: true } });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw AppError.conflict('Already a member');
-      throw err;
-    }
-    const view = memberView(row);
-    await this.events.emit({
-      type: 'member.changed',
-      workspaceId: id,
-      actorId: actor.id,
-      userIds: [user.id],
-      data: { change: 'added', member: view },
-    });
-    await this.notifier.notify([user.id], { type: 'added_to_workspace', workspaceId: id, actorId: actor.id, data: { role } });
-    return view;
-  }
-
   /** Refuses to leave a workspace without an owner. */
   private async assertNotLastOwner(workspaceId: string, userId: string) {
     const owners = await this.prisma.workspaceMember.findMany({ where: { workspaceId, role: 'owner' }, select: { userId: true } });
@@ -129,6 +104,8 @@ export class WorkspacesService {
     if (current.role === 'owner') await this.assertNotLastOwner(id, userId);
     await this.prisma.$transaction([
       this.prisma.projectMember.deleteMany({ where: { userId, project: { workspaceId: id } } }),
+      // A former member hears nothing more about the workspace's tasks.
+      this.prisma.taskWatcher.deleteMany({ where: { userId, task: { project: { workspaceId: id } } } }),
       this.prisma.workspaceMember.delete({ where: { workspaceId_userId: { workspaceId: id, userId } } }),
     ]);
     await this.events.emit({

@@ -3,7 +3,7 @@
 // them by dragging a row between lists or with the row's sprint menu.
 import { type DragEvent, type FormEvent, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
-import { tempId, useTandemMutation } from '../../api/mutations.js';
+import { taskEdit, tempId, useTandemMutation } from '../../api/mutations.js';
 import { useMembers, useProject, useSprints, useStatuses, useTasks } from '../../api/queries.js';
 import type { SprintView, StatusView, TaskView } from '../../api/types.js';
 import { Link, navigate, paths } from '../../app/router.js';
@@ -42,7 +42,7 @@ export function BacklogPage({ wid, pid, tid }: { wid: string; pid: string; tid?:
   const putInto = (taskId: string, sprintId: string | null) => {
     const task = tasks.data.find((t) => t.id === taskId);
     if (!task || (task.sprintId ?? null) === sprintId) return;
-    update.mutate({ id: taskId, projectId: pid, patch: { sprintId } });
+    update.mutate(taskEdit(task, pid, { sprintId }));
   };
 
   const dropProps = (listId: string) =>

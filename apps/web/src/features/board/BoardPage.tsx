@@ -11,6 +11,8 @@ import { Link, navigate, paths } from '../../app/router.js';
 import { usePresence, useRoom } from '../../realtime/live.js';
 import { Avatar, AvatarStack } from '../../ui/Avatar.js';
 import { LabelChip } from '../../ui/LabelChip.js';
+import { CardCover } from '../files/Attachments.js';
+import { useCovers, useLiveFiles } from '../files/files-data.js';
 import { TaskDetail } from '../tasks/TaskDetail.js';
 import { columns, moveRequest } from './board-order.js';
 import { ProjectHeader } from './ProjectHeader.js';
@@ -26,12 +28,24 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   const { data: me } = useMe();
   const move = useTandemMutation('task.move');
   useRoom(`project:${pid}`);
+  const covers = useCovers(pid);
+  useLiveFiles();
   const here = usePresence(`project:${pid}`, { viewing: 'board' });
   const [dragging, setDragging] = useState<string | null>(null);
   const [drop, setDrop] = useState<{ status: string; index: number } | null>(null);
+  // A card moved from the keyboard is re-created in its new place; focus follows it there so
+  // moves can be chained.
+  const refocus = useRef<{ id: string; status: string; index: number } | null>(null);
 
   const cols = useMemo(() => columns(statuses.data ?? [], tasks.data ?? []), [statuses.data, tasks.data]);
   const names = new Map(members?.map((m) => [m.userId, m.displayName]));
+
+  useEffect(() => {
+    const want = refocus.current;
+    if (!want || (cols.get(want.status) ?? []).findIndex((t) => t.id === want.id) !== want.index) return;
+    refocus.current = null;
+    document.querySelector<HTMLElement>(`.board [data-task-id="${CSS.escape(want.id)}"]`)?.focus();
+  });
 
   const error = project.error ?? statuses.error ?? tasks.error;
   if (error) return <p className="form-error page">{errorMessage(error)}</p>;
@@ -82,8 +96,15 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
     if (!delta) return;
     e.preventDefault();
     const target = list[colIndex + delta[0]!];
-    if (delta[0] && target) moveTo(task.id, target, cols.get(target.id)?.length ?? 0);
-    else if (delta[1]) moveTo(task.id, status, Math.max(0, index + delta[1]));
+    if (delta[0] && target) {
+      const end = cols.get(target.id)?.length ?? 0;
+      refocus.current = { id: task.id, status: target.id, index: end };
+      moveTo(task.id, target, end);
+    } else if (delta[1]) {
+      const to = Math.min(Math.max(0, index + delta[1]), (cols.get(status.id)?.length ?? 1) - 1);
+      refocus.current = { id: task.id, status: status.id, index: to };
+      moveTo(task.id, status, to);
+    }
   };
 
   const others = here.filter((u) => u.userId !== me?.id);
@@ -135,6 +156,7 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                       onKeyDown={(e) => onCardKey(e, task, colIndex, list.indexOf(task))}
                       aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight Alt+ArrowUp Alt+ArrowDown"
                     >
+                      {covers.data?.get(task.id) && <CardCover fileId={covers.data.get(task.id)!} alt={`Cover of ${task.key}`} />}
                       <span className="card-title">{task.title}</span>
                       {task.labels && task.labels.length > 0 && (
                         <span className="label-chips">

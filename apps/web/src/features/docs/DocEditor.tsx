@@ -17,6 +17,8 @@ import type { Person } from './editor/mention.js';
 import { TableToolbar } from './editor/TableToolbar.js';
 import type { ProjectKey } from './editor/task-ref.js';
 import './editor/editor.css';
+import { DocUploads } from './DocUploads.js';
+import { FileImage } from './extensions/file-image.js';
 
 interface Peer {
   id: string;
@@ -51,6 +53,7 @@ export function DocEditor(props: DocEditorProps) {
           people: () => lists.current.people,
           documents: () => lists.current.documents,
           projects: () => lists.current.projects,
+          image: FileImage.configure({ documentId }),
         }),
         Collaboration.configure({ document: session.ydoc, field: 'default' }),
         CollaborationCaret.configure({
@@ -97,6 +100,7 @@ export function DocEditor(props: DocEditorProps) {
       </div>
       {editor && <TableToolbar editor={editor} />}
       {editor && <BubbleToolbar editor={editor} onComment={onComment ? () => onComment(editor) : undefined} />}
+      <DocUploads documentId={documentId} editor={editor} />
       <EditorContent editor={editor} />
     </div>
   );

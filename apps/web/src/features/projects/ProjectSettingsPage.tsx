@@ -253,8 +253,11 @@ function MemberOverrides({ pid }: { pid: string }) {
                 {m.override ? ' · overridden here' : ''}
               </span>
             </div>
-            {m.userId === me?.id ? (
-              <span className="role-badge">{m.role}</span>
+            {m.userId === me?.id || m.workspaceRole === 'owner' ? (
+              // Workspace owners keep owner rights in every project: there is nothing to override.
+              <span className="role-badge" title={m.workspaceRole === 'owner' ? 'Workspace owners are owners of every project' : undefined}>
+                {m.role}
+              </span>
             ) : (
               <>
                 <select

@@ -1,9 +1,12 @@
-// Comments on a task (markdown), with @mention completion from the workspace's members.
-import { type KeyboardEvent, useRef, useState } from 'react';
+// Comments on a task (markdown), with @mention completion from the workspace's members. What is
+// typed is kept as a draft (per task and user) until the server has it; a refused comment comes
+// back into the box with the reason.
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { tempId, useTandemMutation } from '../../api/mutations.js';
 import { useComments, useMe, useMembers } from '../../api/queries.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { Markdown } from '../../ui/Markdown.js';
+import { draftKey, loadDraft, onRefused, saveDraft } from './drafts.js';
 import { insertMention, matchMembers, mentionHandle, mentionQuery } from './mentions.js';
 
 export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
@@ -14,8 +17,33 @@ export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
   const [pick, setPick] = useState(0);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
+  const draft = me ? draftKey('comment', taskId, me.id) : null;
   const names = new Map(members.map((m) => [m.userId, m.displayName]));
+
+  useEffect(() => {
+    if (!draft) return;
+    let live = true;
+    void loadDraft(draft).then((d) => {
+      if (!live || !d) return;
+      setText((typed) => typed || d.text);
+      setRefusal(d.reason ?? null);
+    });
+    const off = onRefused(draft, (d) => {
+      setText(d.text);
+      setRefusal(d.reason ?? null);
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [draft]);
+
+  const edit = (next: string) => {
+    setText(next);
+    if (draft) void saveDraft(draft, next, refusal ?? undefined);
+  };
 
   const mention = mentionQuery(text, caret);
   const suggestions = mention ? matchMembers(members, mention.query) : [];
@@ -24,7 +52,7 @@ export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
     const m = suggestions[i];
     if (!m || !mention) return;
     const next = insertMention(text, mention.start, caret, mentionHandle(m));
-    setText(next.text);
+    edit(next.text);
     setCaret(next.caret);
     requestAnimationFrame(() => box.current?.setSelectionRange(next.caret, next.caret));
   };
@@ -32,9 +60,12 @@ export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
   const send = () => {
     const body = text.trim();
     if (!body || !me) return;
+    // Shown at once as "sending…"; if the server refuses it, the text comes back here.
     create.mutate({ taskId, body, tempId: tempId(), authorId: me.id });
     setText('');
     setCaret(0);
+    setRefusal(null);
+    if (draft) void saveDraft(draft, '');
   };
 
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -64,7 +95,7 @@ export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
         {comments.map((c) => {
           const author = c.author?.displayName ?? names.get(c.authorId) ?? 'Someone';
           return (
-            <li key={c.id} className={`comment ${c.id.startsWith('tmp-') ? 'pending' : ''}`}>
+            <li key={c.id} data-comment-id={c.id} className={`comment ${c.id.startsWith('tmp-') ? 'pending' : ''}`}>
               <Avatar id={c.authorId} name={author} />
               <div>
                 <div className="comment-head">
@@ -87,8 +118,10 @@ export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
           placeholder="Write a comment… @ to mention, Ctrl+Enter to send"
           rows={3}
           value={text}
+          aria-invalid={refusal ? true : undefined}
+          aria-describedby={refusal ? `comment-refusal-${taskId}` : undefined}
           onChange={(e) => {
-            setText(e.target.value);
+            edit(e.target.value);
             setCaret(e.target.selectionStart);
             setPick(0);
           }}
@@ -110,6 +143,11 @@ export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
               </button>
             ))}
           </div>
+        )}
+        {refusal && (
+          <p className="form-error refusal" id={`comment-refusal-${taskId}`} role="alert">
+            <strong>Not sent.</strong> {refusal.replace(/[.!?]?$/, '.')} Your text is still here.
+          </p>
         )}
         <button type="button" className="primary" onClick={send} disabled={!text.trim()}>
           Comment

@@ -2,16 +2,20 @@
 // checklist and comments. Each field saves on its own (blur or change), optimistically.
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
-import { useTandemMutation } from '../../api/mutations.js';
+import { taskEdit, useTandemMutation } from '../../api/mutations.js';
 import { useLabels, useMe, useMembers, useSprints, useTask, useTasks } from '../../api/queries.js';
+import type { TaskPatch } from '../../api/tandem.js';
 import { type LabelView, Priorities, type StatusView } from '../../api/types.js';
 import { usePresence, useRoom } from '../../realtime/live.js';
 import { AvatarStack } from '../../ui/Avatar.js';
 import { LabelChip } from '../../ui/LabelChip.js';
 import { Markdown } from '../../ui/Markdown.js';
 import { columns } from '../board/board-order.js';
+import { Attachments, FileDropZone } from '../files/Attachments.js';
+import { ActivityTimeline } from './ActivityTimeline.js';
 import { Checklist } from './Checklist.js';
 import { Comments } from './Comments.js';
+import { type Draft, draftKey, loadDraft, onRefused, saveDraft } from './drafts.js';
 
 export function TaskDetail({
   wid,
@@ -61,11 +65,10 @@ export function TaskDetail({
   }
   if (!task) return <aside className="drawer muted">Loading task…</aside>;
 
-  const patch = (p: Parameters<typeof update.mutate>[0]['patch']) => update.mutate({ id: tid, projectId: pid, patch: p });
+  const patch = (p: TaskPatch) => update.mutate(taskEdit(task, pid, p));
   const current = statuses.find((s) => s.id === task.status);
   const taskLabels = task.labels ?? [];
-  const setLabels = (next: LabelView[]) =>
-    update.mutate({ id: tid, projectId: pid, patch: { labelIds: next.map((l) => l.id) }, display: { labels: next } });
+  const setLabels = (next: LabelView[]) => update.mutate(taskEdit(task, pid, { labelIds: next.map((l) => l.id) }, { labels: next }));
   const unassigned = labels.filter((l) => !taskLabels.some((t) => t.id === l.id) && !l.id.startsWith('tmp-'));
   // Completed sprints are history: a task shows the one it was in but is not put into one.
   const sprintChoices = sprints.filter((s) => s.state !== 'completed' || s.id === task.sprintId);
@@ -191,9 +194,19 @@ export function TaskDetail({
             {taskLabels.length === 0 && readOnly && <span className="muted">None</span>}
           </dd>
         </dl>
-        <Description value={task.description ?? ''} onSave={(description) => patch({ description })} />
+        <Description
+          value={task.description ?? ''}
+          draft={me ? draftKey('description', tid, me.id) : null}
+          onSave={(description) => patch({ description })}
+        />
+        <FileDropZone target={{ taskId: tid }} disabled={readOnly}>
+          <Attachments taskId={tid} readOnly={readOnly} />
+        </FileDropZone>
         <Checklist taskId={tid} />
-        <Comments wid={wid} taskId={tid} />
+        <FileDropZone target={{ taskId: tid }} disabled={readOnly}>
+          <Comments wid={wid} taskId={tid} />
+        </FileDropZone>
+        <ActivityTimeline wid={wid} pid={pid} taskId={tid} statuses={statuses} />
         <footer className="drawer-footer">
           <button
             type="button"
@@ -236,12 +249,37 @@ function EditableTitle({ value, onSave }: { value: string; onSave: (v: string) =
   );
 }
 
-function Description({ value, onSave }: { value: string; onSave: (v: string) => void }) {
+/** The markdown description; what is typed is kept as a draft until saved or cancelled. */
+function Description({ value, draft, onSave }: { value: string; draft: string | null; onSave: (v: string) => void }) {
   const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(value);
+  const [text, setText] = useState(value);
+  const [note, setNote] = useState<{ text: string; error: boolean } | null>(null);
   useEffect(() => {
-    if (!editing) setDraft(value);
+    if (!editing) setText(value);
   }, [value, editing]);
+  useEffect(() => {
+    if (!draft) return;
+    let live = true;
+    const reopen = (d: Draft, restored: boolean) => {
+      setText(d.text);
+      setEditing(true);
+      setNote(
+        d.reason
+          ? { text: `Not saved. ${d.reason.replace(/[.!?]?$/, '.')} Your text is still here.`, error: true }
+          : restored
+            ? { text: 'Your unsaved draft was restored.', error: false }
+            : null,
+      );
+    };
+    void loadDraft(draft).then((d) => {
+      if (live && d) reopen(d, true);
+    });
+    const off = onRefused(draft, (d) => reopen(d, false));
+    return () => {
+      live = false;
+      off();
+    };
+  }, [draft]);
   if (!editing) {
     return (
       <section className="description">
@@ -255,8 +293,14 @@ function Description({ value, onSave }: { value: string; onSave: (v: string) => 
       </section>
     );
   }
+  const edit = (next: string) => {
+    setText(next);
+    if (draft) void saveDraft(draft, next);
+  };
   const done = (save: boolean) => {
-    if (save && draft !== value) onSave(draft);
+    if (save && text !== value) onSave(text);
+    if (draft) void saveDraft(draft, '');
+    setNote(null);
     setEditing(false);
   };
   return (
@@ -266,8 +310,9 @@ function Description({ value, onSave }: { value: string; onSave: (v: string) => 
         aria-label="Description"
         autoFocus
         rows={8}
-        value={draft}
-        onChange={(e) => setDraft(e.target.value)}
+        value={text}
+        aria-invalid={note?.error ? true : undefined}
+        onChange={(e) => edit(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) done(true);
           if (e.key === 'Escape') done(false);
@@ -282,6 +327,11 @@ function Description({ value, onSave }: { value: string; onSave: (v: string) => 
         </button>
         <span className="muted">Markdown · Ctrl+Enter to save</span>
       </div>
+      {note && (
+        <p className={note.error ? 'form-error refusal' : 'muted'} role={note.error ? 'alert' : 'status'}>
+          {note.text}
+        </p>
+      )}
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { api } from '../../api/tandem.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { FormError } from '../../ui/FormError.js';
 import { toast } from '../../ui/toast.js';
+import { StorageUsage } from '../files/StorageUsage.js';
 
 // Listed here rather than imported: the protocol package's runtime pulls its request schemas (zod) into the bundle.
 const Roles: Role[] = ['owner', 'editor', 'viewer'];
@@ -87,6 +88,7 @@ export function MembersPage({ wid }: { wid: string }) {
           </li>
         ))}
       </ul>
+      <StorageUsage wid={wid} />
     </section>
   );
 }

@@ -1,0 +1,98 @@
+// The board keeps up without a reload and can be driven from the keyboard alone.
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
+import { card, launchTeam } from './fixtures.js';
+
+let server: TestServer;
+let browser: Browser;
+
+withWebServer((s, b) => {
+  server = s;
+  browser = b;
+});
+
+describe('the board', () => {
+  it('keeps focus on a card moved with Alt+arrows, so moves can be chained', async () => {
+    const t = await launchTeam(server);
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);
+    await signInUi(page, t.owner.email);
+    const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-task-id') ?? null);
+    await card(page, 'To Do', t.first.id).focus();
+
+    await page.keyboard.press('Alt+ArrowRight');
+    await card(page, 'In Progress', t.first.id).waitFor();
+    await poll(focusedId).toBe(t.first.id);
+    await page.keyboard.press('Alt+ArrowRight');
+    await card(page, 'Done', t.first.id).waitFor();
+    await poll(focusedId).toBe(t.first.id);
+    await page.keyboard.press('Alt+ArrowLeft');
+    await card(page, 'In Progress', t.first.id).waitFor();
+    await poll(focusedId).toBe(t.first.id);
+
+    const statuses = (await t.owner.tracking.statuses.list(t.project.id)).items;
+    const doing = statuses.find((s) => s.name === 'In Progress')!;
+    await poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).status).toBe(doing.id);
+
+    // Within a column too: the second card goes up, and the next key press moves it again.
+    await card(page, 'To Do', t.second.id).focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await poll(focusedId).toBe(t.second.id);
+    await page.keyboard.press('Alt+ArrowUp');
+    await poll(() =>
+      page
+        .locator('section.column[data-status="In Progress"] [data-task-id]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id'))),
+    ).toEqual([t.second.id, t.first.id]);
+    expect(await focusedId()).toBe(t.second.id);
+    await page.context().close();
+  }, 90_000);
+
+  it("updates a card's checklist counter live when someone else ticks an item", async () => {
+    const t = await launchTeam(server);
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);
+    await signInUi(page, t.owner.email);
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    const counter = card(page, 'To Do', t.first.id).getByTitle('Checklist');
+    expect(await counter.count()).toBe(0);
+
+    const headline = await t.editor.tracking.checklist.add(t.first.id, { text: 'Draft the headline' });
+    await t.editor.tracking.checklist.add(t.first.id, { text: 'Draft the subline' });
+    await poll(() => counter.textContent()).toBe('☑ 0/2');
+    await t.editor.tracking.checklist.update(headline.id, { done: true });
+    await poll(() => counter.textContent()).toBe('☑ 1/2');
+
+    // And from one's own drawer.
+    await card(page, 'To Do', t.first.id).click();
+    const drawer = page.getByRole('complementary', { name: /Task WEB-/ });
+    await drawer.getByRole('checkbox').nth(1).check();
+    await poll(() => counter.textContent()).toBe('☑ 2/2');
+    await page.context().close();
+  }, 90_000);
+
+  it('shows the task activity timeline, attributed, and adds what others do live', async () => {
+    const t = await launchTeam(server);
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}/t/${t.first.id}`);
+    await signInUi(page, t.editor.email);
+    const timeline = page.getByRole('region', { name: 'Activity' }).locator('.timeline-entry > div');
+    await poll(() => timeline.allTextContents()).toEqual([expect.stringMatching(new RegExp(`^${t.owner.displayName} created the task`))]);
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
+
+    await t.owner.tracking.tasks.update(t.first.id, { priority: 'high', assigneeId: t.editor.userId });
+    await t.owner.tracking.comments.create(t.first.id, { body: 'Ready for review' });
+    await poll(() => timeline.allTextContents()).toEqual([
+      expect.stringMatching(new RegExp(`^${t.owner.displayName} commented`)),
+      expect.stringMatching(new RegExp(`^${t.owner.displayName} set the priority to high, assigned it to ${t.editor.displayName}`)),
+      expect.stringMatching(/created the task/),
+    ]);
+    // One's own changes too.
+    await page.getByLabel('Title').fill('Write the launch copy');
+    await page.getByLabel('Title').press('Enter');
+    await poll(() => timeline.first().textContent()).toMatch(
+      new RegExp(`^${t.editor.displayName} renamed it from “Write the landing copy” to “Write the launch copy”`),
+    );
+    await screenshot(page, 'task-activity');
+    await page.context().close();
+  }, 90_000);
+});
