@@ -66,7 +66,9 @@ function clean(node: JSONContent, depth: number): JSONContent {
     out.marks = node.marks.filter((m) => m.type !== 'link' || isSafeHref(m.attrs?.href));
     if (!out.marks.length) delete out.marks;
   }
-  if (node.content) out.content = node.content.map((c) => clean(c, depth + 1));
+  // Images keep only safe sources (no javascript:, no data:); an unsafe one becomes its alt text.
+  if (node.content)
+    out.content = node.content.flatMap((c) => (c.type === 'image' && !isSafeHref(c.attrs?.src) ? [] : [clean(c, depth + 1)]));
   if (out.type === 'blockquote') return alertToCallout(out);
   return out;
 }

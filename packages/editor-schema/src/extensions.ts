@@ -9,6 +9,7 @@ import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table
 import StarterKit from '@tiptap/starter-kit';
 import { Callout } from './callout.js';
 import { DocumentRef } from './document-ref.js';
+import { DocumentImage } from './image.js';
 import { TaskRef } from './task-ref.js';
 
 /** Link targets the editor keeps; anything else (javascript:, data:, vbscript: …) is dropped. */
@@ -43,6 +44,8 @@ export interface EditorSchemaOptions {
   taskRef?: AnyExtension;
   /** Replaces the document reference node (the web adds navigation). */
   documentRef?: AnyExtension;
+  /** Replaces the image node (the web's view loads file bytes with the session). */
+  image?: AnyExtension;
   /** Table column resizing (a browser-only plugin). */
   resizableTables?: boolean;
 }
@@ -72,6 +75,7 @@ export function editorExtensions(options: EditorSchemaOptions = {}): AnyExtensio
     options.taskRef ?? TaskRef,
     options.documentRef ?? DocumentRef,
     options.mention ?? PersonMention,
+    options.image ?? DocumentImage,
   ];
 }
 

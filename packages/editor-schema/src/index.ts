@@ -7,4 +7,5 @@ export type { StarterKitOptions } from '@tiptap/starter-kit';
 export { CALLOUT_KINDS, Callout, type CalloutKind } from './callout.js';
 export { DocumentRef } from './document-ref.js';
 export { type EditorSchemaOptions, editorExtensions, editorSchema, isSafeHref, LINK_PROTOCOLS, PersonMention } from './extensions.js';
+export { DocumentImage } from './image.js';
 export { TaskRef } from './task-ref.js';

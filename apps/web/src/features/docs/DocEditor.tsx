@@ -9,7 +9,6 @@ import type { UserView } from '../../api/types.js';
 import { AvatarStack, userColor } from '../../ui/Avatar.js';
 import { renderCaret, renderSelection } from './carets.js';
 import type { CollabSession } from './collab.js';
-import { DocUploads } from './DocUploads.js';
 import { BubbleToolbar } from './editor/BubbleToolbar.js';
 import { CommentAnchors } from './editor/comment-anchors.js';
 import type { DocSummary } from './editor/document-link.js';
@@ -19,6 +18,8 @@ import { TableToolbar } from './editor/TableToolbar.js';
 import type { ProjectKey } from './editor/task-ref.js';
 import { FileImage } from './extensions/file-image.js';
 import './editor/editor.css';
+import { DocUploads } from './DocUploads.js';
+import { FileImage } from './extensions/file-image.js';
 
 interface Peer {
   id: string;
@@ -53,6 +54,7 @@ export function DocEditor(props: DocEditorProps) {
           people: () => lists.current.people,
           documents: () => lists.current.documents,
           projects: () => lists.current.projects,
+          image: FileImage.configure({ documentId }),
         }),
         Collaboration.configure({ document: session.ydoc, field: 'default' }),
         CollaborationCaret.configure({
@@ -62,7 +64,6 @@ export function DocEditor(props: DocEditorProps) {
           render: renderCaret,
           selectionRender: renderSelection,
         }),
-        FileImage.configure({ documentId: documentId ?? null }),
         CommentAnchors,
       ],
       editable,
@@ -98,9 +99,9 @@ export function DocEditor(props: DocEditorProps) {
       <div className="editor-presence">
         <AvatarStack people={peers} />
       </div>
-      {documentId && <DocUploads documentId={documentId} editor={editor} />}
       {editor && <TableToolbar editor={editor} />}
       {editor && <BubbleToolbar editor={editor} onComment={onComment ? () => onComment(editor) : undefined} />}
+      <DocUploads documentId={documentId} editor={editor} />
       <EditorContent editor={editor} />
     </div>
   );

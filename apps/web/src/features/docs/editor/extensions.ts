@@ -19,6 +19,8 @@ export interface EditorContext {
   people: () => Person[];
   documents: () => DocSummary[];
   projects: () => ProjectKey[];
+  /** The files work's image node (uploads, authenticated loading). */
+  image?: AnyExtension;
 }
 
 export function webEditorExtensions(ctx: EditorContext): AnyExtension[] {
@@ -28,6 +30,7 @@ export function webEditorExtensions(ctx: EditorContext): AnyExtension[] {
       mention: mentionExtension(ctx.people),
       taskRef: LiveTaskRef.configure({ workspaceId: ctx.workspaceId, projects: ctx.projects }),
       documentRef: LiveDocumentRef.configure({ workspaceId: ctx.workspaceId, documents: ctx.documents }),
+      image: ctx.image,
       resizableTables: true,
     }),
     Placeholder.configure({

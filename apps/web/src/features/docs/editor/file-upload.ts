@@ -1,6 +1,5 @@
 // Images and files from the slash menu: uploaded to the files API against this document, then
-// inserted. When the files work's image node (`fileImage`) is in the schema an image becomes that
-// node; anything else (or until then) becomes a link to the file.
+// inserted: an image becomes the `image` node (its `src` the file route), anything else a link.
 import type { Editor, Range } from '@tiptap/core';
 import { client } from '../../../api/session.js';
 
@@ -36,8 +35,8 @@ export function insertUploaded(editor: Editor, range: Range | null, file: Upload
   const chain = editor.chain().focus();
   if (range) chain.deleteRange(range);
   const href = `/api/v1/files/${file.id}`;
-  if (file.mime.startsWith('image/') && editor.schema.nodes.fileImage) {
-    chain.insertContent({ type: 'fileImage', attrs: { fileId: file.id, alt: file.name, width: file.width, height: file.height } }).run();
+  if (file.mime.startsWith('image/') && editor.schema.nodes.image) {
+    chain.insertContent({ type: 'image', attrs: { src: href, alt: file.name } }).run();
     return;
   }
   chain
