@@ -62,21 +62,6 @@ export class InfraModule {
         JobScheduler,
         Degradations,
       ],
-      exports: [
-        CONFIG,
-        Database,
-        PrismaClient,
-        BUS,
-        Metrics,
-        ChangeClock,
-        DomainEvents,
-        Mailer,
-        UpgradeRouter,
-        SocketLimits,
-        JobRegistry,
-        JobScheduler,
-        Degradations,
-      ],
     };
   }
 }
