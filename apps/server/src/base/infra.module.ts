@@ -43,8 +43,10 @@ export class InfraModule {
         DomainEvents,
         Mailer,
         UpgradeRouter,
+        SocketLimits,
         JobRegistry,
         JobScheduler,
+        Degradations,
       ],
       exports: [
         CONFIG,
