@@ -470,6 +470,12 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/me/tokens/${ownersToken.get(fx)}` }),
     expect: ownersOwn(204),
   },
+  // "Save version" with a name: editors, like every other change to a document.
+  {
+    route: 'POST /api/v1/documents/{id}/history',
+    request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/history`, body: { name: 'Before the rewrite' } }),
+    expect: editors(201),
+  },
 ];
 
 /** Public routes: reachable without a token by design (each is tested on its own elsewhere). */

@@ -13,20 +13,36 @@ withWebServer((s, b) => {
 });
 
 describe('members and the inbox', () => {
-  it('lets an owner add a member by email, change their role and see a clear error for an unknown email', async () => {
+  it("lets an owner invite by email, see and revoke pending invitations, and change a member's role", async () => {
     const owner = await server.user('owner');
     const colleague = await server.user('colleague');
     const ws = await owner.workspaces.create({ name: 'Studio' });
     const page = await openPage(browser, `${server.url}/w/${ws.id}/members`);
     await signInUi(page, owner.email);
 
-    await page.getByLabel('Email of the person to add').fill('nobody@example.test');
-    await page.getByRole('button', { name: 'Add member' }).click();
-    await poll(() => page.getByRole('alert').textContent()).toMatch(/No Tandem account uses that email/);
+    // An address with no account yet: a pending invitation, listed and revocable.
+    await page.getByRole('button', { name: 'Invite people' }).click();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('Enter the email address of the person to invite.').waitFor();
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('Enter a valid email address, like name@company.com.').waitFor();
+    await page.getByLabel('Email').fill('nobody@example.test');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('button', { name: 'Done' }).click();
+    const pending = page.getByRole('region', { name: 'Pending invitations' });
+    await pending.getByText('nobody@example.test').waitFor();
+    await pending.getByRole('button', { name: 'Revoke' }).click();
+    await poll(() => pending.count()).toBe(0);
 
-    await page.getByLabel('Email of the person to add').fill(colleague.email);
+    // An existing account: joins once they accept; then the owner changes their role.
+    await page.getByRole('button', { name: 'Invite people' }).click();
+    await page.getByLabel('Email').fill(colleague.email);
     await page.getByLabel('Role', { exact: true }).selectOption('editor');
-    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('button', { name: 'Done' }).click();
+    const [mine] = (await colleague.invitations.pending()).items;
+    await colleague.invitations.acceptPending(mine!.id);
     await page.getByLabel(`Role of ${colleague.displayName}`).waitFor();
     await page.getByLabel(`Role of ${colleague.displayName}`).selectOption('viewer');
     await poll(async () => (await owner.workspaces.members(ws.id)).items.find((m) => m.userId === colleague.userId)?.role).toBe('viewer');
@@ -41,7 +57,6 @@ describe('members and the inbox', () => {
     await addMember(owner, ws.id, editor, 'editor');
     const project = await owner.tracking.projects.create(ws.id, { name: 'Brand', key: 'BRD' });
     const task = await owner.tracking.tasks.create(project.id, { title: 'New logo' });
-    await editor.tracking.notifications.readAll(); // being added to the workspace was news too
 
     const page = await openPage(browser, `${server.url}/w/${ws.id}/inbox`);
     await signInUi(page, editor.email);

@@ -1,6 +1,6 @@
 import { ApiError } from '@tandem/client';
 import { describe, expect, it } from 'vitest';
-import { errorMessage } from '../src/api/errors.js';
+import { errorMessage, fieldErrors } from '../src/api/errors.js';
 import type { DocumentView, StatusView, TaskView } from '../src/api/types.js';
 import { parseRoute, paths } from '../src/app/routes.js';
 import { applyMove, columns, moveRequest, rankBetween } from '../src/features/board/board-order.js';
@@ -129,9 +129,38 @@ describe('routes', () => {
 describe('error messages', () => {
   it("uses the API's message, lists invalid fields and says when to retry", () => {
     expect(errorMessage(new ApiError(404, 'not_found', 'Task not found'))).toBe('Task not found');
-    expect(errorMessage(new ApiError(400, 'validation_failed', 'bad', [{ field: 'key', message: 'too long' }]))).toBe('key: too long');
+    expect(errorMessage(new ApiError(400, 'validation_failed', 'bad', [{ field: 'key', message: 'too long' }]))).toBe('Key: too long');
     const limited = new ApiError(429, 'rate_limited', 'Too many attempts.', undefined, new Headers({ 'retry-after': '30' }));
-    expect(errorMessage(limited)).toBe('Too many attempts. Try again in 30 s.');
+    expect(errorMessage(limited)).toBe('Too many attempts. Try again in 30 seconds.');
     expect(errorMessage(new ApiError(0, 'network_error', 'fetch failed'))).toMatch(/Cannot reach the server/);
+  });
+
+  it('never shows schema text: each validation detail becomes a sentence about its field', () => {
+    const invalid = (details: unknown[]) => new ApiError(400, 'validation_failed', 'The request does not match the schema', details);
+    const tooShort = {
+      field: 'displayName',
+      message: 'Too small: expected string to have >=1 characters',
+      issue: 'too_small',
+      limit: 1,
+      origin: 'string',
+    };
+    const tooLong = {
+      field: 'body',
+      message: 'Too big: expected string to have <=10000 characters',
+      issue: 'too_big',
+      limit: 10000,
+      origin: 'string',
+    };
+    expect(errorMessage(invalid([tooShort]))).toBe('Name cannot be empty.');
+    expect(errorMessage(invalid([tooLong]))).toBe('Comment can be at most 10000 characters.');
+    expect(errorMessage(invalid([{ field: 'email', message: 'Invalid email address', issue: 'invalid_format', format: 'email' }]))).toBe(
+      'Enter a valid email address, like name@company.com.',
+    );
+    expect(fieldErrors(invalid([tooShort, tooLong]))).toEqual({
+      displayName: 'Name cannot be empty.',
+      body: 'Comment can be at most 10000 characters.',
+    });
+    expect(errorMessage(invalid([{ field: 'expiresAt', message: 'must be in the future' }]))).toBe('Expiry must be in the future.');
+    expect(errorMessage(new ApiError(403, 'forbidden', ''))).toBe('Your role here does not allow this.');
   });
 });

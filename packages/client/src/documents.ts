@@ -42,6 +42,9 @@ export function documentsApi(http: Http) {
       (id: string, format?: 'json'): Promise<ProseMirrorNode>;
     },
     history: (id: string) => http.request<Page<DocumentVersionView>>('GET', `/api/v1/documents/${id}/history`),
+    /** "Save version": the document as it is now, kept in its history under `name`. */
+    saveVersion: (id: string, body: { name: string }) =>
+      http.request<DocumentVersionView>('POST', `/api/v1/documents/${id}/history`, { body }),
     versionContent: (id: string, versionId: string, format: 'text' | 'markdown' = 'text') =>
       http.request<string>('GET', `/api/v1/documents/${id}/history/${versionId}/content`, { query: { format } }),
     restoreVersion: (id: string, versionId: string) =>

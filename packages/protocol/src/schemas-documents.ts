@@ -26,6 +26,8 @@ export const ImportDocumentBody = z
 export const ShareDocumentBody = z.object({ role: RoleSchema }).strict();
 /** Shares with the user who has this email (the share dialog's "add by email"). */
 export const ShareDocumentByEmailBody = z.object({ email: z.string().trim().toLowerCase().email().max(320), role: RoleSchema }).strict();
+/** "Save version": the document as it is now, kept in its history under a name. */
+export const SaveVersionBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 export const DocumentFormat = z.enum(['text', 'markdown', 'json', 'html']);
 export const DocumentContentQuery = z.object({ format: DocumentFormat.default('json') });
 export const DocumentListQuery = z.object({ trashed: z.enum(['true', 'false']).default('false') });
@@ -52,6 +54,8 @@ export interface DocumentVersionView {
   id: string;
   documentId: string;
   reason: 'auto' | 'restore' | 'manual';
+  /** Set on versions saved by hand with a name. */
+  name: string | null;
   size: number;
   createdById: string | null;
   createdAt: string;

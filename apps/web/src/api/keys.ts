@@ -21,4 +21,7 @@ export const keys = {
   documents: (workspaceId: string) => ['documents', workspaceId] as const,
   trash: (workspaceId: string) => ['documents', workspaceId, 'trash'] as const,
   shared: ['documents', 'shared'] as const,
+  invitations: (workspaceId: string) => ['invitations', workspaceId] as const,
+  /** Invitations waiting for me. */
+  myInvitations: ['invitations', 'mine'] as const,
 };

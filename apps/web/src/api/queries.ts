@@ -55,3 +55,9 @@ export const useDocuments = (workspaceId: string, enabled = true) =>
 /** Documents shared directly with me (and their subtrees), across workspaces. */
 export const useSharedDocuments = () =>
   useQuery({ queryKey: keys.shared, queryFn: async () => (await api.documents.sharedWithMe()).items });
+
+export const useInvitations = (workspaceId: string, enabled = true) =>
+  useQuery({ queryKey: keys.invitations(workspaceId), queryFn: async () => (await api.invitations.list(workspaceId)).items, enabled });
+
+export const useMyInvitations = () =>
+  useQuery({ queryKey: keys.myInvitations, queryFn: async () => (await api.invitations.pending()).items });

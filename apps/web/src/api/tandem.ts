@@ -57,9 +57,11 @@ export interface TaskFilters {
 export const api = {
   auth: client.auth,
   me: client.me,
+  updateMe: client.updateMe,
   workspaces: client.workspaces,
   /** The account's logins and personal API tokens; the server's sign-in methods. */
   identity: client.identity,
+  invitations: client.invitations,
 
   projects: {
     list: async (workspaceId: string): Promise<ProjectView[]> => (await tracking.projects.list(workspaceId)).items,
@@ -140,6 +142,9 @@ export const api = {
     restore: (id: string) => documents.restore(id),
     history: async (id: string) => (await documents.history(id)).items,
     versionText: (id: string, versionId: string) => documents.versionContent(id, versionId, 'text'),
+    /** The live document as plain text (what a version is compared with). */
+    text: (id: string) => documents.content(id, 'text'),
+    saveVersion: (id: string, name: string) => documents.saveVersion(id, { name }),
     restoreVersion: (id: string, versionId: string) => documents.restoreVersion(id, versionId),
   },
 };

@@ -3,10 +3,13 @@ import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client
 import { onSignedInChange, useSignedIn } from '../api/session.js';
 import { EmailLinkPage } from '../features/account/EmailLinkPages.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
+import { InvitePage } from '../features/onboarding/InvitePage.js';
 import { ConflictDialog } from '../features/tasks/ConflictDialog.js';
+import '../features/onboarding/onboarding.css';
+import './theme.js';
 import { Toasts } from '../ui/toast-view.js';
 import { clearLocalData, persistOptions, queryClient } from './query.js';
-import { usePath } from './router.js';
+import { parseRoute, usePath } from './router.js';
 import { Shell } from './Shell.js';
 
 // A login that ended anywhere (sign-out, a refresh token revoked on another device) leaves no
@@ -19,6 +22,8 @@ export function App() {
   // Signed out, any URL shows the sign-in screen and stays put, so signing in lands where the link pointed.
   const signedIn = useSignedIn();
   const path = usePath();
+  // An invitation link opens its own page, signed in or not.
+  const route = parseRoute(path);
   return (
     <PersistQueryClientProvider
       client={queryClient}
@@ -33,7 +38,15 @@ export function App() {
           .then(() => queryClient.invalidateQueries());
       }}
     >
-      {EmailLinkPage.handles(path) ? <EmailLinkPage path={path} /> : signedIn ? <Shell /> : <AuthScreen />}
+      {route.name === 'invite' ? (
+        <InvitePage token={route.token} />
+      ) : EmailLinkPage.handles(path) ? (
+        <EmailLinkPage path={path} />
+      ) : signedIn ? (
+        <Shell />
+      ) : (
+        <AuthScreen />
+      )}
       {signedIn && <ConflictDialog />}
       <Toasts />
     </PersistQueryClientProvider>

@@ -1,5 +1,6 @@
 // The signed-in app: sidebar (workspace, navigation, documents), top bar (presence, connection,
 // account) and the current screen.
+import { allows } from '@tandem/protocol/policy';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
@@ -12,12 +13,15 @@ import { SharedList } from '../features/docs/SharedList.js';
 import { TrashPage } from '../features/docs/TrashPage.js';
 import { LabelsPage } from '../features/labels/LabelsPage.js';
 import { InboxPage } from '../features/notifications/InboxPage.js';
+import { MyInvitations } from '../features/onboarding/PendingInvitations.js';
+import { ProfilePage } from '../features/onboarding/ProfilePage.js';
 import { ProjectSettingsPage } from '../features/projects/ProjectSettingsPage.js';
 import { ProjectsPage } from '../features/projects/ProjectsPage.js';
 import { SearchPage } from '../features/search/SearchPage.js';
 import { openSearchPalette, SearchPalette } from '../features/search/SearchPalette.js';
 import { TaskLink } from '../features/tasks/TaskLink.js';
 import { MembersPage } from '../features/workspaces/MembersPage.js';
+import { WorkspaceSettingsPage } from '../features/workspaces/WorkspaceSettingsPage.js';
 import { CreateWorkspaceForm, WorkspaceSwitcher } from '../features/workspaces/WorkspaceSwitcher.js';
 import { useLiveCache, useRoom } from '../realtime/live.js';
 import { Avatar } from '../ui/Avatar.js';
@@ -57,16 +61,25 @@ export function Shell() {
     navigate(paths.workspace(target.id), { replace: true });
   }, [route.name, workspaces]);
 
-  if (route.name === 'home' && !isPending && workspaces?.length === 0) {
+  if ((route.name === 'home' || route.name === 'profile') && !isPending && workspaces?.length === 0) {
     return (
       <div className="onboarding">
         <TopBar />
         <UnverifiedBanner />
         <main className="page narrow">
-          <h1>Welcome{me ? `, ${me.displayName}` : ''}</h1>
-          <p className="muted">A workspace holds your team's projects, boards and documents. Create one to get started.</p>
-          <CreateWorkspaceForm autoFocus />
-          <SharedList />
+          {route.name === 'profile' ? (
+            <ProfilePage />
+          ) : (
+            <>
+              <MyInvitations />
+              <h1>Welcome{me ? `, ${me.displayName}` : ''}</h1>
+              <p className="muted">
+                A workspace holds your team's projects, boards and documents. Create one to get started, or join one with an invitation.
+              </p>
+              <CreateWorkspaceForm autoFocus />
+              <SharedList />
+            </>
+          )}
         </main>
       </div>
     );
@@ -84,6 +97,7 @@ export function Shell() {
         <TopBar />
         <UnverifiedBanner />
         <main className="content">
+          <MyInvitations />
           <Screen route={route} />
         </main>
         {help && <ShortcutHelp onClose={() => setHelp(false)} />}
@@ -97,7 +111,7 @@ function Nav({ wid, route }: { wid: string; route: Route }) {
   const { data: notifications } = useNotifications();
   const { data: workspaces } = useWorkspaces();
   const unread = notifications?.filter((n) => !n.readAt).length ?? 0;
-  const isOwner = workspaces?.find((w) => w.id === wid)?.role === 'owner';
+  const isOwner = allows(workspaces?.find((w) => w.id === wid)?.role, 'workspace.members.manage');
   const item = (name: Route['name'], to: string, label: string, extra?: React.ReactNode) => (
     <Link to={to} className={`nav-item ${route.name === name ? 'active' : ''}`} aria-current={route.name === name ? 'page' : undefined}>
       {label}
@@ -121,6 +135,7 @@ function Nav({ wid, route }: { wid: string; route: Route }) {
       {item('members', paths.members(wid), isOwner ? 'Members' : 'People')}
       {item('labels', paths.labels(wid), 'Labels')}
       {item('trash', paths.trash(wid), 'Trash')}
+      {isOwner && item('settings', paths.settings(wid), 'Settings')}
     </nav>
   );
 }
@@ -167,6 +182,12 @@ function Screen({ route }: { route: Route }) {
       return <LabelsPage wid={route.wid} />;
     case 'search':
       return <SearchPage key={route.wid} wid={route.wid} />;
+    case 'settings':
+      return <WorkspaceSettingsPage wid={route.wid} />;
+    case 'profile':
+      return <ProfilePage />;
+    case 'invite':
+      return <p className="muted">Opening the invitation…</p>;
     case 'board':
       return <BoardPage wid={route.wid} pid={route.pid} tid={route.tid} />;
     case 'backlog':

@@ -70,9 +70,17 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
     // A project role override.
     void qc.invalidateQueries({ queryKey: keys.projectMembers(projectId) });
     void qc.invalidateQueries({ queryKey: keys.project(projectId) });
+  } else if (entity === 'invitation') {
+    void qc.invalidateQueries({ queryKey: ['invitations'] });
+    if (kind === 'user' && frame.type === 'invitation.received') {
+      const title = str(data.title);
+      if (title) toast(title);
+    }
   } else if ((entity === 'member' || entity === 'workspace') && workspaceId) {
     void qc.invalidateQueries({ queryKey: keys.members(workspaceId) });
     void qc.invalidateQueries({ queryKey: keys.workspaces });
+    // Someone joined through an invitation: pending lists change on both sides.
+    void qc.invalidateQueries({ queryKey: ['invitations'] });
   }
 }
 

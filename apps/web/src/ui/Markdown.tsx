@@ -1,5 +1,6 @@
 // Markdown from users (task descriptions, comments) rendered safely: parsed, then sanitised, with
 // @mentions highlighted.
+import { MENTION_TOKEN } from '@tandem/protocol/mentions';
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import { useMemo } from 'react';
@@ -19,7 +20,7 @@ marked.use({
         return m ? m.index + m[1]!.length : undefined;
       },
       tokenizer(src: string) {
-        const m = /^@([\w.+-]+(?:@[\w-]+\.[\w.-]*\w)?)/.exec(src);
+        const m = MENTION_TOKEN.exec(src);
         return m ? { type: 'mention', raw: m[0], handle: m[1] } : undefined;
       },
       renderer(token) {

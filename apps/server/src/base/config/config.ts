@@ -121,8 +121,10 @@ const EnvSchema = z.object({
    * stamped by a trailing timer, so it is at most twice this behind the last accepted edit.
    */
   COLLAB_CONTENT_STAMP_MS: int(10, 3_600_000).default(5000),
-  /** Minimum time between two automatic history versions of a document. */
+  /** Minimum time between two automatic history versions of a document; also the longest an editing session goes without one. */
   COLLAB_VERSION_INTERVAL_SECONDS: int(0, 86_400 * 30).default(600),
+  /** An editing session this long without a stored edit has gone quiet: its document gets a history version. */
+  COLLAB_VERSION_QUIET_SECONDS: int(1, 86_400).default(120),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -40,8 +40,25 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform {
     }
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
-    throw AppError.validation(result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })));
+    throw AppError.validation(result.error.issues.map(issueDetail));
   }
+}
+
+/**
+ * One field's problem: `field` and `message` (API.md), plus the kind of problem and its limit so
+ * clients can say it in their own words next to the field (`issue`: too_small, too_big,
+ * invalid_format, invalid_value, invalid_type, unrecognized_keys, custom).
+ */
+function issueDetail(i: z.core.$ZodIssue) {
+  const limit = 'minimum' in i ? i.minimum : 'maximum' in i ? i.maximum : undefined;
+  return {
+    field: i.path.join('.') || '(body)',
+    message: i.message,
+    issue: i.code,
+    ...(limit !== undefined ? { limit: Number(limit) } : {}),
+    ...('origin' in i && i.origin ? { origin: i.origin } : {}),
+    ...('format' in i && i.format ? { format: i.format } : {}),
+  };
 }
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {

@@ -5,6 +5,7 @@
 // sent before it has been committed to the log: the sync step 2 reply means "all I sent is stored".
 
 import type { Duplex } from 'node:stream';
+import { CollabCloseCodes } from '@tandem/protocol';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { FrameWindow } from '../../base/http/socket-limits.js';
@@ -17,21 +18,8 @@ import { InvalidUpdate, readStateVector, validateUpdate } from './update-validat
 
 const log = logger('collab');
 
-export const CloseCodes = {
-  /** Protocol violation: a malformed message or update. */
-  invalid: 4400,
-  unauthenticated: 4401,
-  /** The user lost access to the document. */
-  notFound: 4404,
-  /** The document reached its size limit. */
-  documentTooLarge: 4413,
-  /** The server could not store or load the document. */
-  unavailable: 4503,
-  /** More update messages per second than WS_MAX_FRAMES_PER_SECOND (the client resends on reconnect). */
-  policy: 1008,
-  /** The user already holds WS_MAX_SOCKETS_PER_USER /collab sockets on this node. */
-  tooManySockets: 4029,
-} as const;
+/** The collab socket's close codes, from the protocol package (clients read the same table). */
+export const CloseCodes = CollabCloseCodes;
 
 /** A slow receiver that falls this far behind is disconnected instead of buffering without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;

@@ -132,8 +132,13 @@ export class DocumentStore {
     return doc;
   }
 
-  /** Folds the log into the snapshot. Returns null when another node is compacting it right now. */
-  async compact(documentId: string): Promise<CompactionResult | null> {
+  /**
+   * Folds the log into the snapshot. Returns null when another node is compacting it right now.
+   * `versionNow`: also cut a history version whatever the newest one's age (unless it holds the same
+   * bytes), even when the log is already folded (an editing session that went on or went quiet).
+   */
+  async compact(documentId: string, opts: { versionNow?: boolean } = {}): Promise<CompactionResult | null> {
+    const versionAge = opts.versionNow ? 0 : this.config.COLLAB_VERSION_INTERVAL_SECONDS;
     const client = await this.db.pool.connect();
     try {
       // Repeatable read: the DELETE below then only sees the rows this transaction read, so rows
@@ -149,8 +154,11 @@ export class DocumentStore {
       }
       const stored = await this.readState(client, documentId);
       if (stored.updates.length === 0 && !worthSplitting(stored)) {
-        await client.query('ROLLBACK');
-        return { folded: 0, size: storedBytes(stored), versionCut: false };
+        // The snapshot's parts are a version's parts as they are.
+        const versionCut =
+          opts.versionNow && stored.snapshot.length > 0 ? await this.cutVersionIfDue(client, documentId, stored.snapshot, 0) : false;
+        await client.query(versionCut ? 'COMMIT' : 'ROLLBACK');
+        return { folded: 0, size: storedBytes(stored), versionCut };
       }
       const doc = new Y.Doc();
       let parts: Uint8Array[];
@@ -176,7 +184,7 @@ export class DocumentStore {
         );
         if (stored.updates.length > 0)
           await client.query('DELETE FROM "DocumentUpdate" WHERE "documentId" = $1 AND id <= $2', [documentId, lastId]);
-        versionCut = await this.cutVersionIfDue(client, documentId, parts);
+        versionCut = await this.cutVersionIfDue(client, documentId, parts, versionAge);
       } finally {
         doc.destroy();
       }
@@ -195,7 +203,7 @@ export class DocumentStore {
    * skipped when the last version holds the same bytes (compared by length and SHA-256 in SQL, so a
    * large version is never read back into JavaScript).
    */
-  private async cutVersionIfDue(client: pg.PoolClient, documentId: string, parts: Uint8Array[]): Promise<boolean> {
+  private async cutVersionIfDue(client: pg.PoolClient, documentId: string, parts: Uint8Array[], minAgeSeconds: number): Promise<boolean> {
     // The digest only when a version is due: most compactions are not, and hashing a large version is not free.
     const last = await client.query<{ age: number; lengths: number[] | null; digest: Buffer | null }>(
       `SELECT v.age,
@@ -203,10 +211,10 @@ export class DocumentStore {
               CASE WHEN v.age >= $2 THEN sha256((SELECT string_agg(p, ''::bytea ORDER BY n) FROM unnest(v.all_parts) WITH ORDINALITY AS u(p, n))) END AS digest
          FROM (SELECT EXTRACT(EPOCH FROM now() - "createdAt")::float8 AS age, ARRAY[state] || COALESCE(parts, '{}') AS all_parts
                  FROM "DocumentVersion" WHERE "documentId" = $1 ORDER BY "createdAt" DESC LIMIT 1) v`,
-      [documentId, this.config.COLLAB_VERSION_INTERVAL_SECONDS],
+      [documentId, minAgeSeconds],
     );
     const prev = last.rows[0];
-    if (prev && prev.age < this.config.COLLAB_VERSION_INTERVAL_SECONDS) return false;
+    if (prev && prev.age < minAgeSeconds) return false;
     if (prev?.lengths && prev.digest && prev.lengths.length === parts.length && prev.lengths.every((n, i) => n === parts[i]!.length)) {
       const hash = createHash('sha256');
       for (const part of parts) {
@@ -225,14 +233,17 @@ export class DocumentStore {
     parts: Uint8Array[],
     reason: 'auto' | 'restore' | 'manual',
     userId: string | null,
-  ) {
+    name: string | null = null,
+  ): Promise<string> {
     const packed = packParts(parts);
-    await client.query(
+    const { rows } = await client.query<{ id: string }>(
       `WITH ${SPLIT_PARTS('$2', '$3')}
-       INSERT INTO "DocumentVersion" (id, "documentId", state, parts, size, reason, "createdById")
-       SELECT gen_random_uuid(), $1, ${FIRST_PART}, ${OTHER_PARTS}, $4, $5::"DocumentVersionReason", $6`,
-      [documentId, packed.bytes, packed.lengths, packed.bytes.length, reason, userId],
+       INSERT INTO "DocumentVersion" (id, "documentId", state, parts, size, reason, "createdById", name)
+       SELECT gen_random_uuid(), $1, ${FIRST_PART}, ${OTHER_PARTS}, $4, $5::"DocumentVersionReason", $6, $7
+       RETURNING id`,
+      [documentId, packed.bytes, packed.lengths, packed.bytes.length, reason, userId, name],
     );
+    return rows[0]!.id;
   }
 
   /**
@@ -240,7 +251,7 @@ export class DocumentStore {
    * slice per event-loop turn like a compaction: restores keep the state they replace, and a large
    * document's version never stalls the node. Callers wait for the node's own appends first.
    */
-  async saveVersion(documentId: string, reason: 'restore' | 'manual', userId: string | null) {
+  async saveVersion(documentId: string, reason: 'restore' | 'manual', userId: string | null, name: string | null = null): Promise<string> {
     const doc = new Y.Doc();
     try {
       await applyStoredStateInSlices(doc, await this.readState(this.db.pool, documentId), 'version');
@@ -249,7 +260,7 @@ export class DocumentStore {
         if (part) parts.push(part);
         await nextTurn();
       }
-      await this.insertVersion(this.db.pool, documentId, parts, reason, userId);
+      return await this.insertVersion(this.db.pool, documentId, parts, reason, userId, name);
     } finally {
       doc.destroy();
     }

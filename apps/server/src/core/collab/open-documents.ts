@@ -14,6 +14,7 @@ import { logger } from '../../base/logger/logger.js';
 import { CollabMetrics } from './collab-metrics.js';
 import { applyStoredStateInSlices, DocumentStore, storedBytes, worthSplitting } from './document-store.js';
 import { DocumentUpdateLog } from './document-update-log.js';
+import { EditingSessions } from './editing-sessions.js';
 import { type BusMessage, FROM_STORE, LiveDocument } from './live-document.js';
 
 const log = logger('open-documents');
@@ -37,6 +38,9 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   /** The document being compacted right now, and whether it was asked for again meanwhile. */
   private compactingNow: string | null = null;
   private askedAgain = false;
+  /** Documents whose next compaction must also cut a history version (editing went on long enough, or went quiet). */
+  private readonly versionWanted = new Set<string>();
+  private readonly sessions: EditingSessions;
   private sweep?: NodeJS.Timeout;
   /** Called when a document's durable writes fail for good: its sockets must close so clients resend elsewhere. */
   private readonly brokenListeners = new Set<(documentId: string) => void>();
@@ -49,7 +53,12 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     private readonly store: DocumentStore,
     private readonly updateLog: DocumentUpdateLog,
     private readonly metrics: CollabMetrics,
-  ) {}
+  ) {
+    this.sessions = new EditingSessions(
+      { intervalMs: config.COLLAB_VERSION_INTERVAL_SECONDS * 1000, quietMs: config.COLLAB_VERSION_QUIET_SECONDS * 1000 },
+      (documentId) => this.scheduleCompaction(documentId, { version: true }),
+    );
+  }
 
   onModuleInit() {
     this.bus.onResync(() => void this.resyncAll());
@@ -61,6 +70,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy() {
     clearInterval(this.sweep);
+    this.sessions.stop();
     for (const id of [...this.entries.keys()]) await this.unload(id);
   }
 
@@ -111,6 +121,8 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
   private async load(documentId: string, entry: Entry): Promise<LiveDocument> {
     const live = new LiveDocument(documentId, this.nodeId, this.bus, this.updateLog, {
       onAppended: () => {
+        // An append may commit after the document was unloaded: that session has already ended.
+        if (this.entries.has(documentId)) this.sessions.edited(documentId);
         for (const l of this.storedListeners) l(documentId);
         if (this.compactionDue(documentId, live.sizeEstimate)) this.scheduleCompaction(documentId);
       },
@@ -155,7 +167,11 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     live.close();
     this.metrics.documentsOpen.dec();
     await this.updateLog.settled(documentId);
-    if (entry.resplit || this.updateLog.appendedSinceCompaction(documentId).rows > 0) this.scheduleCompaction(documentId);
+    // The last editor left: the session ends as a quiet one, with a version of what it changed.
+    const edited = this.sessions.end(documentId);
+    if (edited || entry.resplit || this.updateLog.appendedSinceCompaction(documentId).rows > 0) {
+      this.scheduleCompaction(documentId, { version: edited });
+    }
   }
 
   /** Re-reads every loaded document from the database after the bus may have lost messages. */
@@ -192,7 +208,8 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
     return !this.entries.has(documentId) && this.updateLog.appendedSinceCompaction(documentId).rows > 0;
   }
 
-  scheduleCompaction(documentId: string) {
+  scheduleCompaction(documentId: string, opts: { version?: boolean } = {}) {
+    if (opts.version) this.versionWanted.add(documentId);
     // Appends committed during a compaction still count the rows it is folding: decide again once
     // it has subtracted them, instead of compacting the same document twice in a row.
     if (documentId === this.compactingNow) {
@@ -213,7 +230,8 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
         this.askedAgain = false;
         try {
           await this.updateLog.settled(documentId);
-          const result = await this.store.compact(documentId);
+          const version = this.versionWanted.delete(documentId);
+          const result = await this.store.compact(documentId, version ? { versionNow: true } : {});
           if (result) {
             this.updateLog.compacted(documentId, result.folded);
             this.metrics.compactions.inc();
@@ -222,7 +240,7 @@ export class OpenDocuments implements OnModuleInit, OnModuleDestroy {
           log.warn({ err, documentId }, 'compaction failed; the log stays as it is');
         }
         this.compactingNow = null;
-        if (this.askedAgain && this.stillDue(documentId)) this.compactionQueue.add(documentId);
+        if ((this.askedAgain && this.stillDue(documentId)) || this.versionWanted.has(documentId)) this.compactionQueue.add(documentId);
         // Whoever compacts the document next folds every row, ours included: a closed document's
         // count is of no further use here.
         if (!this.entries.has(documentId)) this.updateLog.forget(documentId);

@@ -9,7 +9,7 @@ import { decodeCursor, toPage } from '../../base/http/page-cursor.js';
 import { recordActivity } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { Notifier } from '../notifications/notifier.js';
-import { type Access, allows, PermissionPolicy } from '../permission/policy.js';
+import { type Access, PermissionPolicy, rules } from '../permission/policy.js';
 import { findMentions } from './mentions.js';
 
 type CommentRow = {
@@ -95,8 +95,7 @@ export class CommentsService {
 
   async update(actor: Actor, commentId: string, body: string): Promise<CommentView> {
     const { access, comment } = await this.find(actor, commentId);
-    if (comment.authorId !== actor.id) throw AppError.forbidden('Only the author can edit a comment');
-    if (!allows(access.role, 'comment.create')) throw AppError.forbidden();
+    if (!rules.mayEditComment(access.role, comment.authorId === actor.id)) throw AppError.forbidden('Only the author can edit a comment');
     const mentioned = await this.mentionsIn(access, body);
     const known = new Set(comment.mentions.map((m) => m.userId));
     const added = mentioned.filter((id) => !known.has(id));
@@ -135,8 +134,8 @@ export class CommentsService {
 
   async remove(actor: Actor, commentId: string): Promise<void> {
     const { access, comment } = await this.find(actor, commentId);
-    const own = comment.authorId === actor.id && allows(access.role, 'comment.create');
-    if (!own && !allows(access.role, 'comment.moderate')) throw AppError.forbidden('Only the author or an owner can delete a comment');
+    if (!rules.mayDeleteComment(access.role, comment.authorId === actor.id))
+      throw AppError.forbidden('Only the author or an owner can delete a comment');
     await this.prisma.$transaction(async (tx) => {
       await tx.comment.update({ where: { id: commentId }, data: { deletedAt: new Date() } });
       await recordActivity(tx, {

@@ -25,6 +25,12 @@ function render(doc: Y.Doc, format: DocumentFormat): RenderedContent {
   return { format, body: format === 'text' ? toText(tree) : format === 'html' ? toHtml(tree) : toMarkdown(tree) };
 }
 
+const VERSION_FIELDS = { id: true, documentId: true, reason: true, name: true, size: true, createdById: true, createdAt: true } as const;
+
+function versionView(v: Omit<DocumentVersionView, 'createdAt'> & { createdAt: Date }): DocumentVersionView {
+  return { ...v, createdAt: v.createdAt.toISOString() };
+}
+
 @Injectable()
 export class DocumentHistoryService {
   constructor(
@@ -54,9 +60,19 @@ export class DocumentHistoryService {
       where: { documentId: id },
       orderBy: { createdAt: 'desc' },
       take: 500,
-      select: { id: true, documentId: true, reason: true, size: true, createdById: true, createdAt: true },
+      select: VERSION_FIELDS,
     });
-    return { items: rows.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })), nextCursor: null };
+    return { items: rows.map(versionView), nextCursor: null };
+  }
+
+  /** "Save version": the document as stored now (this node's accepted edits included), under a name. */
+  async saveNamed(actor: Actor, id: string, name: string): Promise<DocumentVersionView> {
+    const access = await this.policy.authorize(actor.id, { document: id }, 'document.update');
+    if (access.trashed) throw AppError.conflict('Restore the document from the trash first');
+    await this.updateLog.settled(id);
+    const versionId = await this.store.saveVersion(id, 'manual', actor.id, name);
+    const row = await this.prisma.documentVersion.findUniqueOrThrow({ where: { id: versionId }, select: VERSION_FIELDS });
+    return versionView(row);
   }
 
   private async version(id: string, versionId: string) {

@@ -7,6 +7,7 @@ import {
   DocumentListQuery,
   ImportDocumentBody,
   MoveDocumentBody,
+  SaveVersionBody,
   ShareDocumentBody,
   ShareDocumentByEmailBody,
   UpdateDocumentBody,
@@ -136,6 +137,16 @@ export class DocumentsController {
   @Get('documents/:id/history')
   versions(@CurrentUser() actor: Actor, @IdParam('id', 'Document') id: string) {
     return this.history.versions(actor, id);
+  }
+
+  @Post('documents/:id/history')
+  @ApiJsonBody(SaveVersionBody)
+  saveVersion(
+    @CurrentUser() actor: Actor,
+    @IdParam('id', 'Document') id: string,
+    @ValidBody(SaveVersionBody) body: z.infer<typeof SaveVersionBody>,
+  ) {
+    return this.history.saveNamed(actor, id, body.name);
   }
 
   @Get('documents/:id/history/:versionId/content')

@@ -3,7 +3,7 @@
 // shares (on the document or any ancestor). Anyone without a role gets 404 (existence never leaks);
 // a role too weak for the action gets 403.
 import { Injectable } from '@nestjs/common';
-import { type Role, roleAtLeast, strongerRole } from '@tandem/protocol';
+import { type Action, allows, type Role, strongerRole } from '@tandem/protocol';
 import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import { Database } from '../../base/database/database.js';
@@ -11,40 +11,8 @@ import { AppError } from '../../base/errors/app-error.js';
 import { ChangeClock } from '../../base/events/change-clock.js';
 import { isId } from '../../base/http/validation.js';
 
-/** What each action needs, in one table. */
-export const ActionRoles = {
-  'workspace.read': 'viewer',
-  'workspace.update': 'owner',
-  'workspace.delete': 'owner',
-  'workspace.members.manage': 'owner',
-  'project.read': 'viewer',
-  'project.create': 'owner',
-  'project.update': 'owner',
-  'project.delete': 'owner',
-  'project.members.manage': 'owner',
-  'status.manage': 'owner',
-  'sprint.manage': 'editor',
-  'label.manage': 'editor',
-  'task.read': 'viewer',
-  'task.create': 'editor',
-  'task.update': 'editor',
-  'task.delete': 'editor',
-  'comment.create': 'editor',
-  /** Delete anyone's comment. */
-  'comment.moderate': 'owner',
-  'document.read': 'viewer',
-  'document.create': 'editor',
-  'document.update': 'editor',
-  'document.trash': 'editor',
-  'document.purge': 'owner',
-  'document.share': 'owner',
-  /** Start, answer, resolve and reopen comment threads on a document's text. */
-  'document.comment': 'editor',
-  'file.read': 'viewer',
-  'file.upload': 'editor',
-} as const satisfies Record<string, Role>;
-
-export type Action = keyof typeof ActionRoles;
+// What each action needs lives in @tandem/protocol, so clients gate their controls on the same table.
+export { type Action, ActionRoles, allows, rules } from '@tandem/protocol';
 
 export type ResourceRef = { workspace: string } | { project: string } | { task: string } | { document: string };
 
@@ -56,10 +24,6 @@ export interface Access {
   documentId?: string;
   /** A document in the trash (or under a trashed ancestor). */
   trashed?: boolean;
-}
-
-export function allows(role: Role | null | undefined, action: Action): boolean {
-  return roleAtLeast(role, ActionRoles[action]);
 }
 
 /** The caller ($1)'s workspace role and project override for project `p` (of a live workspace). */

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import type { Tx } from '../activity/activity-log.js';
-import { allows, PermissionPolicy } from '../permission/policy.js';
+import { PermissionPolicy, rules } from '../permission/policy.js';
 
 const invalid = (field: string, message: string) => AppError.validation([{ field, message }], message);
 
@@ -23,7 +23,7 @@ export class TaskRules {
   /** The assignee must be able to edit tasks of the project (a member who is not a viewer). */
   async assignee(projectId: string, userId: string): Promise<void> {
     const access = await this.policy.access(userId, { project: projectId });
-    if (!allows(access?.role, 'task.update')) throw invalid('assigneeId', 'The assignee must be a project member who may edit tasks');
+    if (!rules.mayBeAssigned(access?.role)) throw invalid('assigneeId', 'The assignee must be a project member who may edit tasks');
   }
 
   async sprint(projectId: string, sprintId: string): Promise<void> {

@@ -5,7 +5,7 @@ import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
-import { PermissionPolicy } from '../permission/policy.js';
+import { PermissionPolicy, rules } from '../permission/policy.js';
 
 const wsView = (w: { id: string; name: string; createdAt: Date }, role: Role): WorkspaceView => ({
   id: w.id,
@@ -71,7 +71,8 @@ export class WorkspacesService {
   /** Refuses to leave a workspace without an owner. */
   private async assertNotLastOwner(workspaceId: string, userId: string) {
     const owners = await this.prisma.workspaceMember.findMany({ where: { workspaceId, role: 'owner' }, select: { userId: true } });
-    if (owners.length === 1 && owners[0]!.userId === userId) throw AppError.conflict('A workspace needs at least one owner');
+    const ownerIds = owners.map((o) => o.userId);
+    if (!rules.keepsAnOwner(ownerIds, userId, null)) throw AppError.conflict('A workspace needs at least one owner');
   }
 
   async updateMember(actor: Actor, id: string, userId: string, role: Role): Promise<MemberView> {

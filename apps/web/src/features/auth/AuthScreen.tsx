@@ -1,26 +1,43 @@
-// Sign in and create an account. Errors from the API are shown next to the form, in its words.
-import { type FormEvent, useState } from 'react';
-import { errorMessage } from '../../api/errors.js';
+// Sign in and create an account, as the server's sign-up policy allows (open, by invitation, or
+// for some email domains). Problems are shown next to the field they concern, in plain words.
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { errorMessage, fieldErrors } from '../../api/errors.js';
 import { api } from '../../api/tandem.js';
+import { FieldNote } from '../../ui/FieldNote.js';
 import { FormError } from '../../ui/FormError.js';
 
 type Mode = 'login' | 'register' | 'forgot';
 
-export function AuthScreen() {
-  const [mode, setMode] = useState<Mode>(window.location.pathname === '/register' ? 'register' : 'login');
-  const [email, setEmail] = useState('');
+const NAME_MAX = 100;
+
+export function AuthScreen({ invitation, header }: { invitation?: { token: string; email: string | null }; header?: ReactNode } = {}) {
+  const policy = useQuery({ queryKey: ['signup-policy'], queryFn: () => api.auth.signupPolicy(), staleTime: 60_000, retry: false });
+  const firstUser = policy.data?.firstUser ?? false;
+  // Without an invitation, an invite-only server offers no sign-up (except to its very first user).
+  const mayRegister = !!invitation || firstUser || policy.data?.policy !== 'invite';
+  const [mode, setMode] = useState<Mode>(invitation || window.location.pathname === '/register' ? 'register' : 'login');
+  const [email, setEmail] = useState(invitation?.email ?? '');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const registering = mode === 'register' && mayRegister;
 
   const [resetSent, setResetSent] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    const problems: Record<string, string> = {};
+    if (registering && !displayName.trim()) problems.displayName = 'Enter your name as colleagues should see it.';
+    if (!email.trim()) problems.email = 'Enter your email address.';
+    if (registering && password.length < 8) problems.password = 'Use at least 8 characters.';
+    if (!registering && !password) problems.password = 'Enter your password.';
     if (mode === 'forgot') {
-      if (!email.trim()) return setError('Email: enter the address you sign in with');
+      if (!email.trim()) return setFields({ email: 'Enter the address you sign in with.' });
+      setFields({});
       setBusy(true);
       try {
         await api.auth.requestPasswordReset(email.trim());
@@ -32,14 +49,23 @@ export function AuthScreen() {
       }
       return;
     }
-    if (mode === 'register' && password.length < 8) return setError('Password: at least 8 characters');
+    setFields(problems);
+    if (Object.keys(problems).length > 0) return;
     setBusy(true);
     try {
-      if (mode === 'register') await api.auth.register({ email: email.trim(), password, displayName: displayName.trim() });
-      else await api.auth.login({ email: email.trim(), password });
+      if (registering) {
+        await api.auth.register({
+          email: email.trim(),
+          password,
+          displayName: displayName.trim(),
+          ...(invitation ? { invitation: invitation.token } : {}),
+        });
+      } else await api.auth.login({ email: email.trim(), password });
       // Signing in flips the session store; the app shell takes over from here.
     } catch (err) {
-      setError(errorMessage(err));
+      const byField = fieldErrors(err);
+      setFields(byField);
+      setError(Object.keys(byField).length > 0 ? null : errorMessage(err));
       setBusy(false);
     }
   };
@@ -48,7 +74,9 @@ export function AuthScreen() {
     setMode(m);
     setError(null);
     setResetSent(false);
+    setFields({});
   };
+  const domains = policy.data?.policy === 'domains' && !invitation && !firstUser ? policy.data.domains : [];
 
   if (mode === 'forgot') {
     return (
@@ -99,17 +127,24 @@ export function AuthScreen() {
         <div className="brand">
           <span className="brand-mark">T</span> Tandem
         </div>
-        <h1>{mode === 'login' ? 'Sign in' : 'Create your account'}</h1>
-        {mode === 'register' && (
+        {header}
+        <h1>{!registering ? 'Sign in' : firstUser ? 'Set up Tandem' : 'Create your account'}</h1>
+        {registering && firstUser && <p className="muted">You are the first person here: your account will administer this server.</p>}
+        {registering && (
           <label>
             Name
             <input
               name="displayName"
               autoComplete="name"
               required
-              maxLength={100}
+              maxLength={NAME_MAX}
               value={displayName}
+              aria-invalid={!!fields.displayName}
               onChange={(e) => setDisplayName(e.target.value)}
+            />
+            <FieldNote
+              error={fields.displayName}
+              hint={displayName.length > NAME_MAX - 20 ? `${displayName.length}/${NAME_MAX}` : undefined}
             />
           </label>
         )}
@@ -120,9 +155,16 @@ export function AuthScreen() {
             type="email"
             autoComplete="email"
             required
+            maxLength={254}
             value={email}
+            readOnly={registering && !!invitation?.email}
+            aria-invalid={!!fields.email}
             onChange={(e) => setEmail(e.target.value)}
             autoFocus
+          />
+          <FieldNote
+            error={fields.email}
+            hint={registering && domains.length > 0 ? `Use your address at ${domains.join(' or ')}.` : undefined}
           />
         </label>
         <label>
@@ -130,11 +172,14 @@ export function AuthScreen() {
           <input
             name="password"
             type="password"
-            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+            autoComplete={registering ? 'new-password' : 'current-password'}
             required
+            maxLength={200}
             value={password}
+            aria-invalid={!!fields.password}
             onChange={(e) => setPassword(e.target.value)}
           />
+          <FieldNote error={fields.password} hint={registering ? 'At least 8 characters.' : undefined} />
         </label>
         {mode === 'login' && (
           <button type="button" className="link forgot-link" onClick={() => switchTo('forgot')}>
@@ -143,16 +188,20 @@ export function AuthScreen() {
         )}
         <FormError error={error} />
         <button className="primary" type="submit" disabled={busy}>
-          {busy ? 'Please wait…' : mode === 'login' ? 'Sign in' : 'Create account'}
+          {busy ? 'Please wait…' : !registering ? 'Sign in' : invitation ? 'Create account and join' : 'Create account'}
         </button>
         <p className="muted">
-          {mode === 'login' ? (
-            <>
-              New here?{' '}
-              <button type="button" className="link" onClick={() => switchTo('register')}>
-                Create an account
-              </button>
-            </>
+          {!registering ? (
+            mayRegister ? (
+              <>
+                New here?{' '}
+                <button type="button" className="link" onClick={() => switchTo('register')}>
+                  Create an account
+                </button>
+              </>
+            ) : (
+              <>Accounts on this server are by invitation. Ask a workspace owner for an invite link.</>
+            )
           ) : (
             <>
               Already have an account?{' '}

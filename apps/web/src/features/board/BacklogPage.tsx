@@ -1,6 +1,7 @@
 // A project's backlog and sprints: the active sprint, the planned ones and the backlog (tasks in no
 // sprint), each a list in board order. Editors create, start and complete sprints and put tasks into
 // them by dragging a row between lists or with the row's sprint menu.
+import { allows } from '@tandem/protocol/policy';
 import { type DragEvent, type FormEvent, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { taskEdit, tempId, useTandemMutation } from '../../api/mutations.js';
@@ -33,7 +34,7 @@ export function BacklogPage({ wid, pid, tid }: { wid: string; pid: string; tid?:
   const error = project.error ?? statuses.error ?? tasks.error ?? sprints.error;
   if (error) return <p className="form-error page">{errorMessage(error)}</p>;
   if (!project.data || !statuses.data || !tasks.data || !sprints.data) return <p className="muted page">Loading backlog…</p>;
-  const canEdit = project.data.role !== 'viewer';
+  const canEdit = allows(project.data.role, 'task.update');
   const names = new Map(members?.map((m) => [m.userId, m.displayName]));
   const open = sprints.data.filter((s) => s.state !== 'completed');
   const completed = sprints.data.filter((s) => s.state === 'completed');

@@ -1,6 +1,7 @@
 // A project's board: one column per status, cards in rank order. Cards move by drag and drop or
 // from the keyboard (Alt+arrows); every move is applied at once and sent as POST /tasks/:id/move.
 // Filters (sprint, assignee, label, text) narrow the board through the API's task-list query.
+import { allows } from '@tandem/protocol/policy';
 import { type DragEvent, type FormEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { tempId, useTandemMutation } from '../../api/mutations.js';
@@ -51,7 +52,7 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   if (error) return <p className="form-error page">{errorMessage(error)}</p>;
   if (!project.data || !statuses.data || !tasks.data) return <p className="muted page">Loading board…</p>;
   // Viewers get the same board without the controls that would only be refused.
-  const canEdit = project.data.role !== 'viewer';
+  const canEdit = allows(project.data.role, 'task.update');
 
   const moveTo = (taskId: string, status: StatusView, index: number) => {
     const list = cols.get(status.id) ?? [];

@@ -1,5 +1,6 @@
 // The header every project screen shares: key, name, and the project's views (board, backlog and,
 // for the project's owners, settings).
+import { allows } from '@tandem/protocol/policy';
 import type { ReactNode } from 'react';
 import type { ProjectView } from '../../api/types.js';
 import { Link, paths } from '../../app/router.js';
@@ -22,7 +23,7 @@ export function ProjectHeader({
     ['backlog', 'Backlog', paths.backlog(wid, project.id)],
   ];
   // Statuses and role overrides are the project owner's; others would only be refused.
-  if (project.role === 'owner') tabs.push(['settings', 'Settings', paths.projectSettings(wid, project.id)]);
+  if (allows(project.role, 'project.update')) tabs.push(['settings', 'Settings', paths.projectSettings(wid, project.id)]);
   return (
     <header className="page-header">
       <span className="project-key">{project.key}</span>

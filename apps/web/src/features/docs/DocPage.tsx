@@ -1,5 +1,7 @@
 // A knowledge-base document: its title and the collaborative editor, with who else is here.
-import { roleAtLeast } from '@tandem/protocol';
+
+import type { Role } from '@tandem/protocol';
+import { allows } from '@tandem/protocol/policy';
 import { useQuery } from '@tanstack/react-query';
 import type { Editor } from '@tiptap/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -10,6 +12,7 @@ import { useDocuments, useMe, useSharedDocuments, useWorkspaces } from '../../ap
 import { api } from '../../api/tandem.js';
 import { Link, paths } from '../../app/router.js';
 import { useRoom } from '../../realtime/live.js';
+import { FieldNote } from '../../ui/FieldNote.js';
 import { type CollabSession, openDocument } from './collab.js';
 import { DocEditor } from './DocEditor.js';
 import { DocHistory } from './DocHistory.js';
@@ -61,10 +64,10 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   }, [did]);
 
   const title = docs.find((d) => d.id === did)?.title ?? doc.data?.title ?? '';
-  const role = (doc.data as { role?: string } | undefined)?.role ?? workspaces?.find((w) => w.id === wid)?.role;
-  const readOnly = role === 'viewer';
-  const canComment = roleAtLeast(role as never, 'editor');
-  const canShare = role === 'owner';
+  const role = (doc.data as { role?: Role } | undefined)?.role ?? workspaces?.find((w) => w.id === wid)?.role;
+  const readOnly = !allows(role, 'document.update');
+  const canComment = allows(role, 'document.comment');
+  const canShare = allows(role, 'document.share');
 
   if (doc.error && !doc.data) return <p className="form-error page">{errorMessage(doc.error)}</p>;
   return (
@@ -112,19 +115,38 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   );
 }
 
+const DOC_TITLE_MAX = 200;
+
 function TitleInput({ value, readOnly, onSave }: { value: string; readOnly: boolean; onSave: (v: string) => void }) {
   const [draft, setDraft] = useState(value);
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = () => {
+    const t = draft.trim();
+    if (!t) {
+      if (value) setProblem('A document needs a title; the previous one is kept.');
+      return setDraft(value);
+    }
+    if (t.length > DOC_TITLE_MAX) return setProblem(`A title can be at most ${DOC_TITLE_MAX} characters.`);
+    setProblem(null);
+    if (t !== value) onSave(t);
+  };
   return (
-    <input
-      className="doc-title"
-      aria-label="Document title"
-      placeholder="Untitled"
-      readOnly={readOnly}
-      maxLength={200}
-      value={draft}
-      onChange={(e) => setDraft(e.target.value)}
-      onBlur={() => draft.trim() && draft.trim() !== value && onSave(draft.trim())}
-      onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
-    />
+    <>
+      <input
+        className="doc-title"
+        aria-label="Document title"
+        placeholder="Untitled"
+        readOnly={readOnly}
+        value={draft}
+        aria-invalid={!!problem}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          if (problem) setProblem(null);
+        }}
+        onBlur={() => !readOnly && save()}
+        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+      />
+      {!readOnly && <FieldNote error={problem} length={draft.length} max={DOC_TITLE_MAX} />}
+    </>
   );
 }

@@ -1,12 +1,13 @@
 // The knowledge-base tree in the sidebar: open, create (top level or inside), rename, move by
 // drag and drop, and move to trash.
 
+import { allows } from '@tandem/protocol/policy';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type DragEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { keys } from '../../api/keys.js';
 import { useTandemMutation } from '../../api/mutations.js';
-import { useDocuments } from '../../api/queries.js';
+import { useDocuments, useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import type { DocumentView } from '../../api/types.js';
 import { Link, navigate, paths } from '../../app/router.js';
@@ -17,6 +18,9 @@ const EXPANDED = 'tandem.expandedDocs';
 
 export function DocTree({ wid, activeId }: { wid: string; activeId: string | null }) {
   const { data: docs = [], error } = useDocuments(wid);
+  const { data: workspaces } = useWorkspaces();
+  // Viewers read the tree; every control that changes it is for editors.
+  const canEdit = allows(workspaces?.find((w) => w.id === wid)?.role, 'document.update');
   const qc = useQueryClient();
   const rename = useTandemMutation('document.rename');
   const move = useTandemMutation('document.move');
@@ -94,7 +98,7 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
         <div
           className={`tree-row ${activeId === n.doc.id ? 'active' : ''} ${dropOn === n.doc.id ? 'drop-target' : ''}`}
           style={{ paddingLeft: 6 + depth * 14 }}
-          draggable
+          draggable={canEdit}
           onDragStart={(e) => {
             e.dataTransfer.setData('text/x-tandem-doc', n.doc.id);
             e.dataTransfer.effectAllowed = 'move';
@@ -123,40 +127,42 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
               to={paths.doc(wid, n.doc.id)}
               className="tree-link"
               aria-current={activeId === n.doc.id ? 'page' : undefined}
-              onDoubleClick={() => setRenaming(n.doc.id)}
+              onDoubleClick={() => canEdit && setRenaming(n.doc.id)}
             >
               {n.doc.title || 'Untitled'}
             </Link>
           )}
-          <span className="tree-actions">
-            <button
-              type="button"
-              className="icon-button"
-              title="Rename"
-              aria-label={`Rename ${n.doc.title}`}
-              onClick={() => setRenaming(n.doc.id)}
-            >
-              ✎
-            </button>
-            <button
-              type="button"
-              className="icon-button"
-              title="New page inside"
-              aria-label={`New page inside ${n.doc.title}`}
-              onClick={() => create.mutate(n.doc.id)}
-            >
-              +
-            </button>
-            <button
-              type="button"
-              className="icon-button"
-              title="Move to trash"
-              aria-label={`Move ${n.doc.title} to trash`}
-              onClick={() => trash.mutate(n.doc)}
-            >
-              🗑
-            </button>
-          </span>
+          {canEdit && (
+            <span className="tree-actions">
+              <button
+                type="button"
+                className="icon-button"
+                title="Rename"
+                aria-label={`Rename ${n.doc.title}`}
+                onClick={() => setRenaming(n.doc.id)}
+              >
+                ✎
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                title="New page inside"
+                aria-label={`New page inside ${n.doc.title}`}
+                onClick={() => create.mutate(n.doc.id)}
+              >
+                +
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                title="Move to trash"
+                aria-label={`Move ${n.doc.title} to trash`}
+                onClick={() => trash.mutate(n.doc)}
+              >
+                🗑
+              </button>
+            </span>
+          )}
         </div>
         {open && n.children.length > 0 && <ul>{n.children.map((c) => renderNode(c, depth + 1))}</ul>}
       </li>
@@ -167,9 +173,11 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
     <section className="doc-tree" aria-label="Documents">
       <header className={`tree-header ${dropOn === 'root' ? 'drop-target' : ''}`} {...dropProps(null)}>
         Documents
-        <button type="button" className="icon-button" title="New document" aria-label="New document" onClick={() => create.mutate(null)}>
-          +
-        </button>
+        {canEdit && (
+          <button type="button" className="icon-button" title="New document" aria-label="New document" onClick={() => create.mutate(null)}>
+            +
+          </button>
+        )}
       </header>
       {error && <p className="form-error">{errorMessage(error)}</p>}
       <ul>{buildTree(docs).map((n) => renderNode(n, 0))}</ul>

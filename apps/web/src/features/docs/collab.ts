@@ -2,6 +2,7 @@
 // the standard y-websocket protocol at /collab/<docId> through the SDK.
 
 import { openDocument as openCollab } from '@tandem/client';
+import { CollabCloseCodes } from '@tandem/protocol/close-codes';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -17,8 +18,8 @@ export interface CollabSession {
   destroy(): void;
 }
 
-const NO_ACCESS = 4404;
-const UNAUTHENTICATED = 4401;
+const NO_ACCESS = CollabCloseCodes.notFound;
+const UNAUTHENTICATED = CollabCloseCodes.unauthenticated;
 
 export function openDocument(docId: string): CollabSession {
   const ydoc = new Y.Doc();

@@ -1,4 +1,5 @@
 // The workspace's labels: editors create, rename, recolour and delete them; everyone sees them.
+import { allows } from '@tandem/protocol/policy';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { tempId, useTandemMutation } from '../../api/mutations.js';
@@ -12,7 +13,7 @@ export function LabelsPage({ wid }: { wid: string }) {
   const { data: labels, error, isPending } = useLabels(wid);
   const { data: workspaces } = useWorkspaces();
   const role = workspaces?.find((w) => w.id === wid)?.role;
-  const canEdit = role === 'owner' || role === 'editor';
+  const canEdit = allows(role, 'label.manage');
   return (
     <section className="page">
       <header className="page-header">

@@ -1,5 +1,7 @@
 // A project's settings, for its owners: the board's statuses (add, rename, recategorise, reorder,
 // delete, moving the tasks of a deleted status to another) and per-project role overrides.
+import { allows } from '@tandem/protocol/policy';
+import { Roles } from '@tandem/protocol/roles';
 import { type FormEvent, useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { tempId, useTandemMutation } from '../../api/mutations.js';
@@ -10,11 +12,9 @@ import { Avatar } from '../../ui/Avatar.js';
 import { FormError } from '../../ui/FormError.js';
 import { ProjectHeader } from '../board/ProjectHeader.js';
 
-const Roles: Role[] = ['owner', 'editor', 'viewer'];
-
 export function ProjectSettingsPage({ wid, pid }: { wid: string; pid: string }) {
   const project = useProject(pid);
-  const isOwner = project.data?.role === 'owner';
+  const isOwner = allows(project.data?.role, 'project.members.manage');
   useRoom(`project:${pid}`);
   if (project.error) return <p className="form-error page">{errorMessage(project.error)}</p>;
   if (!project.data) return <p className="muted page">Loading settings…</p>;

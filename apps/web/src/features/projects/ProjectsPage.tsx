@@ -1,4 +1,5 @@
 // The workspace home: its projects, and for owners a form to start one.
+import { allows } from '@tandem/protocol/policy';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
@@ -23,7 +24,7 @@ export function ProjectsPage({ wid }: { wid: string }) {
       {isPending && <p className="muted">Loading projects…</p>}
       {projects && projects.length === 0 && (
         <p className="muted">
-          {workspace?.role === 'owner' ? 'No projects yet. Start one below.' : 'No projects yet. An owner can create one.'}
+          {allows(workspace?.role, 'project.create') ? 'No projects yet. Start one below.' : 'No projects yet. An owner can create one.'}
         </p>
       )}
       <ul className="project-grid">
@@ -37,7 +38,7 @@ export function ProjectsPage({ wid }: { wid: string }) {
           </li>
         ))}
       </ul>
-      {workspace?.role === 'owner' && <CreateProjectForm wid={wid} />}
+      {allows(workspace?.role, 'project.create') && <CreateProjectForm wid={wid} />}
     </section>
   );
 }

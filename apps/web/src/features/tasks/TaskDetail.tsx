@@ -1,5 +1,7 @@
 // The task drawer: title, markdown description, status, sprint, assignee, priority, due date, labels,
 // checklist and comments. Each field saves on its own (blur or change), optimistically.
+
+import { rules } from '@tandem/protocol/policy';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { taskEdit, useTandemMutation } from '../../api/mutations.js';
@@ -8,6 +10,7 @@ import type { TaskPatch } from '../../api/tandem.js';
 import { type LabelView, Priorities, type StatusView } from '../../api/types.js';
 import { usePresence, useRoom } from '../../realtime/live.js';
 import { AvatarStack } from '../../ui/Avatar.js';
+import { FieldNote } from '../../ui/FieldNote.js';
 import { LabelChip } from '../../ui/LabelChip.js';
 import { Markdown } from '../../ui/Markdown.js';
 import { columns } from '../board/board-order.js';
@@ -17,6 +20,7 @@ import { Checklist } from './Checklist.js';
 import { Comments } from './Comments.js';
 import { type Draft, draftKey, loadDraft, onRefused, saveDraft } from './drafts.js';
 
+const TITLE_MAX = 500;
 export function TaskDetail({
   wid,
   pid,
@@ -123,11 +127,14 @@ export function TaskDetail({
           <dd>
             <select aria-label="Assignee" value={task.assigneeId ?? ''} onChange={(e) => patch({ assigneeId: e.target.value || null })}>
               <option value="">Unassigned</option>
-              {members.map((m) => (
-                <option key={m.userId} value={m.userId}>
-                  {m.displayName}
-                </option>
-              ))}
+              {/* Only people who may act on the task (the current assignee stays shown whatever their role). */}
+              {members
+                .filter((m) => rules.mayBeAssigned(m.role) || m.userId === task.assigneeId)
+                .map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.displayName}
+                  </option>
+                ))}
             </select>
           </dd>
           <dt>Priority</dt>
@@ -227,25 +234,37 @@ export function TaskDetail({
 
 function EditableTitle({ value, onSave }: { value: string; onSave: (v: string) => void }) {
   const [draft, setDraft] = useState(value);
+  const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => setDraft(value), [value]);
   const save = () => {
     const t = draft.trim();
-    if (!t) return setDraft(value);
+    if (!t) {
+      setProblem('A task needs a title; the previous one is kept.');
+      return setDraft(value);
+    }
+    if (t.length > TITLE_MAX) return setProblem(`A title can be at most ${TITLE_MAX} characters.`);
+    setProblem(null);
     if (t !== value) onSave(t);
   };
   return (
-    <input
-      className="title-input"
-      aria-label="Title"
-      value={draft}
-      maxLength={500}
-      onChange={(e) => setDraft(e.target.value)}
-      onBlur={save}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-        if (e.key === 'Escape') setDraft(value);
-      }}
-    />
+    <>
+      <input
+        className="title-input"
+        aria-label="Title"
+        value={draft}
+        aria-invalid={!!problem}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          if (problem) setProblem(null);
+        }}
+        onBlur={save}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          if (e.key === 'Escape') setDraft(value);
+        }}
+      />
+      <FieldNote error={problem} length={draft.length} max={TITLE_MAX} />
+    </>
   );
 }
 

@@ -1,26 +1,28 @@
-// Who is in the workspace and with which role; owners add people by email, change roles, remove.
+// Who is in the workspace and with which role; owners invite people (email or link), see and revoke
+// pending invitations, change roles, remove.
 
 import type { Role } from '@tandem/protocol';
+import { allows } from '@tandem/protocol/policy';
+import { Roles } from '@tandem/protocol/roles';
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { keys } from '../../api/keys.js';
 import { useMe, useMembers, useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { Avatar } from '../../ui/Avatar.js';
-import { FormError } from '../../ui/FormError.js';
 import { toast } from '../../ui/toast.js';
 import { StorageUsage } from '../files/StorageUsage.js';
-
-// Listed here rather than imported: the protocol package's runtime pulls its request schemas (zod) into the bundle.
-const Roles: Role[] = ['owner', 'editor', 'viewer'];
+import { InviteDialog, PendingInvitations } from './InviteDialog.js';
 
 export function MembersPage({ wid }: { wid: string }) {
   const qc = useQueryClient();
   const { data: me } = useMe();
   const { data: workspaces } = useWorkspaces();
   const { data: members, error, isPending } = useMembers(wid);
-  const isOwner = workspaces?.find((w) => w.id === wid)?.role === 'owner';
+  const workspace = workspaces?.find((w) => w.id === wid);
+  const isOwner = allows(workspace?.role, 'workspace.members.manage');
+  const [inviting, setInviting] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: keys.members(wid) });
 
   const act = async (p: Promise<unknown>, done: string) => {
@@ -38,8 +40,13 @@ export function MembersPage({ wid }: { wid: string }) {
     <section className="page">
       <header className="page-header">
         <h1>Members</h1>
+        {isOwner && (
+          <button type="button" className="primary" onClick={() => setInviting(true)}>
+            Invite people
+          </button>
+        )}
       </header>
-      {isOwner && <AddMemberForm wid={wid} onAdded={refresh} />}
+      {inviting && workspace && <InviteDialog wid={wid} workspaceName={workspace.name} onClose={() => setInviting(false)} />}
       {error && <p className="form-error">{errorMessage(error)}</p>}
       {isPending && <p className="muted">Loading members…</p>}
       <ul className="member-list">
@@ -89,47 +96,7 @@ export function MembersPage({ wid }: { wid: string }) {
         ))}
       </ul>
       <StorageUsage wid={wid} />
+      {isOwner && <PendingInvitations wid={wid} />}
     </section>
-  );
-}
-
-function AddMemberForm({ wid, onAdded }: { wid: string; onAdded: () => void }) {
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('editor');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await api.workspaces.addMember(wid, { email: email.trim(), role });
-      setEmail('');
-      toast(`${email.trim()} added as ${role}`);
-      onAdded();
-    } catch (err) {
-      setError(errorMessage(err).replace(/^User not found$/i, 'No Tandem account uses that email. Ask them to sign up first.'));
-    }
-  };
-  return (
-    <form className="inline-form" onSubmit={submit}>
-      <input
-        type="email"
-        required
-        aria-label="Email of the person to add"
-        placeholder="name@company.com"
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-      />
-      <select aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-        {Roles.map((r) => (
-          <option key={r} value={r}>
-            {r}
-          </option>
-        ))}
-      </select>
-      <button type="submit" className="primary">
-        Add member
-      </button>
-      <FormError error={error} />
-    </form>
   );
 }
