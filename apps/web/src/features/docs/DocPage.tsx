@@ -1,4 +1,5 @@
 // A knowledge-base document: its title and the collaborative editor, with who else is here.
+
 import type { Role } from '@tandem/protocol';
 import { allows } from '@tandem/protocol/policy';
 import { useQuery } from '@tanstack/react-query';
