@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { EditingSessions } from '../../apps/server/src/core/collab/editing-sessions.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { addParagraph, connect, paragraphs, synced, trackedProviders, waitFor, workspaceWithDocument } from './helpers.js';
 
@@ -97,7 +98,7 @@ describe('document versions on a running server', () => {
     const owner = await server.user('owner');
     const viewer = await server.user('viewer');
     const { workspaceId, documentId } = await workspaceWithDocument(owner);
-    await owner.workspaces.addMember(workspaceId, { email: viewer.email, role: 'viewer' });
+    await addMember(owner, workspaceId, viewer, 'viewer');
     const doc = new Y.Doc();
     track(await synced(connect(owner, documentId, doc)));
     addParagraph(doc, 'Draft for review');

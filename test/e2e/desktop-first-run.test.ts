@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkServer } from '../../apps/desktop/src/connection-check.js';
 import { qrSvg } from '../../apps/desktop/src/invite-code.js';
 import { assertWebBuilt, launchBrowser, poll, screenshot, signInUi, WEB_DIST } from '../support/browser.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const TYPES: Record<string, string> = {
@@ -136,7 +137,7 @@ describe('desktop first run', () => {
     // task, the unread count goes to the badge, and a downloaded update offers a restart.
     const boss = await server.user('boss');
     const ws = await boss.workspaces.create({ name: 'Ops' });
-    await boss.workspaces.addMember(ws.id, { email: ana.email, role: 'editor' });
+    await addMember(boss, ws.id, ana, 'editor');
     const project = await boss.tracking.projects.create(ws.id, { name: 'Ops', key: 'OPS' });
     const task = await boss.tracking.tasks.create(project.id, { title: 'Rotate the keys' });
     await page.goto(`${rendererUrl}/w/${ws.id}`);

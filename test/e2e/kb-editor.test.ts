@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
+import { addMember } from '../support/membership.js';
 import type { TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -18,7 +19,7 @@ async function team() {
   const owner = await server.user('owner');
   const editor = await server.user('editor');
   const ws = await owner.workspaces.create({ name: 'Handbook' });
-  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
+  await addMember(owner, ws.id, editor, 'editor');
   return { owner, editor, ws };
 }
 

@@ -3,6 +3,7 @@
 
 import sharp from 'sharp';
 import { ImagePipeline } from '../../apps/server/src/core/files/image-pipeline.js';
+import { addMember } from '../support/membership.js';
 import type { TestServer } from '../support/server.js';
 
 export async function filesTeam(server: TestServer) {
@@ -11,8 +12,8 @@ export async function filesTeam(server: TestServer) {
   const viewer = await server.user('viewer');
   const outsider = await server.user('outsider');
   const ws = await owner.workspaces.create({ name: 'Files' });
-  await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
-  await owner.workspaces.addMember(ws.id, { email: viewer.email, role: 'viewer' });
+  await addMember(owner, ws.id, editor, 'editor');
+  await addMember(owner, ws.id, viewer, 'viewer');
   const project = await owner.tracking.projects.create(ws.id, { name: 'Files', key: `F${Math.floor(Math.random() * 1e6)}` });
   const task = await owner.tracking.tasks.create(project.id, { title: 'Has attachments' });
   const doc = await owner.documents.create(ws.id, { title: 'Has images' });

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProbe } from '../realtime/socket-probe.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -27,7 +28,7 @@ describe('notifications and removed members', () => {
     const gone = await server.user('gone');
     const stays = await server.user('stays');
     const ws = await owner.workspaces.create({ name: 'Secrets' });
-    for (const m of [gone, stays]) await owner.workspaces.addMember(ws.id, { email: m.email, role: 'editor' });
+    for (const m of [gone, stays]) await addMember(owner, ws.id, m, 'editor');
     const project = await owner.tracking.projects.create(ws.id, { name: 'Secret', key: 'SEC' });
     const task = await owner.tracking.tasks.create(project.id, { title: 'Acquisition target' });
     await gone.tracking.tasks.watch(task.id);
@@ -59,7 +60,7 @@ describe('project overrides and workspace owners', () => {
     const owner = await server.user('owner');
     const editor = await server.user('editor');
     const ws = await owner.workspaces.create({ name: 'Overrides' });
-    await owner.workspaces.addMember(ws.id, { email: editor.email, role: 'editor' });
+    await addMember(owner, ws.id, editor, 'editor');
     const project = await owner.tracking.projects.create(ws.id, { name: 'Overrides', key: 'OVR' });
     await owner.tracking.projects.setMember(project.id, editor.userId, { role: 'owner' });
 

@@ -8,6 +8,7 @@ import type WebSocket from 'ws';
 import type { WebsocketProvider } from 'y-websocket';
 import { OpenDocuments } from '../../apps/server/src/core/collab/open-documents.js';
 import { addParagraph, connect, paragraphs, synced, trackedProviders, waitFor, workspaceWithDocument } from '../collab/helpers.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { closeCode, rawCollab, syncUpdate, updateWithClockGap } from './hostile-sockets.js';
 
@@ -106,7 +107,7 @@ describe('collab: write access that goes and comes back on the same socket', () 
     const owner = await server.user('owner');
     const member = await server.user('member');
     const { workspaceId, documentId } = await workspaceWithDocument(owner);
-    await owner.workspaces.addMember(workspaceId, { email: member.email, role: 'editor' });
+    await addMember(owner, workspaceId, member, 'editor');
     const o = await synced(track(connect(owner, documentId)));
     const m = await synced(track(connect(member, documentId)));
     await owner.workspaces.updateMember(workspaceId, member.userId, { role: 'viewer' });
@@ -176,7 +177,7 @@ describe('collab: deleted workspaces', () => {
     const owner = await server.user('owner');
     const member = await server.user('member');
     const { workspaceId, documentId } = await workspaceWithDocument(owner);
-    await owner.workspaces.addMember(workspaceId, { email: member.email, role: 'editor' });
+    await addMember(owner, workspaceId, member, 'editor');
     const ws = await raw(member.accessToken!, documentId);
     const closed = closeCode(ws);
     await owner.workspaces.remove(workspaceId);

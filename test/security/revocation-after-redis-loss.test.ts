@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { openProbe } from '../realtime/socket-probe.js';
+import { addMember } from '../support/membership.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { portOpen } from '../support/services.js';
 import { closeCode, rawCollab, syncUpdate } from './hostile-sockets.js';
@@ -93,7 +94,7 @@ async function sharedDocument() {
   const owner = await nodeA.user('owner');
   const member = await nodeA.user('member');
   const ws = await owner.workspaces.create({ name: 'Revocations' });
-  await owner.workspaces.addMember(ws.id, { email: member.email, role: 'editor' });
+  await addMember(owner, ws.id, member, 'editor');
   const doc = await owner.documents.create(ws.id, { title: 'Plan' });
   return { owner, member, workspaceId: ws.id, documentId: doc.id };
 }

@@ -55,6 +55,16 @@ export async function installSecurityHeaders(fastify: FastifyInstance, config: C
  * JSON routes take JSON: Fastify's built-in text/plain parser goes (form and text bodies then get
  * 415), and so would any type no route registered a parser for. Multipart uploads register theirs.
  */
-export function acceptJsonBodiesOnly(fastify: FastifyInstance) {
+export function acceptJsonBodiesOnly(fastify: FastifyInstance, multipartPaths: readonly string[] = ['/api/v1/files']) {
   fastify.removeContentTypeParser('text/plain');
+  // The multipart parser, once registered, would hand any route an empty body: only upload routes take it.
+  fastify.addHook('onRequest', async (req, reply) => {
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/')) return;
+    const path = req.url.split('?')[0]!;
+    if (multipartPaths.includes(path)) return;
+    return reply
+      .status(415)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ error: { code: 'unsupported_media_type', message: 'This route takes a JSON body' } });
+  });
 }

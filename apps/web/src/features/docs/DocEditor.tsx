@@ -16,7 +16,6 @@ import { webEditorExtensions } from './editor/extensions.js';
 import type { Person } from './editor/mention.js';
 import { TableToolbar } from './editor/TableToolbar.js';
 import type { ProjectKey } from './editor/task-ref.js';
-import { FileImage } from './extensions/file-image.js';
 import './editor/editor.css';
 import { DocUploads } from './DocUploads.js';
 import { FileImage } from './extensions/file-image.js';
