@@ -157,7 +157,7 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
                       onKeyDown={(e) => onCardKey(e, task, colIndex, list.indexOf(task))}
                       aria-keyshortcuts="Alt+ArrowLeft Alt+ArrowRight Alt+ArrowUp Alt+ArrowDown"
                     >
-                      {covers.data?.get(task.id) && <CardCover fileId={covers.data.get(task.id)!} alt={`Cover of ${task.key}`} />}
+                      {covers.data?.[task.id] && <CardCover fileId={covers.data[task.id]!} alt={`Cover of ${task.key}`} />}
                       <span className="card-title">{task.title}</span>
                       {task.labels && task.labels.length > 0 && (
                         <span className="label-chips">

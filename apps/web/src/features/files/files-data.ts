@@ -20,7 +20,9 @@ export const useTaskFiles = (taskId: string) =>
 export const useCovers = (projectId: string) =>
   useQuery({
     queryKey: fileKeys.covers(projectId),
-    queryFn: async () => new Map((await client.files.covers(projectId)).items.map((c) => [c.taskId, c.fileId])),
+    // A plain object, not a Map: the query cache is saved to IndexedDB as JSON and read back on start.
+    queryFn: async (): Promise<Record<string, string>> =>
+      Object.fromEntries((await client.files.covers(projectId)).items.map((c) => [c.taskId, c.fileId])),
   });
 
 export const useStorageUsage = (workspaceId: string) =>
