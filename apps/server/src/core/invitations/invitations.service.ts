@@ -23,6 +23,7 @@ import { isId } from '../../base/http/validation.js';
 import { Mailer } from '../../base/mail/mailer.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
+import { Notifier } from '../notifications/notifier.js';
 import { PermissionPolicy } from '../permission/policy.js';
 
 const DEFAULT_DAYS = 14;
@@ -74,6 +75,7 @@ export class InvitationsService {
     private readonly events: DomainEvents,
     private readonly sessions: SessionRegistry,
     private readonly mailer: Mailer,
+    private readonly notifier: Notifier,
   ) {}
 
   private url(token: string) {
@@ -268,7 +270,7 @@ export class InvitationsService {
    * Spends one use and adds the member in one transaction; someone already in the workspace keeps
    * their role and spends nothing.
    */
-  async join(userId: string, row: { id: string; workspaceId: string; role: Role }): Promise<AcceptedInvitation> {
+  async join(userId: string, row: { id: string; workspaceId: string; role: Role; inviterId?: string }): Promise<AcceptedInvitation> {
     const existing = await this.prisma.workspaceMember.findUnique({
       where: { workspaceId_userId: { workspaceId: row.workspaceId, userId } },
     });
@@ -308,6 +310,12 @@ export class InvitationsService {
       data: { change: 'added', member: view, workspaceId: row.workspaceId },
     });
     await this.sessions.announce({ kind: 'access.changed', userId, workspaceId: row.workspaceId });
+    await this.notifier.notify([userId], {
+      type: 'added_to_workspace',
+      workspaceId: row.workspaceId,
+      actorId: row.inviterId ?? null,
+      data: { role: member.role },
+    });
     return { workspaceId: row.workspaceId, role: member.role };
   }
 }
