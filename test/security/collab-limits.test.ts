@@ -21,6 +21,7 @@ beforeAll(async () => {
   server = await startTestServer({
     COLLAB_MAX_PENDING_BYTES: String(64 * 1024),
     WS_MAX_FRAMES_PER_SECOND: '40',
+    COLLAB_MAX_UPDATES_PER_SECOND: '40',
     WS_MAX_SOCKETS_PER_USER: '3',
     WS_HEARTBEAT_INTERVAL_MS: '200',
     WS_IDLE_TIMEOUT_MS: '400',
@@ -134,7 +135,7 @@ describe('collab: write access that goes and comes back on the same socket', () 
 });
 
 describe('collab: the same socket caps as /ws', () => {
-  it('closes a socket that floods updates past WS_MAX_FRAMES_PER_SECOND with 1008, and the node stays responsive', async () => {
+  it('closes a socket that floods updates past COLLAB_MAX_UPDATES_PER_SECOND with 1008, and the node stays responsive', async () => {
     const owner = await server.user('owner');
     const { documentId } = await workspaceWithDocument(owner);
     const ws = await raw(owner.accessToken!, documentId);

@@ -137,7 +137,7 @@ function Nav({ wid, route }: { wid: string; route: Route }) {
       {item('members', paths.members(wid), isOwner ? 'Members' : 'People')}
       {item('labels', paths.labels(wid), 'Labels')}
       {item('trash', paths.trash(wid), 'Trash')}
-      {isOwner && item('settings', paths.settings(wid), 'Settings')}
+      {isOwner && item('settings', paths.settings(wid), 'Workspace settings')}
       {isOwner && item('webhooks', paths.webhooks(wid), 'Webhooks')}
     </nav>
   );

@@ -112,6 +112,12 @@ const EnvSchema = z.object({
    * connection; past it they are dropped and the sender is closed (4400). Honest clients leave none.
    */
   COLLAB_MAX_PENDING_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Sync messages (Yjs updates) per second one /collab connection may send; over it the socket is
+   * closed with 1008 and the client resends its pending edits on reconnect. Higher than /ws's frame
+   * rate: one keystroke or paste is one update, and a client catching up sends a burst.
+   */
+  COLLAB_MAX_UPDATES_PER_SECOND: int(1, 100_000).default(250),
   /** Awareness (cursor) messages per second per connection; the excess is dropped. */
   COLLAB_AWARENESS_PER_SECOND: int(1, 10_000).default(30),
   /** Log rows after which a document is compacted into its snapshot. */

@@ -1,6 +1,6 @@
 // The caps every socket kind shares (/ws and /collab alike), in one place: how many sockets one
 // user may hold open on this node per kind (WS_MAX_SOCKETS_PER_USER) and how many frames one socket
-// may send per second (WS_MAX_FRAMES_PER_SECOND). Each gateway decides what exceeding the rate
+// may send per second (WS_MAX_FRAMES_PER_SECOND on /ws, COLLAB_MAX_UPDATES_PER_SECOND on /collab). Each gateway decides what exceeding the rate
 // means for its protocol (/ws warns first; /collab closes, and its client resends on reconnect).
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config.js';
@@ -30,6 +30,11 @@ export class SocketLimits {
 
   get framesPerSecond(): number {
     return this.config.WS_MAX_FRAMES_PER_SECOND;
+  }
+
+  /** Yjs updates per second one /collab connection may send (COLLAB_MAX_UPDATES_PER_SECOND). */
+  get updatesPerSecond(): number {
+    return this.config.COLLAB_MAX_UPDATES_PER_SECOND;
   }
 
   /** Sockets of this kind open for `userId` on this node. */

@@ -186,7 +186,7 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
         maxDocumentBytes: this.config.COLLAB_MAX_DOCUMENT_BYTES,
         maxPendingBytes: this.config.COLLAB_MAX_PENDING_BYTES,
         awarenessPerSecond: this.config.COLLAB_AWARENESS_PER_SECOND,
-        updatesPerSecond: this.limits.framesPerSecond,
+        updatesPerSecond: this.limits.updatesPerSecond,
       },
       this.metrics,
     );
