@@ -37,6 +37,11 @@ async function main() {
       },
     );
   };
+  // The embedded PostgreSQL library installs signal hooks that end the process (exit 128 + signal)
+  // as soon as its own PostgreSQL has stopped, racing this orderly shutdown, which stops that
+  // PostgreSQL itself once every socket and job is closed.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   // A parent process (the desktop app in host mode) asks for a clean stop over IPC, because on
