@@ -21,7 +21,10 @@ export function deepLinkToPath(link: string): string | null {
   if (parts.length === 0) return '/';
   if (!parts.every((p) => SEGMENT.test(p))) return null;
   const path = `/${parts.join('/')}`;
-  return parseRoute(path).name === 'notFound' ? null : path;
+  if (parseRoute(path).name === 'notFound') return null;
+  // Only the search page takes a query (its `q`); it is passed on as one encoded value.
+  const q = url.searchParams.get('q');
+  return q !== null && parseRoute(path).name === 'search' ? `${path}?q=${encodeURIComponent(q)}` : path;
 }
 
 /** The deep link among a process's arguments (Windows and Linux pass it on the command line). */
