@@ -85,7 +85,9 @@ describe('document versions on a running server', () => {
     expect(typed).toBeGreaterThan(5);
     expect(provider.wsconnected).toBe(true);
     const whileEditing = (await versions(documentId)).length;
-    // Then the session goes quiet: one more version, holding every line typed.
+    // One more line after that version (it may already hold every line typed so far, and an
+    // identical version is never cut), then the session goes quiet: one more version, holding it.
+    addParagraph(doc, `line ${typed++}`);
     await waitFor(async () => (await versions(documentId)).length > whileEditing, 'a version once editing stopped', 15_000);
     const history = await owner.documents.history(documentId);
     expect(history.items.every((v) => v.reason === 'auto')).toBe(true);
