@@ -74,5 +74,8 @@ const status = run('npx', [
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   console.log(`\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  // The runner's exit code alone is not trusted: a dependency's exit hook (embedded PostgreSQL,
+  // loaded by the global setup) can end it with 0 after failures.
+  if (r.numFailedTests > 0 || !r.success) process.exit(status || 1);
 }
 process.exit(status);
