@@ -57,6 +57,7 @@ describe('members and the inbox', () => {
     await addMember(owner, ws.id, editor, 'editor');
     const project = await owner.tracking.projects.create(ws.id, { name: 'Brand', key: 'BRD' });
     const task = await owner.tracking.tasks.create(project.id, { title: 'New logo' });
+    await editor.tracking.notifications.readAll(); // the welcome to the workspace
 
     const page = await openPage(browser, `${server.url}/w/${ws.id}/inbox`);
     await signInUi(page, editor.email);
