@@ -8,7 +8,7 @@ import type {
   Role,
   SharedDocumentView,
 } from '@tandem/protocol';
-import type { Http } from './http.js';
+import { type CreateOptions, createHeaders, type Http } from './http.js';
 
 type Placement = { parentId?: string | null; projectId?: string | null };
 
@@ -18,8 +18,8 @@ export function documentsApi(http: Http) {
       ? http.request<ProseMirrorNode>('GET', path, { query: { format } })
       : http.request<string>('GET', path, { query: { format } });
   return {
-    create: (workspaceId: string, body: { title: string } & Placement) =>
-      http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents`, { body }),
+    create: (workspaceId: string, body: { title: string } & Placement, opts?: CreateOptions) =>
+      http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents`, { body, headers: createHeaders(opts) }),
     importMarkdown: (workspaceId: string, body: { title: string; markdown: string } & Placement) =>
       http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents/import`, { body }),
     /** A new document from HTML: only what the editor can hold is kept (no scripts, no handlers). */

@@ -28,6 +28,18 @@ export interface HttpOptions {
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
+/**
+ * Options of a create. `idempotencyKey`: the same key sent again (a retry after a lost answer)
+ * returns the first answer instead of creating a second copy; use a fresh random key per create.
+ */
+export interface CreateOptions {
+  idempotencyKey?: string;
+}
+
+export function createHeaders(opts?: CreateOptions): Record<string, string> | undefined {
+  return opts?.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : undefined;
+}
+
 export class Http {
   readonly baseUrl: string;
   tokens: Tokens | null;

@@ -17,7 +17,7 @@ import type {
   TaskType,
   TaskView,
 } from '@tandem/protocol';
-import type { Http, Query } from './http.js';
+import { type CreateOptions, createHeaders, type Http, type Query } from './http.js';
 
 export interface TaskFields {
   title?: string;
@@ -49,11 +49,15 @@ export interface TaskFilters {
 type PageOpts = { limit?: number; cursor?: string };
 
 export function trackingApi(http: Http) {
-  const r = <T>(method: string, path: string, opts?: { body?: unknown; query?: Query }) => http.request<T>(method, `/api/v1${path}`, opts);
+  const r = <T>(method: string, path: string, opts?: { body?: unknown; query?: Query; headers?: Record<string, string> }) =>
+    http.request<T>(method, `/api/v1${path}`, opts);
   return {
     projects: {
-      create: (workspaceId: string, body: { name: string; key: string; description?: string; leadId?: string | null }) =>
-        r<ProjectView>('POST', `/workspaces/${workspaceId}/projects`, { body }),
+      create: (
+        workspaceId: string,
+        body: { name: string; key: string; description?: string; leadId?: string | null },
+        opts?: CreateOptions,
+      ) => r<ProjectView>('POST', `/workspaces/${workspaceId}/projects`, { body, headers: createHeaders(opts) }),
       list: (workspaceId: string, opts: { archived?: boolean } = {}) =>
         r<Page<ProjectView>>('GET', `/workspaces/${workspaceId}/projects`, { query: opts }),
       get: (id: string) => r<ProjectView>('GET', `/projects/${id}`),
@@ -68,14 +72,15 @@ export function trackingApi(http: Http) {
     },
     statuses: {
       list: (projectId: string) => r<Page<StatusView>>('GET', `/projects/${projectId}/statuses`),
-      create: (projectId: string, body: { name: string; category: StatusCategory }) =>
-        r<StatusView>('POST', `/projects/${projectId}/statuses`, { body }),
+      create: (projectId: string, body: { name: string; category: StatusCategory }, opts?: CreateOptions) =>
+        r<StatusView>('POST', `/projects/${projectId}/statuses`, { body, headers: createHeaders(opts) }),
       update: (id: string, body: { name?: string; category?: StatusCategory; position?: number }) =>
         r<StatusView>('PATCH', `/statuses/${id}`, { body }),
       remove: (id: string, opts: { target?: string } = {}) => r<void>('DELETE', `/statuses/${id}`, { query: opts }),
     },
     tasks: {
-      create: (projectId: string, body: TaskFields & { title: string }) => r<TaskView>('POST', `/projects/${projectId}/tasks`, { body }),
+      create: (projectId: string, body: TaskFields & { title: string }, opts?: CreateOptions) =>
+        r<TaskView>('POST', `/projects/${projectId}/tasks`, { body, headers: createHeaders(opts) }),
       list: (projectId: string, filters: TaskFilters = {}) =>
         r<Page<TaskView>>('GET', `/projects/${projectId}/tasks`, { query: filters as Query }),
       get: (id: string) => r<TaskView>('GET', `/tasks/${id}`),
@@ -89,8 +94,11 @@ export function trackingApi(http: Http) {
     },
     sprints: {
       list: (projectId: string) => r<Page<SprintView>>('GET', `/projects/${projectId}/sprints`),
-      create: (projectId: string, body: { name: string; goal?: string; startDate?: string | null; endDate?: string | null }) =>
-        r<SprintView>('POST', `/projects/${projectId}/sprints`, { body }),
+      create: (
+        projectId: string,
+        body: { name: string; goal?: string; startDate?: string | null; endDate?: string | null },
+        opts?: CreateOptions,
+      ) => r<SprintView>('POST', `/projects/${projectId}/sprints`, { body, headers: createHeaders(opts) }),
       get: (id: string) => r<SprintView>('GET', `/sprints/${id}`),
       update: (id: string, body: { name?: string; goal?: string; startDate?: string | null; endDate?: string | null }) =>
         r<SprintView>('PATCH', `/sprints/${id}`, { body }),
@@ -101,13 +109,15 @@ export function trackingApi(http: Http) {
     },
     comments: {
       list: (taskId: string, opts: PageOpts = {}) => r<Page<CommentView>>('GET', `/tasks/${taskId}/comments`, { query: opts }),
-      create: (taskId: string, body: { body: string }) => r<CommentView>('POST', `/tasks/${taskId}/comments`, { body }),
+      create: (taskId: string, body: { body: string }, opts?: CreateOptions) =>
+        r<CommentView>('POST', `/tasks/${taskId}/comments`, { body, headers: createHeaders(opts) }),
       update: (id: string, body: { body: string }) => r<CommentView>('PATCH', `/comments/${id}`, { body }),
       remove: (id: string) => r<void>('DELETE', `/comments/${id}`),
     },
     checklist: {
       list: (taskId: string) => r<Page<ChecklistItemView> & { done: number; total: number }>('GET', `/tasks/${taskId}/checklist`),
-      add: (taskId: string, body: { text: string }) => r<ChecklistItemView>('POST', `/tasks/${taskId}/checklist`, { body }),
+      add: (taskId: string, body: { text: string }, opts?: CreateOptions) =>
+        r<ChecklistItemView>('POST', `/tasks/${taskId}/checklist`, { body, headers: createHeaders(opts) }),
       update: (itemId: string, body: { text?: string; done?: boolean }) => r<ChecklistItemView>('PATCH', `/checklist/${itemId}`, { body }),
       move: (itemId: string, body: { afterId?: string | null; beforeId?: string | null }) =>
         r<ChecklistItemView>('POST', `/checklist/${itemId}/move`, { body }),
@@ -115,8 +125,8 @@ export function trackingApi(http: Http) {
     },
     labels: {
       list: (workspaceId: string) => r<Page<LabelView>>('GET', `/workspaces/${workspaceId}/labels`),
-      create: (workspaceId: string, body: { name: string; color?: string }) =>
-        r<LabelView>('POST', `/workspaces/${workspaceId}/labels`, { body }),
+      create: (workspaceId: string, body: { name: string; color?: string }, opts?: CreateOptions) =>
+        r<LabelView>('POST', `/workspaces/${workspaceId}/labels`, { body, headers: createHeaders(opts) }),
       update: (id: string, body: { name?: string; color?: string }) => r<LabelView>('PATCH', `/labels/${id}`, { body }),
       remove: (id: string) => r<void>('DELETE', `/labels/${id}`),
     },

@@ -1,6 +1,7 @@
 // Infrastructure shared by every feature module (global): config, database, bus, events, mail,
-// metrics, object storage, health. Built from values opened before Nest starts (see server.ts).
+// metrics, object storage, health, Idempotency-Key replay. Built from values opened before Nest starts (see server.ts).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { BUS, type Bus } from './bus/bus.js';
 import { CONFIG, type Config } from './config/config.js';
 import { Database, PrismaClient } from './database/database.js';
@@ -9,6 +10,7 @@ import { DomainEvents } from './events/domain-events.js';
 import { Degradations } from './health/degradations.js';
 import { HealthController } from './health/health.controller.js';
 import { ServerInfoController } from './health/server-info.controller.js';
+import { IdempotencyInterceptor } from './http/idempotency.js';
 import { SocketLimits } from './http/socket-limits.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
 import { JobRegistry } from './jobs/job-registry.js';
@@ -39,6 +41,7 @@ export class InfraModule {
         { provide: BUS, useValue: infra.bus },
         { provide: Metrics, useValue: infra.metrics },
         { provide: ObjectStorage, useValue: infra.storage },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ChangeClock,
         DomainEvents,
         Mailer,

@@ -1,5 +1,6 @@
 // Deletes credentials and counters nobody can use any more: ended sessions, spent or expired socket
-// tickets and email tokens, and login-throttle rows whose window has passed. Without this they
+// tickets and email tokens, login-throttle rows whose window has passed, and Idempotency-Key
+// answers older than a day. Without this they
 // grow with every sign-in forever.
 import type pg from 'pg';
 import type { ScheduledJob } from '../../base/jobs/job-registry.js';
@@ -21,6 +22,7 @@ export function expiredCredentialsJob(pool: pg.Pool, everyMs: number): Scheduled
         ),
         socketTickets: await count(`DELETE FROM "SocketTicket" WHERE "expiresAt" < now() - interval '1 hour'`),
         emailTokens: await count(`DELETE FROM "EmailToken" WHERE "expiresAt" < now() OR "usedAt" < now() - interval '1 day'`),
+        idempotencyKeys: await count(`DELETE FROM "IdempotencyKey" WHERE "createdAt" < now() - interval '1 day'`),
         throttleRows: await count(
           `DELETE FROM "LoginThrottle" WHERE "firstFailureAt" < now() - ${THROTTLE_GRACE} AND ("lockedUntil" IS NULL OR "lockedUntil" < now())`,
         ),
