@@ -19,6 +19,23 @@ withWebServer((s, b) => {
 const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Document content' });
 const indicator = (page: Page) => page.locator('output.connection').getAttribute('data-state');
 
+/** Names of the queries in the offline copy of the cache (saved at most every half second). */
+const savedQueries = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const open = indexedDB.open('keyval-store');
+        open.onsuccess = () => {
+          const read = open.result.transaction('keyval').objectStore('keyval').get('tandem.query-cache');
+          read.onsuccess = () => {
+            const saved = read.result ? JSON.parse(read.result as string) : null;
+            open.result.close();
+            resolve(saved ? saved.clientState.queries.map((q: { queryKey: unknown[] }) => q.queryKey.join(':')) : []);
+          };
+        };
+      }),
+  );
+
 describe('installable offline app', () => {
   it('serves a manifest with icons and a same-origin service worker that never caches the API', async () => {
     const manifest = await (await fetch(`${server.url}/manifest.webmanifest`)).json();
@@ -43,6 +60,7 @@ describe('installable offline app', () => {
     await signInUi(page, t.owner.email);
     await card(page, 'To Do', t.first.id).waitFor();
     await poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await poll(async () => (await savedQueries(page)).some((k) => k.startsWith(`tasks:${t.project.id}`))).toBe(true);
     await page.goto(docUrl);
     await editorOf(page).click();
     await page.keyboard.type('Step one: check the logs.');
@@ -50,6 +68,10 @@ describe('installable offline app', () => {
     await page.goto(boardUrl);
     await card(page, 'To Do', t.first.id).waitFor();
     await poll(() => indicator(page)).toBe('connected');
+    await poll(async () => {
+      const saved = await savedQueries(page);
+      return saved.some((k) => k.startsWith(`tasks:${t.project.id}`)) && saved.includes(`document:${doc.id}`);
+    }).toBe(true);
 
     // No network at all: the reload comes from the service worker, the data from the offline stores.
     await page.context().setOffline(true);

@@ -76,8 +76,8 @@ export const api = {
   },
 
   statuses: {
-    create: (projectId: string, body: { name: string; category: StatusCategory }): Promise<StatusView> =>
-      tracking.statuses.create(projectId, body),
+    create: (projectId: string, body: { name: string; category: StatusCategory }, key?: string): Promise<StatusView> =>
+      tracking.statuses.create(projectId, body, { idempotencyKey: key }),
     update: (id: string, body: { name?: string; category?: StatusCategory; position?: number }): Promise<StatusView> =>
       tracking.statuses.update(id, body),
     remove: (id: string, target?: string) => tracking.statuses.remove(id, target ? { target } : {}),
@@ -85,7 +85,8 @@ export const api = {
 
   sprints: {
     list: async (projectId: string): Promise<SprintView[]> => (await tracking.sprints.list(projectId)).items,
-    create: (projectId: string, body: { name: string; goal?: string }): Promise<SprintView> => tracking.sprints.create(projectId, body),
+    create: (projectId: string, body: { name: string; goal?: string }, key?: string): Promise<SprintView> =>
+      tracking.sprints.create(projectId, body, { idempotencyKey: key }),
     start: (id: string): Promise<SprintView> => tracking.sprints.start(id),
     complete: (id: string, moveTo?: string) => tracking.sprints.complete(id, moveTo ? { moveTo } : {}),
     remove: (id: string) => tracking.sprints.remove(id),
@@ -93,7 +94,8 @@ export const api = {
 
   labels: {
     list: async (workspaceId: string): Promise<LabelView[]> => (await tracking.labels.list(workspaceId)).items,
-    create: (workspaceId: string, body: { name: string; color?: string }): Promise<LabelView> => tracking.labels.create(workspaceId, body),
+    create: (workspaceId: string, body: { name: string; color?: string }, key?: string): Promise<LabelView> =>
+      tracking.labels.create(workspaceId, body, { idempotencyKey: key }),
     update: (id: string, body: { name?: string; color?: string }): Promise<LabelView> => tracking.labels.update(id, body),
     remove: (id: string) => tracking.labels.remove(id),
   },
@@ -102,8 +104,8 @@ export const api = {
     list: (projectId: string, filters: TaskFilters = {}): Promise<TaskView[]> =>
       all((cursor) => tracking.tasks.list(projectId, { ...filters, limit: 200, cursor }), 5000),
     get: (id: string): Promise<TaskView> => tracking.tasks.get(id),
-    create: (projectId: string, body: { title: string; status?: string; sprintId?: string | null }): Promise<TaskView> =>
-      tracking.tasks.create(projectId, body),
+    create: (projectId: string, body: { title: string; status?: string; sprintId?: string | null }, key?: string): Promise<TaskView> =>
+      tracking.tasks.create(projectId, body, { idempotencyKey: key }),
     update: (id: string, body: TaskPatch & { version?: number }): Promise<TaskView> => tracking.tasks.update(id, body),
     remove: (id: string) => tracking.tasks.remove(id),
     move: (id: string, body: { status: string; afterId?: string; beforeId?: string }): Promise<TaskView> => tracking.tasks.move(id, body),
@@ -113,12 +115,13 @@ export const api = {
 
   comments: {
     list: (taskId: string): Promise<CommentView[]> => all((cursor) => tracking.comments.list(taskId, { limit: 200, cursor })),
-    create: (taskId: string, body: string): Promise<CommentView> => tracking.comments.create(taskId, { body }),
+    create: (taskId: string, body: string, key?: string): Promise<CommentView> =>
+      tracking.comments.create(taskId, { body }, { idempotencyKey: key }),
   },
 
   checklist: {
     list: async (taskId: string): Promise<ChecklistItemView[]> => (await tracking.checklist.list(taskId)).items,
-    add: (taskId: string, text: string) => tracking.checklist.add(taskId, { text }),
+    add: (taskId: string, text: string, key?: string) => tracking.checklist.add(taskId, { text }, { idempotencyKey: key }),
     update: (itemId: string, body: { text?: string; done?: boolean }) => tracking.checklist.update(itemId, body),
     remove: (itemId: string) => tracking.checklist.remove(itemId),
   },

@@ -1,7 +1,7 @@
 // The query cache: persisted to IndexedDB so the app opens instantly with the last data it saw
 // (and works offline), with queued writes kept across reloads and replayed when back online.
-import { createAsyncStoragePersister } from '@tanstack/query-async-storage-persister';
-import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { type Mutation, MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import type { PersistedClient, Persister } from '@tanstack/react-query-persist-client';
 import { del, get, set } from 'idb-keyval';
 import { errorMessage, isNetworkError, isStatus } from '../api/errors.js';
 import { keys } from '../api/keys.js';
@@ -56,20 +56,90 @@ function refusedDraft<K extends MutationName>(name: K, vars: Vars[K]): { key: st
   return null;
 }
 
-export const persister = createAsyncStoragePersister({
-  storage: {
-    getItem: (key) => get<string>(key).then((v) => v ?? null),
-    setItem: (key, value) => set(key, value),
-    removeItem: (key) => del(key),
-  },
-  key: 'tandem.query-cache',
-  throttleTime: 500,
-});
+const CACHE_KEY = 'tandem.query-cache';
+/** Reads saved at most this often: a busy board changes the cache many times a second. */
+const SAVE_EVERY_MS = 500;
+
+/**
+ * The cache's copy in IndexedDB. Reads are saved at most every half second; a change to the
+ * queued writes is saved at once, and whatever is waiting is saved when the page is hidden or
+ * closed, so a write made just before the tab closes is not lost with it.
+ */
+function createPersister(): Persister {
+  let waiting: PersistedClient | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let savedWrites = '[]';
+  let saving: Promise<void> = Promise.resolve();
+
+  const save = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const client = waiting;
+    waiting = null;
+    if (!client) return saving;
+    saving = saving.then(() => set(CACHE_KEY, JSON.stringify(client))).catch(() => undefined);
+    return saving;
+  };
+  // Leaving the page: the write is started right here, not behind earlier saves, so the browser
+  // has it before the page is gone.
+  const saveNow = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const client = waiting;
+    waiting = null;
+    if (client) void set(CACHE_KEY, JSON.stringify(client)).catch(() => undefined);
+  };
+  if (typeof window !== 'undefined') {
+    window.addEventListener('pagehide', saveNow);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') saveNow();
+    });
+  }
+  return {
+    persistClient: (client) => {
+      const writes = JSON.stringify(client.clientState.mutations);
+      waiting = withWritesQueued(client);
+      if (writes !== savedWrites) {
+        savedWrites = writes;
+        return save();
+      }
+      timer ??= setTimeout(() => void save(), SAVE_EVERY_MS);
+      return undefined;
+    },
+    restoreClient: async () => {
+      const saved = await get<string>(CACHE_KEY);
+      return saved ? (JSON.parse(saved) as PersistedClient) : undefined;
+    },
+    removeClient: async () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      waiting = null;
+      await saving;
+      await del(CACHE_KEY);
+    },
+  };
+}
+
+/**
+ * A write that was on its way when the page went away may or may not have reached the server:
+ * it is saved as waiting to be sent, and sent again on the next start. Creates carry an
+ * Idempotency-Key (their temporary id) and edits their version, so a second copy is never made.
+ */
+function withWritesQueued(client: PersistedClient): PersistedClient {
+  const mutations = client.clientState.mutations.map((m) => ({ ...m, state: { ...m.state, isPaused: true } }));
+  return { ...client, clientState: { ...client.clientState, mutations } };
+}
+
+export const persister = createPersister();
 
 export const persistOptions = {
   persister,
   maxAge: 7 * 24 * 3600_000,
   buster: 'v1',
+  dehydrateOptions: {
+    // Every write not yet answered, not only those paused while offline.
+    shouldDehydrateMutation: (m: Mutation) => m.state.status === 'pending',
+  },
 };
 
 /** On sign-out nothing of the previous user may remain on this device. */
