@@ -87,11 +87,15 @@ interface Definition<V> {
 const defs: { [K in MutationName]: Definition<Vars[K]> } = {
   'task.create': {
     fn: (v) =>
-      api.tasks.create(v.projectId, {
-        title: v.title,
-        ...(v.status ? { status: v.status } : {}),
-        ...(v.sprintId ? { sprintId: v.sprintId } : {}),
-      }),
+      api.tasks.create(
+        v.projectId,
+        {
+          title: v.title,
+          ...(v.status ? { status: v.status } : {}),
+          ...(v.sprintId ? { sprintId: v.sprintId } : {}),
+        },
+        v.tempId,
+      ),
     optimistic: (qc, v) =>
       patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (old) => {
         const last =
@@ -147,7 +151,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     settled: (v) => [keys.tasks(v.projectId)],
   },
   'comment.create': {
-    fn: (v) => api.comments.create(v.taskId, v.body),
+    fn: (v) => api.comments.create(v.taskId, v.body, v.tempId),
     optimistic: (qc, v) =>
       patchCache<CommentView[]>(qc, keys.comments(v.taskId), (old) => [
         ...old,
@@ -156,7 +160,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     settled: (v) => [keys.comments(v.taskId)],
   },
   'checklist.add': {
-    fn: (v) => api.checklist.add(v.taskId, v.text),
+    fn: (v) => api.checklist.add(v.taskId, v.text, v.tempId),
     optimistic: (qc, v) =>
       patchCache<ChecklistItemView[]>(qc, keys.checklist(v.taskId), (old) => [...old, { id: v.tempId, text: v.text, done: false }]),
     settled: (v) => [keys.checklist(v.taskId)],
@@ -219,7 +223,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     settled: (v) => [keys.documents(v.workspaceId)],
   },
   'sprint.create': {
-    fn: (v) => api.sprints.create(v.projectId, { name: v.name, ...(v.goal ? { goal: v.goal } : {}) }),
+    fn: (v) => api.sprints.create(v.projectId, { name: v.name, ...(v.goal ? { goal: v.goal } : {}) }, v.tempId),
     optimistic: (qc, v) =>
       patchCache<SprintView[]>(qc, keys.sprints(v.projectId), (old) => [
         ...old,
@@ -250,7 +254,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     settled: (v) => [keys.sprints(v.projectId), keys.tasks(v.projectId)],
   },
   'label.create': {
-    fn: (v) => api.labels.create(v.workspaceId, { name: v.name, ...(v.color ? { color: v.color } : {}) }),
+    fn: (v) => api.labels.create(v.workspaceId, { name: v.name, ...(v.color ? { color: v.color } : {}) }, v.tempId),
     optimistic: (qc, v) =>
       patchCache<LabelView[]>(qc, keys.labels(v.workspaceId), (old) => [
         ...old,
@@ -278,7 +282,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     settled: (v) => [keys.labels(v.workspaceId), ['tasks'], ['task']],
   },
   'status.create': {
-    fn: (v) => api.statuses.create(v.projectId, { name: v.name, category: v.category }),
+    fn: (v) => api.statuses.create(v.projectId, { name: v.name, category: v.category }, v.tempId),
     optimistic: (qc, v) =>
       patchCache<StatusView[]>(qc, keys.statuses(v.projectId), (old) => [
         ...old,
@@ -354,7 +358,12 @@ export function registerMutations(qc: QueryClient, onError: <K extends MutationN
         restore(qc, snapshot as Snapshot | undefined);
         onError(err, name, v as Vars[typeof name]);
       },
-      onSettled: (_d, _e, v) => Promise.all((def.settled?.(v) ?? []).map((queryKey) => qc.invalidateQueries({ queryKey }))),
+      // While more writes of the same kind are on their way, refetching would show the state
+      // between them (a card jumping back, then forward again): the last one to settle refetches.
+      onSettled: (_d, _e, v) =>
+        qc.isMutating({ mutationKey: [name] }) > 1
+          ? undefined
+          : Promise.all((def.settled?.(v) ?? []).map((queryKey) => qc.invalidateQueries({ queryKey }))),
     });
   }
 }

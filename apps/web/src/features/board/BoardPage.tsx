@@ -36,16 +36,30 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
   const [drop, setDrop] = useState<{ status: string; index: number } | null>(null);
   // A card moved from the keyboard is re-created in its new place; focus follows it there so
   // moves can be chained.
-  const refocus = useRef<{ id: string; status: string; index: number } | null>(null);
+  const refocus = useRef<{ id: string } | null>(null);
+  useEffect(() => {
+    const release = () => {
+      refocus.current = null;
+    };
+    window.addEventListener('pointerdown', release);
+    return () => window.removeEventListener('pointerdown', release);
+  }, []);
 
   const cols = useMemo(() => columns(statuses.data ?? [], tasks.data ?? []), [statuses.data, tasks.data]);
   const names = new Map(members?.map((m) => [m.userId, m.displayName]));
 
   useEffect(() => {
     const want = refocus.current;
-    if (!want || (cols.get(want.status) ?? []).findIndex((t) => t.id === want.id) !== want.index) return;
-    refocus.current = null;
-    document.querySelector<HTMLElement>(`.board [data-task-id="${CSS.escape(want.id)}"]`)?.focus();
+    if (!want) return;
+    const active = document.activeElement;
+    // The person moved on to something else: their focus is theirs again.
+    if (active && active !== document.body && active.getAttribute('data-task-id') !== want.id) {
+      refocus.current = null;
+      return;
+    }
+    // The card was re-created (in its new column, or again when the server's answer arrived).
+    const el = document.querySelector<HTMLElement>(`.board [data-task-id="${CSS.escape(want.id)}"]`);
+    if (el && el !== active) el.focus();
   });
 
   const error = project.error ?? statuses.error ?? tasks.error;
@@ -99,11 +113,11 @@ export function BoardPage({ wid, pid, tid }: { wid: string; pid: string; tid?: s
     const target = list[colIndex + delta[0]!];
     if (delta[0] && target) {
       const end = cols.get(target.id)?.length ?? 0;
-      refocus.current = { id: task.id, status: target.id, index: end };
+      refocus.current = { id: task.id };
       moveTo(task.id, target, end);
     } else if (delta[1]) {
       const to = Math.min(Math.max(0, index + delta[1]), (cols.get(status.id)?.length ?? 1) - 1);
-      refocus.current = { id: task.id, status: status.id, index: to };
+      refocus.current = { id: task.id };
       moveTo(task.id, status, to);
     }
   };
