@@ -81,11 +81,14 @@ describe('scheduled cleanup', () => {
         [doc.id, reason, age],
       ).then((r) => r.rows[0].id as string);
     const recent = [await add('1 hour'), await add('2 hours'), await add('3 days')];
-    // Three on one day, 20 days ago: only the newest stays.
-    const dayNewest = await add('20 days');
-    await add('20 days 1 hour');
-    await add('20 days 2 hours');
-    const named = await add('20 days 3 hours', 'manual');
+    // Three on one day, 20 days ago (from noon of that day, so they never straddle midnight
+    // whatever the hour the test runs): only the newest stays.
+    const noon = (await sql(`SELECT date_trunc('day', now() - interval '20 days') + interval '12 hours' AS d`)).rows[0].d as Date;
+    const sinceNoon = (hours: number) => `${Math.round((Date.now() - noon.getTime()) / 1000) + hours * 3600} seconds`;
+    const dayNewest = await add(sinceNoon(0));
+    await add(sinceNoon(1));
+    await add(sinceNoon(2));
+    const named = await add(sinceNoon(3), 'manual');
     // Two in one week, 200 days ago (computed to fall in the same ISO week): only the newest stays.
     const { rows } = await sql(`SELECT date_trunc('week', now() - interval '200 days') AS w`);
     const weekStart = rows[0].w as Date;
