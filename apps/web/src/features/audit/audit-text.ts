@@ -59,7 +59,8 @@ export function changeText(e: AuditEntryView): string {
       return d.permanent ? 'deleted for good' : 'moved to the trash';
     case 'webhook.created':
     case 'webhook.deleted':
-      return Array.isArray(d.events) ? d.events.join(', ') : '';
+      if (!Array.isArray(d.events)) return '';
+      return d.events.includes('*') ? 'every event' : d.events.join(', ');
     case 'project.deleted':
     case 'workspace.deleted':
       return 'with everything in it';
