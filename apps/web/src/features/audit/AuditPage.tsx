@@ -7,6 +7,7 @@ import { allows } from '@tandem/protocol/policy';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
+import { keys } from '../../api/keys.js';
 import { useMembers, useWorkspaces } from '../../api/queries.js';
 import { api } from '../../api/tandem.js';
 import { FormError } from '../../ui/FormError.js';
@@ -42,7 +43,7 @@ function AuditLog({ wid }: { wid: string }) {
   const [exporting, setExporting] = useState(false);
   const { data: members } = useMembers(wid);
   const log = useInfiniteQuery({
-    queryKey: ['audit', wid, filters],
+    queryKey: [...keys.audit(wid), filters],
     queryFn: ({ pageParam }) => api.audit.list(wid, { ...filters, limit: PAGE, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
