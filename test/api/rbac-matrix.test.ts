@@ -499,6 +499,18 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/webhooks/${webhookOf.get(fx)!.id}/deliveries/${webhookOf.get(fx)!.deliveryId}/redeliver` }),
     expect: ownerOnly(202),
   },
+  // ---- the audit log (workspace owners) and the caller's own sign-in history
+  {
+    route: 'GET /api/v1/workspaces/{id}/audit',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/audit?limit=5&action=member.added` }),
+    expect: ownerOnly(200),
+  },
+  {
+    route: 'GET /api/v1/workspaces/{id}/audit.csv',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/audit.csv` }),
+    expect: ownerOnly(200),
+  },
+  { route: 'GET /api/v1/me/sign-ins', request: () => ({ path: '/api/v1/me/sign-ins?limit=5' }), expect: anyUser(200) },
   // "Save version" with a name: editors, like every other change to a document.
   {
     route: 'POST /api/v1/documents/{id}/history',

@@ -2,6 +2,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Infra, InfraModule } from './base/infra.module.js';
 import { AccessModule } from './core/access.module.js';
+import { AuditModule } from './core/audit/audit.module.js';
 import { DocumentThreadsModule } from './core/document-threads/document-threads.module.js';
 import { DocumentsModule } from './core/documents/documents.module.js';
 import { FilesModule } from './core/files/files.module.js';
@@ -26,6 +27,8 @@ export const featureModules = [
   DocumentThreadsModule,
   // webhooks (#14)
   WebhooksModule,
+  // the workspace audit log
+  AuditModule,
   MaintenanceModule,
 ];
 

@@ -14,6 +14,7 @@ import type {
   UserView,
   WorkspaceView,
 } from '@tandem/protocol';
+import { type AuditApi, auditApi } from './audit.js';
 import { documentThreadsApi } from './document-threads.js';
 import { documentsApi } from './documents.js';
 import { type FilesApi, filesApi } from './files.js';
@@ -97,6 +98,12 @@ export class TandemClient {
     return this.identityCache;
   }
   private identityCache?: IdentityApi;
+  /** A workspace's audit log (owners): who changed members, roles, shares and webhooks, and deletions. */
+  get audit(): AuditApi {
+    this.auditCache ??= auditApi(this.http);
+    return this.auditCache;
+  }
+  private auditCache?: AuditApi;
   /** Files and attachments: upload (with progress and cancel), list, download, delete, covers, storage used. */
   get files(): FilesApi {
     this.filesCache ??= filesApi(this.http);

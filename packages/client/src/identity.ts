@@ -6,6 +6,7 @@ import type {
   CreatedApiToken,
   Page,
   SessionView,
+  SignInView,
   WebhookDeliveryView,
   WebhookView,
 } from '@tandem/protocol';
@@ -22,6 +23,10 @@ export function identityApi(http: Http) {
       end: (id: string) => http.request<void>('DELETE', `/api/v1/me/sessions/${id}`),
       /** Ends every other login of the caller. */
       endOthers: () => http.request<void>('DELETE', '/api/v1/me/sessions'),
+    },
+    /** The caller's recent sign-ins (password or SSO), newest first, ended ones included. */
+    signIns: {
+      list: (opts: { limit?: number } = {}) => http.request<Page<SignInView>>('GET', '/api/v1/me/sign-ins', { query: opts }),
     },
     tokens: {
       create: (body: { name: string; scope: ApiTokenScope; expiresAt?: string | null }) =>

@@ -1,3 +1,4 @@
+export type { AuditApi, AuditFilters } from './audit.js';
 export { TandemClient } from './client.js';
 export { type CollabOptions, openDocument, whenStored } from './collab.js';
 export { type FilesApi, type FileTarget, filesApi, type UploadOptions } from './files.js';

@@ -19,6 +19,7 @@ export type Route =
   | { name: 'account' }
   | { name: 'invite'; token: string }
   | { name: 'webhooks'; wid: string }
+  | { name: 'audit'; wid: string }
   | { name: 'notFound' };
 
 const WORKSPACE_PAGES = ['members', 'inbox', 'trash', 'labels', 'settings', 'search'] as const;
@@ -35,6 +36,7 @@ export function parseRoute(path: string): Route {
   const page = WORKSPACE_PAGES.find((name) => name === p[2]);
   if (p.length === 3 && page) return { name: page, wid };
   if (p.length === 4 && p[2] === 'settings' && p[3] === 'webhooks') return { name: 'webhooks', wid };
+  if (p.length === 4 && p[2] === 'settings' && p[3] === 'audit') return { name: 'audit', wid };
   if (p[2] === 'p' && p[3] && p.length === 4) return { name: 'board', wid, pid: p[3] };
   if (p[2] === 'p' && p[3] && p[4] === 't' && p[5] && p.length === 6) return { name: 'board', wid, pid: p[3], tid: p[5] };
   if (p[2] === 'p' && p[3] && p[4] === 'backlog' && p.length === 5) return { name: 'backlog', wid, pid: p[3] };
@@ -67,6 +69,8 @@ export const paths = {
   account: () => '/account',
   invite: (token: string) => `/invite/${encodeURIComponent(token)}`,
   webhooks: (wid: string) => `/w/${wid}/settings/webhooks`,
+  /** The workspace audit log (owners). */
+  audit: (wid: string) => `/w/${wid}/settings/audit`,
 };
 
 /** The app's route table: parse a path, build one, or ask whether a path is a screen of the app. */

@@ -1,4 +1,5 @@
 export * from './app-routes.js';
+export * from './audit.js';
 export * from './close-codes.js';
 export * from './errors.js';
 export * from './frames.js';

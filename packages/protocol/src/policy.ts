@@ -9,6 +9,8 @@ export const ActionRoles = {
   'workspace.delete': 'owner',
   'workspace.members.manage': 'owner',
   'workspace.webhooks.manage': 'owner',
+  /** Read the workspace's audit log (who changed members, roles, shares, webhooks; deletions). */
+  'workspace.audit.read': 'owner',
   'project.read': 'viewer',
   'project.create': 'owner',
   'project.update': 'owner',

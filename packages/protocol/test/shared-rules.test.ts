@@ -45,6 +45,7 @@ describe('the mention parser', () => {
 describe('the app route table', () => {
   it('round-trips every screen through its URL, and knows which paths are screens', () => {
     expect(parseRoute(paths.settings('w'))).toEqual({ name: 'settings', wid: 'w' });
+    expect(parseRoute(paths.audit('w'))).toEqual({ name: 'audit', wid: 'w' });
     expect(parseRoute(paths.profile())).toEqual({ name: 'profile' });
     expect(parseRoute(paths.invite('tok_1-2'))).toEqual({ name: 'invite', token: 'tok_1-2' });
     expect(parseRoute(paths.backlogTask('w', 'p', 't'))).toEqual({ name: 'backlog', wid: 'w', pid: 'p', tid: 't' });

@@ -3,13 +3,14 @@
 // may need one).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ApiTokensController, AuthProvidersController, SessionsController } from './auth/account.controller.js';
+import { ApiTokensController, AuthProvidersController, SessionsController, SignInsController } from './auth/account.controller.js';
 import { ApiTokens } from './auth/api-tokens.js';
 import { AuthController, MeController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { SessionRegistry } from './auth/sessions.js';
+import { SignInHistory } from './auth/sign-ins.js';
 import { TOKEN_SIGNER, TokenSigner } from './auth/tokens.js';
 import { InvitationsController } from './invitations/invitations.controller.js';
 import { InvitationsService } from './invitations/invitations.service.js';
@@ -22,7 +23,15 @@ export class AccessModule {
   static forRoot(secret: string): DynamicModule {
     return {
       module: AccessModule,
-      controllers: [AuthController, MeController, InvitationsController, AuthProvidersController, SessionsController, ApiTokensController],
+      controllers: [
+        AuthController,
+        MeController,
+        InvitationsController,
+        AuthProvidersController,
+        SessionsController,
+        SignInsController,
+        ApiTokensController,
+      ],
       providers: [
         { provide: TOKEN_SIGNER, useValue: new TokenSigner(secret) },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -30,6 +39,7 @@ export class AccessModule {
         ApiTokens,
         LoginThrottle,
         SessionRegistry,
+        SignInHistory,
         PermissionPolicy,
         Notifier,
         InvitationsService,

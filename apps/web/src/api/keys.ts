@@ -22,6 +22,8 @@ export const keys = {
   trash: (workspaceId: string) => ['documents', workspaceId, 'trash'] as const,
   shared: ['documents', 'shared'] as const,
   invitations: (workspaceId: string) => ['invitations', workspaceId] as const,
+  /** A workspace's audit log (every filter and page under it). */
+  audit: (workspaceId: string) => ['audit', workspaceId] as const,
   /** Invitations waiting for me. */
   myInvitations: ['invitations', 'mine'] as const,
 };

@@ -61,6 +61,7 @@ export const api = {
   workspaces: client.workspaces,
   /** The account's logins and personal API tokens; the server's sign-in methods. */
   identity: client.identity,
+  audit: client.audit,
   invitations: client.invitations,
 
   projects: {

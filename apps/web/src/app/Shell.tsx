@@ -6,6 +6,7 @@ import { useMe, useNotifications, useWorkspaces } from '../api/queries.js';
 import { api } from '../api/tandem.js';
 import { AccountPage } from '../features/account/AccountPage.js';
 import { UnverifiedBanner } from '../features/account/UnverifiedBanner.js';
+import { AuditPage } from '../features/audit/AuditPage.js';
 import { BacklogPage } from '../features/board/BacklogPage.js';
 import { BoardPage } from '../features/board/BoardPage.js';
 import { HostButton } from '../features/desktop/DesktopExtras.js';
@@ -114,6 +115,7 @@ function Nav({ wid, route }: { wid: string; route: Route }) {
   const { data: workspaces } = useWorkspaces();
   const unread = notifications?.filter((n) => !n.readAt).length ?? 0;
   const isOwner = allows(workspaces?.find((w) => w.id === wid)?.role, 'workspace.members.manage');
+  const canAudit = allows(workspaces?.find((w) => w.id === wid)?.role, 'workspace.audit.read');
   const item = (name: Route['name'], to: string, label: string, extra?: React.ReactNode) => (
     <Link to={to} className={`nav-item ${route.name === name ? 'active' : ''}`} aria-current={route.name === name ? 'page' : undefined}>
       {label}
@@ -139,6 +141,7 @@ function Nav({ wid, route }: { wid: string; route: Route }) {
       {item('trash', paths.trash(wid), 'Trash')}
       {isOwner && item('settings', paths.settings(wid), 'Workspace settings')}
       {isOwner && item('webhooks', paths.webhooks(wid), 'Webhooks')}
+      {canAudit && item('audit', paths.audit(wid), 'Audit log')}
     </nav>
   );
 }
@@ -216,6 +219,8 @@ function Screen({ route }: { route: Route }) {
       );
     case 'webhooks':
       return <WebhooksPage wid={route.wid} />;
+    case 'audit':
+      return <AuditPage wid={route.wid} />;
     case 'notFound':
       return (
         <section className="page">

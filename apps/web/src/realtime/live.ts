@@ -10,6 +10,9 @@ import { type PresenceUser, realtime, type ServerFrame, type SocketState } from 
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
+/** Events of changes the audit log records: an open audit log refetches. */
+const AUDITED = new Set(['member.changed', 'document.shared', 'document.deleted', 'document.purged', 'project.deleted']);
+
 function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>) {
   const [kind, id] = frame.room.split(':') as [string, string];
   const data = frame.data ?? {};
@@ -17,6 +20,7 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
   const projectId = str(data.projectId) ?? (kind === 'project' ? id : undefined);
   const workspaceId = str(data.workspaceId) ?? (kind === 'workspace' ? id : undefined);
   const entity = frame.type.split('.')[0];
+  if (workspaceId && AUDITED.has(frame.type)) void qc.invalidateQueries({ queryKey: keys.audit(workspaceId) });
   // Whatever happened to a task shows in its timeline.
   if (taskId && (entity === 'task' || entity === 'comment' || entity === 'checklist')) {
     void qc.invalidateQueries({ queryKey: keys.activity(taskId) });

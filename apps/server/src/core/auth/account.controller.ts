@@ -1,13 +1,14 @@
-// The caller's own account: logins (sessions) and personal API tokens, and the sign-in methods the
+// The caller's own account: logins (sessions), sign-in history and personal API tokens, and the sign-in methods the
 // server offers. Managing tokens and sessions needs a login: an API token cannot do it.
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateApiTokenBody } from '@tandem/protocol';
+import { CreateApiTokenBody, SignInsQuery } from '@tandem/protocol';
 import type { z } from 'zod';
-import { ApiJsonBody, IdParam, ValidBody } from '../../base/http/validation.js';
+import { ApiJsonBody, ApiQueryFrom, IdParam, ValidBody, ValidQuery } from '../../base/http/validation.js';
 import { ApiTokens } from './api-tokens.js';
 import { AuthService } from './auth.service.js';
 import { type Actor, CurrentUser, Public, SessionOnly } from './current-user.js';
+import { SignInHistory } from './sign-ins.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -47,6 +48,21 @@ export class SessionsController {
   @ApiOperation({ summary: 'Ends one login of the caller' })
   async end(@CurrentUser() actor: Actor, @IdParam('id', 'Session') id: string) {
     await this.auth.endSession(actor, id);
+  }
+}
+
+@ApiTags('users')
+@ApiBearerAuth()
+@SessionOnly()
+@Controller('api/v1/me/sign-ins')
+export class SignInsController {
+  constructor(private readonly history: SignInHistory) {}
+
+  @Get()
+  @ApiQueryFrom(SignInsQuery)
+  @ApiOperation({ summary: "The caller's recent sign-ins (password or SSO), newest first, ended ones included" })
+  list(@CurrentUser() actor: Actor, @ValidQuery(SignInsQuery) q: z.infer<typeof SignInsQuery>) {
+    return this.history.list(actor, q.limit);
   }
 }
 

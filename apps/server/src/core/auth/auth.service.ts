@@ -2,7 +2,7 @@
 // verification, socket authentication.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuthProviders, AuthResult, SessionView, SignupPolicyView, UserView } from '@tandem/protocol';
+import type { AuthProviders, AuthResult, SessionView, SignInMethod, SignupPolicyView, UserView } from '@tandem/protocol';
 import bcrypt from 'bcrypt';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { PrismaClient } from '../../base/database/database.js';
@@ -100,7 +100,7 @@ export class AuthService {
     }
     if (invitation) await this.invitations.join(user.id, invitation);
     if (this.mailer.enabled && !user.emailVerifiedAt) await this.sendEmailToken(user.id, user.email, 'verify_email');
-    return this.startSession(user, client);
+    return this.startSession(user, client, 'password');
   }
 
   async login(body: { email: string; password: string }, client: ClientInfo): Promise<AuthResult> {
@@ -114,12 +114,17 @@ export class AuthService {
     }
     await this.throttle.succeed(email, client.ip);
     await this.invitations.joinAllFor(user);
-    return this.startSession(user, client);
+    return this.startSession(user, client, 'password');
   }
 
+  /**
+   * The one place a login begins, whatever the way in: the session row is also the sign-in record
+   * the account page lists (`GET /me/sign-ins`), so every sign-in method names itself here.
+   */
   private async startSession(
     user: { id: string; email: string; displayName: string; emailVerifiedAt: Date | null },
     client: ClientInfo,
+    method: SignInMethod,
   ): Promise<AuthResult> {
     const jti = randomUUID();
     const session = await this.prisma.session.create({
@@ -128,6 +133,7 @@ export class AuthService {
         currentJti: jti,
         ip: client.ip,
         userAgent: client.userAgent?.slice(0, 500),
+        method,
         expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
       },
     });

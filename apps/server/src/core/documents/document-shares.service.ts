@@ -5,6 +5,7 @@ import { type DocumentShareView, type Role, type SharedDocumentView, strongerRol
 import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
 import { PermissionPolicy } from '../permission/policy.js';
@@ -69,11 +70,31 @@ export class DocumentSharesService {
     const access = await this.policy.authorize(actor.id, { document: documentId }, 'document.share');
     const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!user) throw AppError.notFound('User');
-    const row = await this.prisma.documentShare.upsert({
-      where: { documentId_userId: { documentId, userId } },
-      create: { documentId, userId, role },
-      update: { role },
-      include: { user: true },
+    const row = await this.prisma.$transaction(async (tx) => {
+      const previous = await tx.documentShare.findUnique({ where: { documentId_userId: { documentId, userId } }, select: { role: true } });
+      const share = await tx.documentShare.upsert({
+        where: { documentId_userId: { documentId, userId } },
+        create: { documentId, userId, role },
+        update: { role },
+        include: { user: true, document: { select: { title: true } } },
+      });
+      if (previous?.role !== role) {
+        await recordAudit(tx, {
+          workspaceId: access.workspaceId,
+          actorId: actor.id,
+          action: 'document.shared',
+          target: { type: 'document', id: documentId },
+          details: {
+            title: share.document.title,
+            userId,
+            email: share.user.email,
+            displayName: share.user.displayName,
+            from: previous?.role ?? null,
+            to: role,
+          },
+        });
+      }
+      return share;
     });
     const view = shareView(row);
     await this.changed(actor, access.workspaceId, access.projectId, documentId, userId, view);
@@ -90,8 +111,21 @@ export class DocumentSharesService {
 
   async remove(actor: Actor, documentId: string, userId: string): Promise<void> {
     const access = await this.policy.authorize(actor.id, { document: documentId }, 'document.share');
-    const removed = await this.prisma.documentShare.deleteMany({ where: { documentId, userId } });
-    if (removed.count === 0) throw AppError.notFound('Share');
+    await this.prisma.$transaction(async (tx) => {
+      const share = await tx.documentShare.findUnique({
+        where: { documentId_userId: { documentId, userId } },
+        include: { user: { select: { email: true, displayName: true } }, document: { select: { title: true } } },
+      });
+      const removed = await tx.documentShare.deleteMany({ where: { documentId, userId } });
+      if (!share || removed.count === 0) throw AppError.notFound('Share');
+      await recordAudit(tx, {
+        workspaceId: access.workspaceId,
+        actorId: actor.id,
+        action: 'document.unshared',
+        target: { type: 'document', id: documentId },
+        details: { title: share.document.title, userId, email: share.user.email, displayName: share.user.displayName, from: share.role },
+      });
+    });
     await this.changed(actor, access.workspaceId, access.projectId, documentId, userId, { documentId, userId, role: null });
   }
 

@@ -6,6 +6,7 @@ import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { rankBetween } from '../../base/ordering/rank.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
 import { importedState } from './document-content.js';
@@ -162,11 +163,22 @@ export class DocumentsService {
   async trash(actor: Actor, id: string): Promise<void> {
     const access = await this.policy.authorize(actor.id, { document: id }, 'document.trash');
     if (access.trashed) return;
-    await this.prisma.$executeRaw`
-      WITH RECURSIVE sub AS (
-        SELECT id FROM "Document" WHERE id = ${id}::uuid
-        UNION ALL SELECT d.id FROM "Document" d JOIN sub ON d."parentId" = sub.id WHERE d."deletedAt" IS NULL
-      ) UPDATE "Document" SET "deletedAt" = now(), "deletedById" = ${actor.id}::uuid WHERE id IN (SELECT id FROM sub)`;
+    await this.prisma.$transaction(async (tx) => {
+      const moved = await tx.$executeRaw`
+        WITH RECURSIVE sub AS (
+          SELECT id FROM "Document" WHERE id = ${id}::uuid
+          UNION ALL SELECT d.id FROM "Document" d JOIN sub ON d."parentId" = sub.id WHERE d."deletedAt" IS NULL
+        ) UPDATE "Document" SET "deletedAt" = now(), "deletedById" = ${actor.id}::uuid WHERE id IN (SELECT id FROM sub)`;
+      const doc = await tx.document.findUniqueOrThrow({ where: { id }, select: { title: true } });
+      await recordAudit(tx, {
+        workspaceId: access.workspaceId,
+        actorId: actor.id,
+        action: 'document.deleted',
+        target: { type: 'document', id },
+        // `moved` counts the document and the descendants that went to the trash with it.
+        details: { title: doc.title, permanent: false, documents: moved },
+      });
+    });
     await this.events.emit({
       type: 'document.deleted',
       workspaceId: access.workspaceId,
@@ -201,7 +213,16 @@ export class DocumentsService {
 
   async purge(actor: Actor, id: string): Promise<void> {
     const access = await this.policy.authorize(actor.id, { document: id }, 'document.purge');
-    await this.prisma.document.delete({ where: { id } });
+    await this.prisma.$transaction(async (tx) => {
+      const doc = await tx.document.delete({ where: { id } });
+      await recordAudit(tx, {
+        workspaceId: access.workspaceId,
+        actorId: actor.id,
+        action: 'document.deleted',
+        target: { type: 'document', id },
+        details: { title: doc.title, permanent: true },
+      });
+    });
     await this.events.emit({
       type: 'document.purged',
       workspaceId: access.workspaceId,

@@ -21,6 +21,7 @@ import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { isId } from '../../base/http/validation.js';
 import { Mailer } from '../../base/mail/mailer.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
 import { Notifier } from '../notifications/notifier.js';
@@ -283,7 +284,25 @@ export class InvitationsService {
           WHERE id = ${row.id}::uuid AND "revokedAt" IS NULL AND ("expiresAt" IS NULL OR "expiresAt" > now())
             AND ("maxUses" IS NULL OR uses < "maxUses")`;
         if (spent !== 1) throw AppError.notFound('Invitation');
-        return tx.workspaceMember.create({ data: { workspaceId: row.workspaceId, userId, role: row.role }, include: { user: true } });
+        const created = await tx.workspaceMember.create({
+          data: { workspaceId: row.workspaceId, userId, role: row.role },
+          include: { user: true },
+        });
+        await recordAudit(tx, {
+          workspaceId: row.workspaceId,
+          // The person joining accepted; the inviter is named in the details.
+          actorId: userId,
+          action: 'member.added',
+          target: { type: 'user', id: userId },
+          details: {
+            email: created.user.email,
+            displayName: created.user.displayName,
+            role: row.role,
+            invitationId: row.id,
+            inviterId: row.inviterId ?? null,
+          },
+        });
+        return created;
       });
     } catch (err) {
       if ((err as { code?: string }).code === 'P2002') {

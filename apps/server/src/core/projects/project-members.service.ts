@@ -6,6 +6,7 @@ import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { recordActivity } from '../activity/activity-log.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
 import { Notifier } from '../notifications/notifier.js';
@@ -68,6 +69,22 @@ export class ProjectMembersService {
         action: 'member.changed',
         changes: { userId, role: { from: previous?.role ?? member.role, to: role } },
       });
+      const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { key: true, name: true } });
+      await recordAudit(tx, {
+        workspaceId: access.workspaceId,
+        actorId: actor.id,
+        action: 'project.override_set',
+        target: { type: 'user', id: userId },
+        details: {
+          email: member.user.email,
+          displayName: member.user.displayName,
+          projectId,
+          projectKey: project.key,
+          projectName: project.name,
+          from: previous?.role ?? null,
+          to: role,
+        },
+      });
     });
     const view: ProjectMemberView = {
       userId,
@@ -100,8 +117,28 @@ export class ProjectMembersService {
 
   async clear(actor: Actor, projectId: string, userId: string): Promise<void> {
     const access = await this.policy.authorize(actor.id, { project: projectId }, 'project.members.manage');
-    const { count } = await this.prisma.projectMember.deleteMany({ where: { projectId, userId } });
-    if (count === 0) throw AppError.notFound('Project role override');
+    await this.prisma.$transaction(async (tx) => {
+      const override = await tx.projectMember.findUnique({
+        where: { projectId_userId: { projectId, userId } },
+        include: { user: { select: { email: true, displayName: true } }, project: { select: { key: true, name: true } } },
+      });
+      const { count } = await tx.projectMember.deleteMany({ where: { projectId, userId } });
+      if (!override || count === 0) throw AppError.notFound('Project role override');
+      await recordAudit(tx, {
+        workspaceId: access.workspaceId,
+        actorId: actor.id,
+        action: 'project.override_cleared',
+        target: { type: 'user', id: userId },
+        details: {
+          email: override.user.email,
+          displayName: override.user.displayName,
+          projectId,
+          projectKey: override.project.key,
+          projectName: override.project.name,
+          from: override.role,
+        },
+      });
+    });
     await this.events.emit({
       type: 'member.changed',
       workspaceId: access.workspaceId,

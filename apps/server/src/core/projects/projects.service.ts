@@ -5,6 +5,7 @@ import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { fieldChanges, recordActivity } from '../activity/activity-log.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
 import { DEFAULT_STATUSES, projectView } from './project-view.js';
@@ -103,7 +104,16 @@ export class ProjectsService {
 
   async remove(actor: Actor, id: string): Promise<void> {
     const access = await this.policy.authorize(actor.id, { project: id }, 'project.delete');
-    await this.prisma.project.delete({ where: { id } });
+    await this.prisma.$transaction(async (tx) => {
+      const p = await tx.project.delete({ where: { id } });
+      await recordAudit(tx, {
+        workspaceId: access.workspaceId,
+        actorId: actor.id,
+        action: 'project.deleted',
+        target: { type: 'project', id },
+        details: { key: p.key, name: p.name },
+      });
+    });
     await this.events.emit({ type: 'project.deleted', workspaceId: access.workspaceId, projectId: id, actorId: actor.id, data: { id } });
   }
 

@@ -5,6 +5,7 @@ import type { WebhookDeliveryView, WebhookView } from '@tandem/protocol';
 import { CONFIG, type Config } from '../../base/config/config.js';
 import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
 import { refuseTarget } from './webhook-target.js';
@@ -35,7 +36,17 @@ export class WebhooksService {
     }
     const secret = body.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
     const events = [...new Set(body.events)];
-    const w = await this.prisma.webhook.create({ data: { workspaceId, url: body.url, events, secret, createdById: actor.id } });
+    const w = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.webhook.create({ data: { workspaceId, url: body.url, events, secret, createdById: actor.id } });
+      await recordAudit(tx, {
+        workspaceId,
+        actorId: actor.id,
+        action: 'webhook.created',
+        target: { type: 'webhook', id: created.id },
+        details: { url: created.url, events },
+      });
+      return created;
+    });
     return { ...view(w), secret };
   }
 
@@ -54,8 +65,17 @@ export class WebhooksService {
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
-    await this.owned(actor, id);
-    await this.prisma.webhook.delete({ where: { id } });
+    const hook = await this.owned(actor, id);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.webhook.delete({ where: { id } });
+      await recordAudit(tx, {
+        workspaceId: hook.workspaceId,
+        actorId: actor.id,
+        action: 'webhook.deleted',
+        target: { type: 'webhook', id },
+        details: { url: hook.url, events: hook.events },
+      });
+    });
   }
 
   async deliveries(actor: Actor, id: string, limit = 50): Promise<{ items: WebhookDeliveryView[]; nextCursor: null }> {

@@ -3,6 +3,7 @@ import type { MemberView, Role, WorkspaceView } from '@tandem/protocol';
 import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { SessionRegistry } from '../auth/sessions.js';
 import { PermissionPolicy, rules } from '../permission/policy.js';
@@ -54,7 +55,16 @@ export class WorkspacesService {
 
   async remove(actor: Actor, id: string): Promise<void> {
     await this.policy.authorize(actor.id, { workspace: id }, 'workspace.delete');
-    await this.prisma.workspace.update({ where: { id }, data: { deletedAt: new Date() } });
+    await this.prisma.$transaction(async (tx) => {
+      const w = await tx.workspace.update({ where: { id }, data: { deletedAt: new Date() } });
+      await recordAudit(tx, {
+        workspaceId: id,
+        actorId: actor.id,
+        action: 'workspace.deleted',
+        target: { type: 'workspace', id },
+        details: { name: w.name },
+      });
+    });
     await this.events.emit({ type: 'workspace.deleted', workspaceId: id, actorId: actor.id, data: { id } });
   }
 
@@ -80,10 +90,22 @@ export class WorkspacesService {
     const current = await this.prisma.workspaceMember.findUnique({ where: { workspaceId_userId: { workspaceId: id, userId } } });
     if (!current) throw AppError.notFound('Member');
     if (current.role === 'owner' && role !== 'owner') await this.assertNotLastOwner(id, userId);
-    const row = await this.prisma.workspaceMember.update({
-      where: { workspaceId_userId: { workspaceId: id, userId } },
-      data: { role },
-      include: { user: true },
+    const row = await this.prisma.$transaction(async (tx) => {
+      const updated = await tx.workspaceMember.update({
+        where: { workspaceId_userId: { workspaceId: id, userId } },
+        data: { role },
+        include: { user: true },
+      });
+      if (current.role !== role) {
+        await recordAudit(tx, {
+          workspaceId: id,
+          actorId: actor.id,
+          action: 'member.role_changed',
+          target: { type: 'user', id: userId },
+          details: { email: updated.user.email, displayName: updated.user.displayName, from: current.role, to: role },
+        });
+      }
+      return updated;
     });
     const view = memberView(row);
     await this.events.emit({
@@ -103,12 +125,22 @@ export class WorkspacesService {
     const current = await this.prisma.workspaceMember.findUnique({ where: { workspaceId_userId: { workspaceId: id, userId } } });
     if (!current) throw AppError.notFound('Member');
     if (current.role === 'owner') await this.assertNotLastOwner(id, userId);
-    await this.prisma.$transaction([
-      this.prisma.projectMember.deleteMany({ where: { userId, project: { workspaceId: id } } }),
+    await this.prisma.$transaction(async (tx) => {
+      await tx.projectMember.deleteMany({ where: { userId, project: { workspaceId: id } } });
       // A former member hears nothing more about the workspace's tasks.
-      this.prisma.taskWatcher.deleteMany({ where: { userId, task: { project: { workspaceId: id } } } }),
-      this.prisma.workspaceMember.delete({ where: { workspaceId_userId: { workspaceId: id, userId } } }),
-    ]);
+      await tx.taskWatcher.deleteMany({ where: { userId, task: { project: { workspaceId: id } } } });
+      const removed = await tx.workspaceMember.delete({
+        where: { workspaceId_userId: { workspaceId: id, userId } },
+        include: { user: { select: { email: true, displayName: true } } },
+      });
+      await recordAudit(tx, {
+        workspaceId: id,
+        actorId: actor.id,
+        action: 'member.removed',
+        target: { type: 'user', id: userId },
+        details: { email: removed.user.email, displayName: removed.user.displayName, role: removed.role, left: actor.id === userId },
+      });
+    });
     await this.events.emit({
       type: 'member.changed',
       workspaceId: id,

@@ -1,6 +1,6 @@
-// The person's own account: email and its confirmation, password, the devices signed in, and
-// personal API tokens for scripts.
-import type { ApiTokenScope, CreatedApiToken, SessionView } from '@tandem/protocol';
+// The person's own account: email and its confirmation, password, the devices signed in, recent
+// sign-ins (so a stranger's is noticed), and personal API tokens for scripts.
+import type { ApiTokenScope, CreatedApiToken, SessionView, SignInView } from '@tandem/protocol';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
@@ -26,6 +26,7 @@ export function AccountPage() {
       )}
       <ChangePassword />
       <Sessions />
+      <SignIns />
       <ApiTokens />
     </section>
   );
@@ -93,6 +94,7 @@ function Sessions() {
       toast(errorMessage(err), 'error');
     }
     await refresh();
+    await qc.invalidateQueries({ queryKey: accountKeys.signIns });
   };
   const everywhere = async () => {
     if (!confirm('Sign out of Tandem on every device, this one included?')) return;
@@ -130,6 +132,42 @@ function Sessions() {
                 Sign out
               </button>
             )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const METHOD_LABEL: Record<SignInView['method'], string> = { password: 'password', sso: 'single sign-on' };
+
+function SignIns() {
+  const { data, error } = useQuery({
+    queryKey: accountKeys.signIns,
+    queryFn: async () => (await api.identity.signIns.list({ limit: 20 })).items,
+  });
+  return (
+    <section className="account-section" aria-labelledby="sign-ins-heading">
+      <h2 id="sign-ins-heading">Recent sign-ins</h2>
+      <p className="muted">
+        Every time someone signed in to your account, newest first. Don't recognise one? Sign that device out above and change your
+        password.
+      </p>
+      <FormError error={error ? errorMessage(error) : null} />
+      <ul className="account-list" aria-label="Recent sign-ins">
+        {data?.map((s) => (
+          <li key={s.id} className="account-row">
+            <div className="account-what">
+              <strong>
+                {describeDevice(s.userAgent)}
+                {s.current && <span className="pill ok">this device</span>}
+                <span className="pill">{METHOD_LABEL[s.method] ?? s.method}</span>
+              </strong>
+              <span className="muted" title={s.userAgent ?? undefined}>
+                {s.ip ?? 'unknown address'} · {new Date(s.createdAt).toLocaleString()} ·{' '}
+                {s.active ? 'still signed in' : `ended ${when(s.endedAt ?? s.createdAt)}`}
+              </span>
+            </div>
           </li>
         ))}
       </ul>

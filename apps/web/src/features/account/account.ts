@@ -2,6 +2,7 @@
 export const accountKeys = {
   sessions: ['account', 'sessions'] as const,
   tokens: ['account', 'tokens'] as const,
+  signIns: ['account', 'sign-ins'] as const,
   providers: ['account', 'providers'] as const,
 };
 
