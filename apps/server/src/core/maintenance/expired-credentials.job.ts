@@ -1,6 +1,6 @@
 // Deletes credentials and counters nobody can use any more: ended sessions, spent or expired socket
-// tickets and email tokens, and login-throttle rows whose window has passed. Without this they
-// grow with every sign-in forever.
+// tickets, email tokens and single sign-on attempts and codes, and login-throttle rows whose window
+// has passed. Without this they grow with every sign-in forever.
 import type pg from 'pg';
 import type { ScheduledJob } from '../../base/jobs/job-registry.js';
 
@@ -20,6 +20,8 @@ export function expiredCredentialsJob(pool: pg.Pool, everyMs: number): Scheduled
           `DELETE FROM "Session" WHERE "expiresAt" < now() - ${SESSION_GRACE} OR "revokedAt" < now() - ${SESSION_GRACE}`,
         ),
         socketTickets: await count(`DELETE FROM "SocketTicket" WHERE "expiresAt" < now() - interval '1 hour'`),
+        oidcAttempts: await count(`DELETE FROM "OidcAttempt" WHERE "expiresAt" < now()`),
+        oidcLoginCodes: await count(`DELETE FROM "OidcLoginCode" WHERE "expiresAt" < now()`),
         emailTokens: await count(`DELETE FROM "EmailToken" WHERE "expiresAt" < now() OR "usedAt" < now() - interval '1 day'`),
         throttleRows: await count(
           `DELETE FROM "LoginThrottle" WHERE "firstFailureAt" < now() - ${THROTTLE_GRACE} AND ("lockedUntil" IS NULL OR "lockedUntil" < now())`,
