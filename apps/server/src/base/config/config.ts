@@ -205,7 +205,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const oidc = oidcConfig(e);
   if (!e.TANDEM_PASSWORD_LOGIN && !oidc) {
-    throw new ConfigError(['TANDEM_PASSWORD_LOGIN: false needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET), or nobody could sign in']);
+    throw new ConfigError([
+      'TANDEM_PASSWORD_LOGIN: false needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET), or nobody could sign in',
+    ]);
   }
   return {
     ...e,
@@ -233,7 +235,9 @@ function oidcConfig(e: Env): Config['oidc'] {
   if (set.length === 0) return null;
   const problems = vars.filter((k) => e[k] === undefined).map((k) => `${k}: required for single sign-on (${set.join(', ')} set)`);
   if (!e.TANDEM_PUBLIC_URL) {
-    problems.push('TANDEM_PUBLIC_URL: required for single sign-on (the identity provider sends people back to <TANDEM_PUBLIC_URL>/api/v1/auth/oidc/callback)');
+    problems.push(
+      'TANDEM_PUBLIC_URL: required for single sign-on (the identity provider sends people back to <TANDEM_PUBLIC_URL>/api/v1/auth/oidc/callback)',
+    );
   }
   const issuer = e.OIDC_ISSUER ? new URL(e.OIDC_ISSUER) : null;
   // Plain http only to an issuer on this machine (a local test or development provider): tokens
