@@ -141,8 +141,23 @@ describe('single sign-on: signing in', () => {
     expect(login.status).toBe(401);
   });
 
-  it('makes the first account of a new server its administrator, as a first password sign-up does', async () => {
-    const fresh = await startTestServer({ PORT: spareBase.split(':')[2]!, TANDEM_PUBLIC_URL: spareBase, ...idp.env });
+  it('lets an emailed invitation take effect on the first sign-in', async () => {
+    const owner = await server.user('inviter');
+    const ws = await owner.workspaces.create({ name: 'Invited' });
+    const subject = idpAccount();
+    await owner.invitations.create(ws.id, { role: 'editor', email: `${subject}@acme.test` });
+    const { client } = await ssoClient(subject);
+    expect((await client.workspaces.list()).items).toEqual([expect.objectContaining({ id: ws.id, role: 'editor' })]);
+  });
+
+  it('makes the first account of a new server its administrator, and keeps a domain allow-list for new accounts', async () => {
+    const fresh = await startTestServer({
+      PORT: spareBase.split(':')[2]!,
+      TANDEM_PUBLIC_URL: spareBase,
+      ...idp.env,
+      TANDEM_SIGNUP: 'domains',
+      TANDEM_SIGNUP_DOMAINS: 'acme.test',
+    });
     try {
       const first = await sso(idpAccount(), new SsoBrowser(), spareBase);
       const second = await sso(idpAccount(), new SsoBrowser(), spareBase);
@@ -150,6 +165,8 @@ describe('single sign-on: signing in', () => {
       const [a, b] = [await exchange(first.landing), await exchange(second.landing)];
       const admin = async (id: string) => (await fresh.db.prisma.user.findUniqueOrThrow({ where: { id } })).serverAdmin;
       expect([await admin(a.user.id), await admin(b.user.id)]).toEqual([true, false]);
+      const outsider = await sso(idpAccount({ email: 'someone@elsewhere.test' }), new SsoBrowser(), spareBase);
+      expect(ssoError(outsider.landing)).toBe('signup_refused');
     } finally {
       await fresh.close();
     }

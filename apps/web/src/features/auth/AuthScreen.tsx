@@ -139,10 +139,14 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
         {header}
         <h1>{!registering ? 'Sign in' : firstUser ? 'Set up Tandem' : 'Create your account'}</h1>
         {registering && firstUser && <p className="muted">You are the first person here: your account will administer this server.</p>}
-        {sso && !registering && (
+        {sso && (
           <>
             <SsoButton name={sso.name} primary={!passwordOn} />
-            {passwordOn && <p className="auth-divider muted">or with your email and password</p>}
+            {passwordOn && (
+              <p className="auth-divider muted">
+                {registering ? 'or create an account with a password' : 'or with your email and password'}
+              </p>
+            )}
           </>
         )}
         {!passwordOn && <FormError error={ssoError ?? error} />}
