@@ -214,27 +214,29 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
             </button>
           </>
         )}
-        <p className="muted">
-          {!registering ? (
-            mayRegister ? (
+        {passwordOn && (
+          <p className="muted">
+            {!registering ? (
+              mayRegister ? (
+                <>
+                  New here?{' '}
+                  <button type="button" className="link" onClick={() => switchTo('register')}>
+                    Create an account
+                  </button>
+                </>
+              ) : (
+                <>Accounts on this server are by invitation. Ask a workspace owner for an invite link.</>
+              )
+            ) : (
               <>
-                New here?{' '}
-                <button type="button" className="link" onClick={() => switchTo('register')}>
-                  Create an account
+                Already have an account?{' '}
+                <button type="button" className="link" onClick={() => switchTo('login')}>
+                  Sign in
                 </button>
               </>
-            ) : passwordOn ? (
-              <>Accounts on this server are by invitation. Ask a workspace owner for an invite link.</>
-            ) : null
-          ) : (
-            <>
-              Already have an account?{' '}
-              <button type="button" className="link" onClick={() => switchTo('login')}>
-                Sign in
-              </button>
-            </>
-          )}
-        </p>
+            )}
+          </p>
+        )}
       </form>
     </main>
   );
