@@ -544,6 +544,10 @@ const publicRoutes = new Set([
   // desktop (#13): apps/desktop/test/connection-check.test.ts
   'GET /api/v1/server-info',
   'GET /api/v1/auth/providers',
+  // Single sign-on (browser redirects and the one-time code): test/identity/oidc.test.ts
+  'GET /api/v1/auth/oidc/start',
+  'GET /api/v1/auth/oidc/callback',
+  'POST /api/v1/auth/oidc/exchange',
 ]);
 
 let server: TestServer;

@@ -80,12 +80,16 @@ export function poll<T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {
  * For a test file: a server serving the built web client plus one Chromium, started before its
  * tests and closed after them. `ready` receives both once they are up.
  */
-export function withWebServer(ready: (server: TestServer, browser: Browser) => void, env: Record<string, string> = {}) {
+export function withWebServer(
+  ready: (server: TestServer, browser: Browser) => void,
+  /** The server's environment, or a function finding it first (ports, other services to start). */
+  env: Record<string, string> | (() => Promise<Record<string, string>>) = {},
+) {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     assertWebBuilt();
-    server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST, ...env });
+    server = await startTestServer({ TANDEM_WEB_DIR: WEB_DIST, ...(typeof env === 'function' ? await env() : env) });
     browser = await launchBrowser();
     ready(server, browser);
   });

@@ -67,6 +67,11 @@ export class TandemClient {
     resetPassword: (token: string, newPassword: string) =>
       this.http.request<void>('POST', '/api/v1/auth/password-reset', { body: { token, newPassword }, auth: false }),
     verifyEmail: (token: string) => this.http.request<void>('POST', '/api/v1/auth/verify-email', { body: { token }, auth: false }),
+    /** Single sign-on: the page that sends the browser to the server's identity provider. */
+    oidcStartUrl: () => `${this.baseUrl}/api/v1/auth/oidc/start`,
+    /** Single sign-on: turns the one-time code of `/sign-in/sso?code=…` into a login. */
+    oidcExchange: async (code: string) =>
+      this.signedIn(await this.http.request<AuthResult>('POST', '/api/v1/auth/oidc/exchange', { body: { code }, auth: false })),
     /** Who may create an account on this server. */
     signupPolicy: () => this.http.request<SignupPolicyView>('GET', '/api/v1/auth/signup', { auth: false }),
     wsTicket: () => this.http.request<{ ticket: string; expiresIn: number }>('POST', '/api/v1/auth/ws-ticket'),

@@ -54,6 +54,39 @@ export interface AuthProviders {
   email: boolean;
 }
 
+// ---- single sign-on (OpenID Connect)
+
+/** `POST /api/v1/auth/oidc/exchange`: the one-time code the callback put in the sign-in URL. */
+export const OidcExchangeBody = z.object({ code: z.string().min(1).max(200) }).strict();
+
+/**
+ * Why a single sign-on attempt ended without signing in: the callback sends the browser to the
+ * sign-in screen with `?sso_error=<reason>`, and the screen shows the matching message.
+ */
+export const SsoErrorMessages = {
+  not_configured: 'Single sign-on is not set up on this server.',
+  issuer_unreachable: 'The identity provider could not be reached. Try again in a moment; if it keeps happening, tell your administrator.',
+  invalid_state:
+    'This sign-in attempt is not valid any more: it expired, was already used, or was started in another browser. Start again.',
+  denied: 'The identity provider did not sign you in (it was cancelled or refused).',
+  invalid_response:
+    'The answer from the identity provider could not be verified. Start again; if it keeps happening, tell your administrator.',
+  no_email: 'The identity provider did not share your email address, so Tandem cannot sign you in. Ask your administrator.',
+  email_unverified:
+    'The identity provider has not confirmed your email address, so Tandem cannot sign you in with it. Confirm it there, or ask your administrator.',
+  account_conflict:
+    'Your email address belongs to a Tandem account that is linked to a different account at the identity provider. Ask your administrator.',
+  signup_refused: 'This server does not accept new accounts for your email address. Ask a workspace owner for an invitation.',
+  failed: 'Single sign-on failed. Try again; if it keeps happening, tell your administrator.',
+} as const;
+
+export type SsoErrorReason = keyof typeof SsoErrorMessages;
+
+/** The human message for an `sso_error` value (unknown values get the general one). */
+export function ssoErrorMessage(reason: string): string {
+  return Object.hasOwn(SsoErrorMessages, reason) ? SsoErrorMessages[reason as SsoErrorReason] : SsoErrorMessages.failed;
+}
+
 // ---- webhooks
 
 /** `*` or event types such as `task.created`, `comment.created`. */

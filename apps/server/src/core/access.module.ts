@@ -1,6 +1,6 @@
 // Identity and authorization shared by every feature (global): tokens, sessions, the permission
 // policy, the auth service (also used by the socket gateways), notifications and invitations (sign-up
-// may need one).
+// may need one), and single sign-on.
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiTokensController, AuthProvidersController, SessionsController, SignInsController } from './auth/account.controller.js';
@@ -9,6 +9,9 @@ import { AuthController, MeController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { OidcController } from './auth/oidc/oidc.controller.js';
+import { OidcIssuer } from './auth/oidc/oidc-issuer.js';
+import { OidcSignIn } from './auth/oidc/oidc-sign-in.js';
 import { SessionRegistry } from './auth/sessions.js';
 import { SignInHistory } from './auth/sign-ins.js';
 import { TOKEN_SIGNER, TokenSigner } from './auth/tokens.js';
@@ -31,6 +34,7 @@ export class AccessModule {
         SessionsController,
         SignInsController,
         ApiTokensController,
+        OidcController,
       ],
       providers: [
         { provide: TOKEN_SIGNER, useValue: new TokenSigner(secret) },
@@ -43,6 +47,8 @@ export class AccessModule {
         PermissionPolicy,
         Notifier,
         InvitationsService,
+        OidcIssuer,
+        OidcSignIn,
       ],
       exports: [TOKEN_SIGNER, AuthService, SessionRegistry, PermissionPolicy, Notifier, InvitationsService],
     };

@@ -3,6 +3,7 @@ import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client
 import { onSignedInChange, useSignedIn } from '../api/session.js';
 import { EmailLinkPage } from '../features/account/EmailLinkPages.js';
 import { AuthScreen } from '../features/auth/AuthScreen.js';
+import { SSO_LANDING_PATH, SsoLandingPage } from '../features/auth/sso.js';
 import { DesktopExtras } from '../features/desktop/DesktopExtras.js';
 import { FirstRun } from '../features/desktop/FirstRun.js';
 import { InvitePage } from '../features/onboarding/InvitePage.js';
@@ -47,6 +48,8 @@ export function App() {
         <InvitePage token={route.token} />
       ) : EmailLinkPage.handles(path) ? (
         <EmailLinkPage path={path} />
+      ) : path === SSO_LANDING_PATH ? (
+        <SsoLandingPage />
       ) : signedIn ? (
         <Shell />
       ) : (

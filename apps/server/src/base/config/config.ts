@@ -61,6 +61,16 @@ const EnvSchema = z.object({
   TANDEM_SIGNUP: z.enum(['open', 'invite', 'domains']).default('invite'),
   TANDEM_SIGNUP_DOMAINS: csv.transform((list) => list.map((d) => d.toLowerCase().replace(/^@/, ''))).default([]),
   LOGIN_LOCK_SECONDS: int(1, 86_400).default(300),
+  /** Sign-in and sign-up with email and password; off (false) leaves single sign-on only. */
+  TANDEM_PASSWORD_LOGIN: bool.default(true),
+  /** Single sign-on through an OpenID Connect issuer (docs/sso.md); all three or none. */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().max(2000).optional(),
+  /** The label of the sign-in button: "Sign in with <OIDC_NAME>". */
+  OIDC_NAME: z.string().trim().min(1).max(60).default('Single sign-on'),
+  /** How long one request to the identity provider (discovery, keys, tokens, userinfo) may take. */
+  OIDC_TIMEOUT_MS: int(100, 120_000).default(10_000),
   /** A connection silent this long (mid-request or idle between requests) is closed. */
   HTTP_IDLE_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
   /** Time a client has to send a request's complete headers. */
@@ -154,6 +164,8 @@ export interface Config extends Env {
   /** True when no DATABASE_URL is set and the server runs its own PostgreSQL. */
   embeddedDatabase: boolean;
   s3: { endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string } | null;
+  /** Single sign-on, when OIDC_* are set. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string; redirectUri: string; allowHttp: boolean } | null;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +203,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.MEILI_URL === undefined && e.MEILI_KEY !== undefined) {
     throw new ConfigError(['MEILI_URL: required when MEILI_KEY is set']);
   }
+  const oidc = oidcConfig(e);
+  if (!e.TANDEM_PASSWORD_LOGIN && !oidc) {
+    throw new ConfigError([
+      'TANDEM_PASSWORD_LOGIN: false needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET), or nobody could sign in',
+    ]);
+  }
   return {
     ...e,
     dataDir: e.TANDEM_DATA_DIR ?? defaultDataDir(),
@@ -205,6 +223,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             region: e.S3_REGION,
           }
         : null,
+    oidc,
+  };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function oidcConfig(e: Env): Config['oidc'] {
+  const vars = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+  const set = vars.filter((k) => e[k] !== undefined);
+  if (set.length === 0) return null;
+  const problems = vars.filter((k) => e[k] === undefined).map((k) => `${k}: required for single sign-on (${set.join(', ')} set)`);
+  if (!e.TANDEM_PUBLIC_URL) {
+    problems.push(
+      'TANDEM_PUBLIC_URL: required for single sign-on (the identity provider sends people back to <TANDEM_PUBLIC_URL>/api/v1/auth/oidc/callback)',
+    );
+  }
+  const issuer = e.OIDC_ISSUER ? new URL(e.OIDC_ISSUER) : null;
+  // Plain http only to an issuer on this machine (a local test or development provider): tokens
+  // from anywhere else must travel over TLS.
+  const allowHttp = issuer?.protocol === 'http:' && LOOPBACK_HOSTS.has(issuer.hostname);
+  if (issuer && issuer.protocol !== 'https:' && !allowHttp) {
+    problems.push('OIDC_ISSUER: must be an https:// URL (plain http is accepted only for an issuer on localhost)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    issuer: e.OIDC_ISSUER!,
+    clientId: e.OIDC_CLIENT_ID!,
+    clientSecret: e.OIDC_CLIENT_SECRET!,
+    name: e.OIDC_NAME,
+    redirectUri: `${e.TANDEM_PUBLIC_URL!.replace(/\/+$/, '')}/api/v1/auth/oidc/callback`,
+    allowHttp,
   };
 }
 

@@ -69,5 +69,5 @@ export class Database {
   }
 }
 
-export type { Prisma } from '../../../generated/prisma/index.js';
+export type { Prisma, User } from '../../../generated/prisma/index.js';
 export { PrismaClient };

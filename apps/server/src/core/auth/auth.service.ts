@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AuthProviders, AuthResult, SessionView, SignInMethod, SignupPolicyView, UserView } from '@tandem/protocol';
 import bcrypt from 'bcrypt';
 import { CONFIG, type Config } from '../../base/config/config.js';
-import { PrismaClient } from '../../base/database/database.js';
+import { type Prisma, PrismaClient, type User } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { logger } from '../../base/logger/logger.js';
 import { Mailer } from '../../base/mail/mailer.js';
@@ -18,6 +18,8 @@ import { TOKEN_SIGNER, type TokenSigner } from './tokens.js';
 const log = logger('auth');
 const SOCKET_TICKET_TTL_S = 30;
 const EMAIL_TOKEN_TTL_MS = { verify_email: 48 * 3600_000, reset_password: 3600_000 } as const;
+
+/** What proved who the person signing in is. */
 
 export interface ClientInfo {
   ip: string;
@@ -64,46 +66,72 @@ export class AuthService {
     return 'Sign-up on this server needs an invitation. Ask a workspace owner for an invite link.';
   }
 
+  private refusePasswordWhenOff() {
+    if (this.config.TANDEM_PASSWORD_LOGIN) return;
+    const sso = this.config.oidc ? ` Use "Sign in with ${this.config.oidc.name}" instead.` : '';
+    throw AppError.forbidden(`Password sign-in is turned off on this server.${sso}`);
+  }
+
   async register(
     body: { email: string; password: string; displayName: string; invitation?: string },
     client: ClientInfo,
   ): Promise<AuthResult> {
+    this.refusePasswordWhenOff();
     const invitation = body.invitation ? await this.invitations.findByToken(body.invitation) : null;
     if (body.invitation && !invitation)
       throw AppError.forbidden('This invitation is no longer valid: it expired, was revoked or was used up.');
     if (invitation?.email && invitation.email !== body.email) {
       throw AppError.forbidden(`This invitation is for ${invitation.email}. Sign up with that address.`);
     }
-    const passwordHash = await bcrypt.hash(body.password, this.config.BCRYPT_ROUNDS);
-    let user;
-    try {
-      user = await this.prisma.$transaction(async (tx) => {
-        // One at a time while deciding who is first: the first account administers the server.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tandem.first_user'))`;
-        const first = !(await tx.user.findFirst({ select: { id: true } }));
-        const refusal = first ? null : this.signupRefusal(body.email, !!invitation);
-        if (refusal) throw AppError.forbidden(refusal);
-        return tx.user.create({
-          data: {
-            email: body.email,
-            displayName: body.displayName,
-            passwordHash,
-            serverAdmin: first,
-            // The invitation was mailed to this address: following it proves the address.
-            emailVerifiedAt: invitation?.email === body.email ? new Date() : null,
-          },
-        });
-      });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw AppError.conflict('An account with this email already exists');
-      throw err;
-    }
+    const user = await this.createAccount(
+      {
+        email: body.email,
+        displayName: body.displayName,
+        passwordHash: await bcrypt.hash(body.password, this.config.BCRYPT_ROUNDS),
+        // The invitation was mailed to this address: following it proves the address.
+        emailVerifiedAt: invitation?.email === body.email ? new Date() : null,
+      },
+      (email) => this.signupRefusal(email, !!invitation),
+    );
     if (invitation) await this.invitations.join(user.id, invitation);
     if (this.mailer.enabled && !user.emailVerifiedAt) await this.sendEmailToken(user.id, user.email, 'verify_email');
     return this.startSession(user, client, 'password');
   }
 
+  /**
+   * Creates an account unless `refusal` names a reason (asked for everyone but the very first
+   * account of a server, which administers it). 403 when refused, 409 when the email is taken.
+   */
+  async createAccount(
+    data: { email: string; displayName: string; passwordHash: string; emailVerifiedAt: Date | null },
+    refusal: (email: string) => string | null,
+    afterCreate?: (tx: Prisma.TransactionClient, user: User) => Promise<unknown>,
+  ): Promise<User> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        // One at a time while deciding who is first: the first account administers the server.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tandem.first_user'))`;
+        const first = !(await tx.user.findFirst({ select: { id: true } }));
+        const refused = first ? null : refusal(data.email);
+        if (refused) throw AppError.forbidden(refused);
+        const user = await tx.user.create({ data: { ...data, serverAdmin: first } });
+        await afterCreate?.(tx, user);
+        return user;
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') throw AppError.conflict('An account with this email already exists');
+      throw err;
+    }
+  }
+
+  /** Why a person proven (by the identity provider) to own `email` may not get an account here, or null. */
+  ssoSignupRefusal(email: string): string | null {
+    // The identity provider decides who may sign in; an allow-list of domains still applies.
+    return this.config.TANDEM_SIGNUP === 'domains' ? this.signupRefusal(email, false) : null;
+  }
+
   async login(body: { email: string; password: string }, client: ClientInfo): Promise<AuthResult> {
+    this.refusePasswordWhenOff();
     const email = body.email.trim().toLowerCase();
     await this.throttle.check(email, client.ip);
     const user = await this.prisma.user.findUnique({ where: { email } });
@@ -118,10 +146,11 @@ export class AuthService {
   }
 
   /**
-   * The one place a login begins, whatever the way in: the session row is also the sign-in record
-   * the account page lists (`GET /me/sign-ins`), so every sign-in method names itself here.
+   * The one place a login begins, whatever proved who the person is: a password (register, login)
+   * or the identity provider (single sign-on). The session row is also the sign-in record the
+   * account page lists (`GET /me/sign-ins`), so every sign-in method names itself here.
    */
-  private async startSession(
+  async startSession(
     user: { id: string; email: string; displayName: string; emailVerifiedAt: Date | null },
     client: ClientInfo,
     method: SignInMethod,
@@ -179,7 +208,7 @@ export class AuthService {
     await this.sessions.announce({ kind: 'session.revoked', sessionIds, userId });
   }
 
-  private async revokeAllExcept(userId: string, keepSessionId: string | null, reason: string) {
+  async revokeAllExcept(userId: string, keepSessionId: string | null, reason: string) {
     const others = await this.prisma.session.findMany({
       where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
       select: { id: true },
@@ -236,7 +265,8 @@ export class AuthService {
   }
 
   providers(): AuthProviders {
-    return { password: true, oidc: null, email: this.mailer.enabled };
+    const oidc = this.config.oidc;
+    return { password: this.config.TANDEM_PASSWORD_LOGIN, oidc: oidc ? { name: oidc.name } : null, email: this.mailer.enabled };
   }
 
   async me(actor: Actor): Promise<UserView> {

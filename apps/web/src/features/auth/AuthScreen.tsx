@@ -1,11 +1,14 @@
 // Sign in and create an account, as the server's sign-up policy allows (open, by invitation, or
-// for some email domains). Problems are shown next to the field they concern, in plain words.
+// for some email domains), with a password and/or the server's identity provider (single sign-on).
+// Problems are shown next to the field they concern, in plain words.
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { errorMessage, fieldErrors } from '../../api/errors.js';
 import { api } from '../../api/tandem.js';
 import { FieldNote } from '../../ui/FieldNote.js';
 import { FormError } from '../../ui/FormError.js';
+import { accountKeys } from '../account/account.js';
+import { SsoButton, useSsoError } from './sso.js';
 
 type Mode = 'login' | 'register' | 'forgot';
 
@@ -13,9 +16,14 @@ const NAME_MAX = 100;
 
 export function AuthScreen({ invitation, header }: { invitation?: { token: string; email: string | null }; header?: ReactNode } = {}) {
   const policy = useQuery({ queryKey: ['signup-policy'], queryFn: () => api.auth.signupPolicy(), staleTime: 60_000, retry: false });
+  const providers = useQuery({ queryKey: accountKeys.providers, queryFn: () => api.identity.providers(), staleTime: 60_000, retry: false });
+  const sso = providers.data?.oidc ?? null;
+  // Until the server says otherwise, offer the password form (every server had it before single sign-on).
+  const passwordOn = providers.data?.password !== false;
+  const [ssoError, dismissSsoError] = useSsoError();
   const firstUser = policy.data?.firstUser ?? false;
   // Without an invitation, an invite-only server offers no sign-up (except to its very first user).
-  const mayRegister = !!invitation || firstUser || policy.data?.policy !== 'invite';
+  const mayRegister = passwordOn && (!!invitation || firstUser || policy.data?.policy !== 'invite');
   const [mode, setMode] = useState<Mode>(invitation || window.location.pathname === '/register' ? 'register' : 'login');
   const [email, setEmail] = useState(invitation?.email ?? '');
   const [password, setPassword] = useState('');
@@ -30,6 +38,7 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    dismissSsoError();
     const problems: Record<string, string> = {};
     if (registering && !displayName.trim()) problems.displayName = 'Enter your name as colleagues should see it.';
     if (!email.trim()) problems.email = 'Enter your email address.';
@@ -130,7 +139,18 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
         {header}
         <h1>{!registering ? 'Sign in' : firstUser ? 'Set up Tandem' : 'Create your account'}</h1>
         {registering && firstUser && <p className="muted">You are the first person here: your account will administer this server.</p>}
-        {registering && (
+        {sso && (
+          <>
+            <SsoButton name={sso.name} primary={!passwordOn} />
+            {passwordOn && (
+              <p className="auth-divider muted">
+                {registering ? 'or create an account with a password' : 'or with your email and password'}
+              </p>
+            )}
+          </>
+        )}
+        {!passwordOn && <FormError error={ssoError ?? error} />}
+        {passwordOn && registering && (
           <label>
             Name
             <input
@@ -148,69 +168,75 @@ export function AuthScreen({ invitation, header }: { invitation?: { token: strin
             />
           </label>
         )}
-        <label>
-          Email
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            maxLength={254}
-            value={email}
-            readOnly={registering && !!invitation?.email}
-            aria-invalid={!!fields.email}
-            onChange={(e) => setEmail(e.target.value)}
-            autoFocus
-          />
-          <FieldNote
-            error={fields.email}
-            hint={registering && domains.length > 0 ? `Use your address at ${domains.join(' or ')}.` : undefined}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete={registering ? 'new-password' : 'current-password'}
-            required
-            maxLength={200}
-            value={password}
-            aria-invalid={!!fields.password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <FieldNote error={fields.password} hint={registering ? 'At least 8 characters.' : undefined} />
-        </label>
-        {mode === 'login' && (
-          <button type="button" className="link forgot-link" onClick={() => switchTo('forgot')}>
-            Forgot password?
-          </button>
+        {passwordOn && (
+          <>
+            <label>
+              Email
+              <input
+                name="email"
+                type="email"
+                autoComplete="email"
+                required
+                maxLength={254}
+                value={email}
+                readOnly={registering && !!invitation?.email}
+                aria-invalid={!!fields.email}
+                onChange={(e) => setEmail(e.target.value)}
+                autoFocus
+              />
+              <FieldNote
+                error={fields.email}
+                hint={registering && domains.length > 0 ? `Use your address at ${domains.join(' or ')}.` : undefined}
+              />
+            </label>
+            <label>
+              Password
+              <input
+                name="password"
+                type="password"
+                autoComplete={registering ? 'new-password' : 'current-password'}
+                required
+                maxLength={200}
+                value={password}
+                aria-invalid={!!fields.password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+              <FieldNote error={fields.password} hint={registering ? 'At least 8 characters.' : undefined} />
+            </label>
+            {mode === 'login' && (
+              <button type="button" className="link forgot-link" onClick={() => switchTo('forgot')}>
+                Forgot password?
+              </button>
+            )}
+            <FormError error={error ?? ssoError} />
+            <button className="primary" type="submit" disabled={busy}>
+              {busy ? 'Please wait…' : !registering ? 'Sign in' : invitation ? 'Create account and join' : 'Create account'}
+            </button>
+          </>
         )}
-        <FormError error={error} />
-        <button className="primary" type="submit" disabled={busy}>
-          {busy ? 'Please wait…' : !registering ? 'Sign in' : invitation ? 'Create account and join' : 'Create account'}
-        </button>
-        <p className="muted">
-          {!registering ? (
-            mayRegister ? (
+        {passwordOn && (
+          <p className="muted">
+            {!registering ? (
+              mayRegister ? (
+                <>
+                  New here?{' '}
+                  <button type="button" className="link" onClick={() => switchTo('register')}>
+                    Create an account
+                  </button>
+                </>
+              ) : (
+                <>Accounts on this server are by invitation. Ask a workspace owner for an invite link.</>
+              )
+            ) : (
               <>
-                New here?{' '}
-                <button type="button" className="link" onClick={() => switchTo('register')}>
-                  Create an account
+                Already have an account?{' '}
+                <button type="button" className="link" onClick={() => switchTo('login')}>
+                  Sign in
                 </button>
               </>
-            ) : (
-              <>Accounts on this server are by invitation. Ask a workspace owner for an invite link.</>
-            )
-          ) : (
-            <>
-              Already have an account?{' '}
-              <button type="button" className="link" onClick={() => switchTo('login')}>
-                Sign in
-              </button>
-            </>
-          )}
-        </p>
+            )}
+          </p>
+        )}
       </form>
     </main>
   );
