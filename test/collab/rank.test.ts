@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankBetween } from '../../apps/server/src/base/ordering/rank.js';
+import { rankBetween } from '../../packages/protocol/src/rank.js';
 
 describe('document ranks', () => {
   it('always finds a rank strictly between two neighbours, however often one gap is split', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRank, rankBetween, spreadRanks } from '../../apps/server/src/base/ordering/rank.js';
+import { isRank, rankBetween, spreadRanks } from '../../packages/protocol/src/rank.js';
 
 describe('fractional ranks', () => {
   it('orders byte-wise and always finds a rank strictly between two others', () => {

@@ -7,6 +7,7 @@ export * from './identity.js';
 export * from './invitations.js';
 export * from './mentions.js';
 export * from './policy.js';
+export * from './rank.js';
 export * from './roles.js';
 export * from './schemas.js';
 export * from './schemas-document-threads.js';

@@ -2,7 +2,7 @@
 // optimistic cache update, so a write paused while offline survives a reload (the persisted cache
 // keeps paused mutations) and replays with the same behaviour when the connection is back.
 import { type QueryClient, type QueryKey, useMutation } from '@tanstack/react-query';
-import { applyMove, reorder } from '../features/board/board-order.js';
+import { applyMove, moveAllTo, rankBetween, reorder } from '../features/board/board-order.js';
 import { baseOf, type TaskField } from '../features/tasks/task-fields.js';
 import { isNetworkError, isStatus } from './errors.js';
 import { keys } from './keys.js';
@@ -103,7 +103,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
             .filter((t) => t.status === v.status)
             .map((t) => t.rank)
             .sort()
-            .at(-1) ?? '';
+            .at(-1) ?? null;
         return [
           ...old,
           {
@@ -115,7 +115,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
             assigneeId: null,
             sprintId: v.sprintId ?? null,
             labels: [],
-            rank: `${last}~`,
+            rank: rankBetween(last, null),
             version: 0,
           },
         ];
@@ -314,11 +314,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
       ...(await patchCache<StatusView[]>(qc, keys.statuses(v.projectId), (old) =>
         old.filter((s) => s.id !== v.id).map((s, i) => ({ ...s, position: i })),
       )),
-      ...(v.target
-        ? await patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (old) =>
-            old.map((t) => (t.status === v.id ? { ...t, status: v.target!, rank: `${t.rank}~` } : t)),
-          )
-        : []),
+      ...(v.target ? await patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (old) => moveAllTo(old, v.id, v.target!)) : []),
     ],
     settled: (v) => [keys.statuses(v.projectId), keys.tasks(v.projectId)],
   },

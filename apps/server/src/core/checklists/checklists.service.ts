@@ -2,11 +2,11 @@
 // `checklist.updated` carrying the item and the task's new done/total.
 import { Injectable } from '@nestjs/common';
 import type { ChecklistItemView } from '@tandem/protocol';
+import { rankBetween } from '@tandem/protocol';
 import { PrismaClient } from '../../base/database/database.js';
 import { TX_OPTIONS } from '../../base/database/transaction.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
-import { rankBetween } from '../../base/ordering/rank.js';
 import { recordActivity, type Tx } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { type Access, type Action, PermissionPolicy } from '../permission/policy.js';

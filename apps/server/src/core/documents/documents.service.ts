@@ -2,10 +2,10 @@
 // with their parent) and restore, permanent delete. Each mutation commits, then emits one event.
 import { Injectable } from '@nestjs/common';
 import type { DocumentView } from '@tandem/protocol';
+import { rankBetween } from '@tandem/protocol';
 import { PrismaClient } from '../../base/database/database.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
-import { rankBetween } from '../../base/ordering/rank.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';

@@ -2,11 +2,11 @@
 // status of the same project; its tasks move there (appended in their old order) in the same transaction.
 import { Injectable } from '@nestjs/common';
 import type { CreateStatusBody, StatusView, UpdateStatusBody } from '@tandem/protocol';
+import { rankBetween } from '@tandem/protocol';
 import { PrismaClient } from '../../base/database/database.js';
 import { TX_OPTIONS } from '../../base/database/transaction.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
-import { rankBetween } from '../../base/ordering/rank.js';
 import { fieldChanges, recordActivity, type Tx } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { type Action, PermissionPolicy } from '../permission/policy.js';

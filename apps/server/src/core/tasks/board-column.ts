@@ -1,8 +1,9 @@
 // Ranks within one board column (a status). Every write that hands out a rank in a column holds
 // that column's transaction-scoped advisory lock and reads its neighbours after taking it, so two
 // concurrent moves into the same gap see each other and never get equal ranks.
+
+import { REBALANCE_LENGTH, rankBetween, spreadRanks } from '@tandem/protocol';
 import { AppError } from '../../base/errors/app-error.js';
-import { REBALANCE_LENGTH, rankBetween, spreadRanks } from '../../base/ordering/rank.js';
 import type { Tx } from '../activity/activity-log.js';
 
 /** Locks columns in a fixed order so two transactions locking the same pair cannot deadlock. */

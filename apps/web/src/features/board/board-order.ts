@@ -1,32 +1,22 @@
 // Board ordering: tasks in a column sort by their server rank (byte order, like the database's
 // COLLATE "C"). A drop turns into the API's `{status, afterId, beforeId}` and, until the server
-// answers, an optimistic rank strictly between the neighbours.
+// answers, an optimistic rank strictly between the neighbours (the server's own scheme).
+import { rankBetween as sharedRankBetween } from '@tandem/protocol';
 import type { StatusView, TaskView } from '../../api/types.js';
-
-const LOW = 0x21; // '!'
-const HIGH = 0x7e; // '~'
 
 const byRank = (a: TaskView, b: TaskView) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id < b.id ? -1 : 1);
 
-/** A string that sorts strictly between `after` and `before` (either may be absent). */
+/**
+ * The rank the server will give a card placed between `after` and `before` (either may be absent),
+ * from the one shared scheme. Neighbours the cache holds out of order (a move by someone else not
+ * yet seen) place it right after `after`; the server's answer corrects it.
+ */
 export function rankBetween(after: string | null, before: string | null): string {
-  const a = after ?? '';
-  let b = before;
-  let out = '';
-  for (let i = 0; i < 64; i++) {
-    const lo = i < a.length ? a.charCodeAt(i) : LOW - 1;
-    const hi = b !== null && i < b.length ? b.charCodeAt(i) : HIGH + 1;
-    if (lo === hi) {
-      out += String.fromCharCode(lo);
-      continue;
-    }
-    const mid = Math.floor((lo + hi) / 2);
-    if (mid > lo) return out + String.fromCharCode(mid);
-    // Adjacent characters: keep `lo` and look for room after it, with no upper bound left.
-    out += String.fromCharCode(Math.max(lo, LOW));
-    b = null;
+  try {
+    return sharedRankBetween(after, before);
+  } catch {
+    return sharedRankBetween(after, null);
   }
-  return `${a}~`;
 }
 
 export function columns(statuses: StatusView[], tasks: TaskView[]): Map<string, TaskView[]> {
@@ -63,6 +53,18 @@ export function applyMove(tasks: TaskView[], move: { id: string; status: string;
   const before = move.beforeId ? tasks.find((t) => t.id === move.beforeId) : undefined;
   const rank = rankBetween(after?.rank ?? null, before?.rank ?? null);
   return tasks.map((t) => (t.id === move.id ? { ...t, status: move.status, rank } : t));
+}
+
+/** Every task of status `from` appended, in order, to the end of status `to` (a deleted column's cards). */
+export function moveAllTo(tasks: TaskView[], from: string, to: string): TaskView[] {
+  let last = tasks.filter((t) => t.status === to).reduce<string | null>((m, t) => (m === null || t.rank > m ? t.rank : m), null);
+  const moving = tasks.filter((t) => t.status === from).sort(byRank);
+  const ranks = new Map<string, string>();
+  for (const t of moving) {
+    last = rankBetween(last, null);
+    ranks.set(t.id, last);
+  }
+  return tasks.map((t) => (ranks.has(t.id) ? { ...t, status: to, rank: ranks.get(t.id)! } : t));
 }
 
 /** `id` moved to `position` among the others (the API's reorder), positions renumbered. */

@@ -1,5 +1,6 @@
-// Fractional ranks: strings over [0-9a-z] compared byte-wise (the columns are COLLATE "C"), so a
-// move writes one row. A rank never ends in '0': otherwise nothing would fit between "x" and "x0".
+// The one rank scheme, shared by the server and the clients (an optimistic move ranks the card as
+// the server will). Fractional ranks: strings over [0-9a-z] compared byte-wise (the columns are
+// COLLATE "C"), so a move writes one row. A rank never ends in '0': otherwise nothing would fit between "x" and "x0".
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
 const BASE = DIGITS.length;
 /** Appends and prepends step at this many digits, leaving room for ~1.6M neighbours per column. */
