@@ -1,7 +1,9 @@
-// A TCP proxy that a test can cut and restore, to make a dependency (PostgreSQL, Redis) unreachable.
+// A TCP proxy that a test can cut and restore, to make a dependency (PostgreSQL, Redis) unreachable,
+// or point at another node, as a load balancer does during a rolling restart.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
-export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1') {
+export async function startTcpProxy(initialTargetPort: number, targetHost = '127.0.0.1') {
+  let targetPort = initialTargetPort;
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;
@@ -36,6 +38,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       sockets.clear();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server = null;
+    },
+    /** Sends new connections to another port (open ones stay where they are), like a load balancer. */
+    retarget(port: number) {
+      targetPort = port;
     },
     /** Accepts connections again on the same port. */
     restore: listen,

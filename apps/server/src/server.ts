@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module.js';
+import { backupBeforeMigrating } from './base/backup/pre-migration-backup.js';
 import type { Bus } from './base/bus/bus.js';
 import { InProcessBus } from './base/bus/in-process-bus.js';
 import { RedisBus } from './base/bus/redis-bus.js';
@@ -32,13 +33,18 @@ export interface TandemServer {
 export async function startServer(config: Config): Promise<TandemServer> {
   configureLogger(config.LOG_LEVEL);
   const log = logger('server');
-  const db = await Database.open(config);
+  const storage = await openObjectStorage(config);
+  const backupDir = config.BACKUP_DIR;
+  const db = await Database.open(config, {
+    beforeMigrating: backupDir
+      ? (databaseUrl, pending) => backupBeforeMigrating({ databaseUrl, storage, dir: backupDir, pending })
+      : undefined,
+  });
   let bus: Bus | null = null;
   let app: NestFastifyApplication | null = null;
   try {
     bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL, config.REDIS_CHANNEL_PREFIX) : new InProcessBus();
     const secret = await tokenSecret(db.prisma, config.TANDEM_SECRET);
-    const storage = await openObjectStorage(config);
     const metrics = new Metrics();
     const adapter = new FastifyAdapter({
       bodyLimit: config.BODY_LIMIT_BYTES,

@@ -7,7 +7,7 @@ import { PrismaClient } from '../../../generated/prisma/index.js';
 import type { Config } from '../config/config.js';
 import { logger } from '../logger/logger.js';
 import { EmbeddedDatabase } from './embedded-postgres.js';
-import { migrate, migrationsDir, pendingMigrations } from './migrator.js';
+import { knownMigrations, migrate, migrationsDir, pendingMigrations } from './migrator.js';
 
 const log = logger('database');
 
@@ -19,7 +19,14 @@ export class Database {
     private readonly embedded: EmbeddedDatabase | null,
   ) {}
 
-  static async open(config: Config): Promise<Database> {
+  /**
+   * `beforeMigrating` runs when migrations are about to be applied to a database that already has
+   * some applied (an upgrade, not a first start), e.g. to back it up.
+   */
+  static async open(
+    config: Config,
+    hooks: { beforeMigrating?: (url: string, pending: string[]) => Promise<unknown> } = {},
+  ): Promise<Database> {
     let embedded: EmbeddedDatabase | null = null;
     let url = config.DATABASE_URL;
     if (!url) {
@@ -28,6 +35,11 @@ export class Database {
     }
     try {
       if (config.TANDEM_MIGRATE_ON_START) {
+        if (hooks.beforeMigrating) {
+          const pending = await pendingMigrations(url, migrationsDir(config.TANDEM_MIGRATIONS_DIR));
+          const upgrading = pending.length > 0 && pending.length < knownMigrations(migrationsDir(config.TANDEM_MIGRATIONS_DIR)).length;
+          if (upgrading) await hooks.beforeMigrating(url, pending);
+        }
         const { applied, total } = await migrate(url, migrationsDir(config.TANDEM_MIGRATIONS_DIR));
         log.info({ applied: applied.length, total }, 'database schema up to date');
       } else {
