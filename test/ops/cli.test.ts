@@ -1,11 +1,12 @@
 // The `tandem` admin commands as an operator runs them: a separate process with the server's
 // environment, one clear line on failure, exit codes a script can use.
 import { execFile } from 'node:child_process';
-import { createServer, request, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { TandemClient } from '@tandem/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { startUpgradeDroppingProxy } from '../support/upgrade-dropping-proxy.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'apps', 'server', 'dist', 'cli', 'tandem.js');
 
@@ -117,39 +118,16 @@ describe('tandem doctor', () => {
   });
 
   it('names the proxy mistake, with the lines that fix it, when a proxy drops WebSocket upgrades', async () => {
-    // A reverse proxy configured like nginx without the Upgrade/Connection lines: it forwards the
-    // request as a plain GET.
-    const target = new URL(server.url);
-    const proxy: Server = createServer((req, res) => {
-      const { upgrade: _u, connection: _c, ...headers } = req.headers;
-      const up = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      req.pipe(up);
-    });
-    // Node hands upgrade requests to 'upgrade' listeners; a proxy that ignores them answers plainly.
-    proxy.on('upgrade', (req, socket) => {
-      const fwd = request({ host: target.hostname, port: target.port, path: req.url, method: 'GET' }, (r) => {
-        let body = '';
-        r.on('data', (d) => (body += d));
-        r.on('end', () =>
-          socket.end(`HTTP/1.1 ${r.statusCode} Proxied\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`),
-        );
-      });
-      fwd.end();
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxy = await startUpgradeDroppingProxy(server.url);
     try {
-      const port = (proxy.address() as { port: number }).port;
-      const r = await tandem(['doctor', '--url', `http://127.0.0.1:${port}`]);
+      const r = await tandem(['doctor', '--url', proxy.url]);
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/^OK\s+public URL/m);
       expect(r.out).toMatch(/^FAIL\s+\/ws upgrade\s+the upgrade was answered \d+ without reaching Tandem/m);
       expect(r.out).toContain('proxy_set_header Upgrade $http_upgrade');
       expect(r.out).toContain('reverse_proxy');
     } finally {
-      proxy.close();
+      await proxy.close();
     }
   });
 

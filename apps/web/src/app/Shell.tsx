@@ -29,6 +29,7 @@ import { CreateWorkspaceForm, WorkspaceSwitcher } from '../features/workspaces/W
 import { useLiveCache, useRoom } from '../realtime/live.js';
 import { Avatar } from '../ui/Avatar.js';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator.js';
+import { LiveBlockedBanner } from '../ui/LiveBlockedBanner.js';
 import { Link, navigate, parseRoute, paths, type Route, usePath } from './router.js';
 import { SHORTCUTS, useShortcuts } from './shortcuts.js';
 
@@ -69,6 +70,7 @@ export function Shell() {
       <div className="onboarding">
         <TopBar />
         <UnverifiedBanner />
+        <LiveBlockedBanner />
         <main className="page narrow">
           {route.name === 'profile' ? (
             <ProfilePage />
@@ -99,6 +101,7 @@ export function Shell() {
       <div className="main">
         <TopBar />
         <UnverifiedBanner />
+        <LiveBlockedBanner />
         <main className="content">
           <MyInvitations />
           <Screen route={route} />

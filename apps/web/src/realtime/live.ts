@@ -157,6 +157,14 @@ export function usePresence(room: string | null, state?: Record<string, unknown>
   return users;
 }
 
+/** True while live connections cannot be opened although the server answers (see Realtime.blocked). */
+export function useLiveBlocked(): boolean {
+  return useSyncExternalStore(
+    (l) => realtime.onState(l),
+    () => realtime.blocked,
+  );
+}
+
 export function useSocketState(): SocketState {
   return useSyncExternalStore(
     (l) => realtime.onState(l),

@@ -3,6 +3,7 @@
 // several components (reference counted) and a single stream of frames to listen to.
 import type { RealtimeSocket } from '@tandem/client';
 import type { PresenceEntry, PresenceState } from '@tandem/protocol';
+import { onlineManager } from '@tanstack/react-query';
 import { client } from '../api/session.js';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
@@ -15,6 +16,9 @@ export type ServerFrame =
   /** The server dropped a room we were in: access was removed or the thing was deleted. */
   | { t: 'lost'; room: string };
 
+/** How long the socket may stay unopened, with HTTP working, before the app says so. */
+const BLOCKED_AFTER_MS = 10_000;
+
 class Realtime {
   private socket: RealtimeSocket | null = null;
   private rooms = new Map<string, number>();
@@ -23,12 +27,20 @@ class Realtime {
   private frameListeners = new Set<(f: ServerFrame) => void>();
   private stateListeners = new Set<() => void>();
   state: SocketState = 'closed';
+  /**
+   * The socket has not opened for a while although the server answers HTTP: typically a reverse
+   * proxy that does not pass WebSocket upgrades. (A browser cannot see why an upgrade failed, so
+   * this is inferred from the two facts.)
+   */
+  blocked = false;
+  private blockedCheck: ReturnType<typeof setTimeout> | null = null;
 
   start() {
     if (this.socket) return;
     const socket = client.realtime();
     this.socket = socket;
     socket.on('state', (s) => this.setState(s === 'open' ? 'open' : s === 'closed' ? 'closed' : 'connecting'));
+    this.watchForBlocking();
     socket.on('event', (e) => this.emit({ t: 'event', room: e.room, type: e.type, data: (e.data ?? {}) as Record<string, unknown> }));
     socket.on('presence', (room, users) => this.emit({ t: 'presence', room, users }));
     socket.on('notification', (data) => this.emit({ t: 'notification', data: (data ?? {}) as Record<string, unknown> }));
@@ -46,6 +58,25 @@ class Realtime {
     this.socket?.close();
     this.socket = null;
     this.setState('closed');
+  }
+
+  /** Decides `blocked` BLOCKED_AFTER_MS after the socket last stopped being open. */
+  private watchForBlocking() {
+    if (this.blockedCheck) clearTimeout(this.blockedCheck);
+    this.blockedCheck = null;
+    if (this.state === 'open' || !this.socket) return this.setBlocked(false);
+    this.blockedCheck = setTimeout(() => {
+      this.blockedCheck = null;
+      this.setBlocked(this.state !== 'open' && !!this.socket && onlineManager.isOnline());
+      // HTTP may come back later (or go away): look again.
+      if (this.state !== 'open' && this.socket) this.watchForBlocking();
+    }, BLOCKED_AFTER_MS);
+  }
+
+  private setBlocked(blocked: boolean) {
+    if (blocked === this.blocked) return;
+    this.blocked = blocked;
+    for (const l of this.stateListeners) l();
   }
 
   /** Joins `room` until the returned function is called. */
@@ -89,7 +120,9 @@ class Realtime {
 
   private setState(s: SocketState) {
     if (s === this.state) return;
+    const wasOpen = this.state === 'open';
     this.state = s;
+    if (s === 'open' || wasOpen) this.watchForBlocking();
     for (const l of this.stateListeners) l();
   }
 }
