@@ -1,24 +1,16 @@
 // Backup and restore as an operator runs them (`tandem backup` / `tandem restore`, separate
 // processes, the server's environment): everything comes back, a damaged archive changes nothing,
 // and a deployment that holds data is not overwritten by accident.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG, type Config } from '../../apps/server/src/base/config/config.js';
+import { runTandem } from '../support/cli.js';
 import { createTestDatabase, startTestServer, type TestServer } from '../support/server.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'apps', 'server', 'dist', 'cli', 'tandem.js');
-
-function tandem(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout, err: stderr }),
-    );
-  });
-}
+const tandem = runTandem;
 
 let source: TestServer;
 let sourceEnv: Record<string, string>;

@@ -1,26 +1,16 @@
 // The `tandem` admin commands as an operator runs them: a separate process with the server's
 // environment, one clear line on failure, exit codes a script can use.
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { TandemClient } from '@tandem/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTandem } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startUpgradeDroppingProxy } from '../support/upgrade-dropping-proxy.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'apps', 'server', 'dist', 'cli', 'tandem.js');
-
 let server: TestServer;
 
-function tandem(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { PATH: process.env.PATH ?? '', DATABASE_URL: server.databaseUrl, BCRYPT_ROUNDS: '4', TANDEM_DATA_DIR: '/tmp', ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout, err: stderr }),
-    );
-  });
+function tandem(args: string[], env: Record<string, string> = {}) {
+  return runTandem(args, { DATABASE_URL: server.databaseUrl, BCRYPT_ROUNDS: '4', TANDEM_DATA_DIR: '/tmp', ...env });
 }
 
 beforeAll(async () => {
