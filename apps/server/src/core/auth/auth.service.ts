@@ -18,6 +18,7 @@ import { TOKEN_SIGNER, type TokenSigner } from './tokens.js';
 const log = logger('auth');
 const SOCKET_TICKET_TTL_S = 30;
 const EMAIL_TOKEN_TTL_MS = { verify_email: 48 * 3600_000, reset_password: 3600_000 } as const;
+const DISABLED = 'This account is disabled. Ask the administrator of this Tandem server.';
 
 /** What proved who the person signing in is. */
 
@@ -141,6 +142,7 @@ export class AuthService {
       throw AppError.unauthenticated('Wrong email or password');
     }
     await this.throttle.succeed(email, client.ip);
+    if (user.disabledAt) throw AppError.unauthenticated(DISABLED);
     await this.invitations.joinAllFor(user);
     return this.startSession(user, client, 'password');
   }
@@ -156,15 +158,22 @@ export class AuthService {
     method: SignInMethod,
   ): Promise<AuthResult> {
     const jti = randomUUID();
-    const session = await this.prisma.session.create({
-      data: {
-        userId: user.id,
-        currentJti: jti,
-        ip: client.ip,
-        userAgent: client.userAgent?.slice(0, 500),
-        method,
-        expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
-      },
+    const session = await this.prisma.$transaction(async (tx) => {
+      // Share-locks the user row: an admin disabling this user at the same moment either waits for
+      // this login (and then revokes it) or has committed first (and this login is refused).
+      const [row] = await tx.$queryRaw<{ disabledAt: Date | null }[]>`
+        SELECT "disabledAt" FROM "User" WHERE id = ${user.id}::uuid FOR SHARE`;
+      if (!row || row.disabledAt) throw AppError.unauthenticated(DISABLED);
+      return tx.session.create({
+        data: {
+          userId: user.id,
+          currentJti: jti,
+          ip: client.ip,
+          userAgent: client.userAgent?.slice(0, 500),
+          method,
+          expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
+        },
+      });
     });
     return { user: userView(user), ...this.issue(user.id, session.id, jti) };
   }
@@ -323,7 +332,7 @@ export class AuthService {
   /** Always answers the same, whether the email is known or not. */
   async requestPasswordReset(email: string): Promise<void> {
     const user = await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-    if (user) await this.sendEmailToken(user.id, user.email, 'reset_password');
+    if (user && !user.disabledAt) await this.sendEmailToken(user.id, user.email, 'reset_password');
   }
 
   async resetPassword(token: string, newPassword: string): Promise<void> {
