@@ -93,10 +93,35 @@ export class AuthService {
         emailVerifiedAt: invitation?.email === body.email ? new Date() : null,
       },
       (email) => this.signupRefusal(email, !!invitation),
-    );
+    ).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'conflict') this.inBackground(this.tellOwnerOfSignupAttempt(body.email));
+      throw err;
+    });
     if (invitation) await this.invitations.join(user.id, invitation);
-    if (this.mailer.enabled && !user.emailVerifiedAt) await this.sendEmailToken(user.id, user.email, 'verify_email');
+    // Mail goes out off the request path: its time must not tell anything about the address.
+    if (this.mailer.enabled && !user.emailVerifiedAt) this.inBackground(this.sendEmailToken(user.id, user.email, 'verify_email'));
     return this.startSession(user, client, 'password');
+  }
+
+  /**
+   * The register contract answers 409 for a taken address (docs/security.md says what that tells);
+   * its owner at least learns that someone tried.
+   */
+  private async tellOwnerOfSignupAttempt(email: string) {
+    if (!this.mailer.enabled) return;
+    const owner = await this.prisma.user.findUnique({ where: { email }, select: { email: true, disabledAt: true } });
+    if (!owner || owner.disabledAt) return;
+    const base = this.config.TANDEM_PUBLIC_URL ?? `http://localhost:${this.config.PORT}`;
+    await this.mailer.send({
+      to: owner.email,
+      subject: 'Someone tried to sign up to Tandem with your address',
+      text: `Someone tried to create a new Tandem account with ${owner.email}, which already has one.\nIf it was you, sign in at ${base} instead ("Forgot password?" there sends a reset link).\nOtherwise ignore this mail: nothing changed.\n`,
+    });
+  }
+
+  /** Runs work the requester must not wait for (nor time); a failure is logged. */
+  private inBackground(work: Promise<unknown>) {
+    work.catch((err: unknown) => log.error({ err }, 'background auth work failed'));
   }
 
   /**
@@ -329,10 +354,13 @@ export class AuthService {
     await this.invitations.joinAllFor(user);
   }
 
-  /** Always answers the same, whether the email is known or not. */
+  /**
+   * Always answers the same, whether the email is known or not, and in the same time: the token
+   * and the mail are made off the request path.
+   */
   async requestPasswordReset(email: string): Promise<void> {
     const user = await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-    if (user && !user.disabledAt) await this.sendEmailToken(user.id, user.email, 'reset_password');
+    if (user && !user.disabledAt) this.inBackground(this.sendEmailToken(user.id, user.email, 'reset_password'));
   }
 
   async resetPassword(token: string, newPassword: string): Promise<void> {
