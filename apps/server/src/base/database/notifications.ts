@@ -51,11 +51,6 @@ export class DatabaseNotifications implements OnModuleInit, OnModuleDestroy {
     await client?.end().catch(() => undefined);
   }
 
-  /** Whether the listening connection is open (notifications are being received). */
-  listening(): boolean {
-    return this.client !== null;
-  }
-
   /** Calls `handler` with the payload of every NOTIFY on `channel`, from any process. */
   async listen(channel: string, handler: NotificationHandler): Promise<() => void> {
     let set = this.handlers.get(channel);
