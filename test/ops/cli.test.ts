@@ -24,7 +24,19 @@ describe('tandem admin commands', () => {
   it('lists the commands, and describes each with --help', async () => {
     const all = await tandem(['--help']);
     expect(all.code).toBe(0);
-    for (const name of ['create-user', 'reset-password', 'backup', 'restore', 'reindex', 'doctor', 'migrate', 'version']) {
+    for (const name of [
+      'create-user',
+      'reset-password',
+      'disable-user',
+      'enable-user',
+      'delete-user',
+      'backup',
+      'restore',
+      'reindex',
+      'doctor',
+      'migrate',
+      'version',
+    ]) {
       expect(all.out).toContain(name);
     }
     const one = await tandem(['backup', '--help']);

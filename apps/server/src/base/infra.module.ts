@@ -1,10 +1,11 @@
-// Infrastructure shared by every feature module (global): config, database, bus, events, mail,
+// Infrastructure shared by every feature module (global): config, database (and its LISTEN/NOTIFY), bus, events, mail,
 // metrics, object storage, health, Idempotency-Key replay. Built from values opened before Nest starts (see server.ts).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { BUS, type Bus } from './bus/bus.js';
 import { CONFIG, type Config } from './config/config.js';
 import { Database, PrismaClient } from './database/database.js';
+import { DatabaseNotifications } from './database/notifications.js';
 import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
 import { Degradations } from './health/degradations.js';
@@ -42,6 +43,7 @@ export class InfraModule {
         { provide: Metrics, useValue: infra.metrics },
         { provide: ObjectStorage, useValue: infra.storage },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        DatabaseNotifications,
         ChangeClock,
         DomainEvents,
         Mailer,
@@ -58,6 +60,7 @@ export class InfraModule {
         BUS,
         Metrics,
         ObjectStorage,
+        DatabaseNotifications,
         ChangeClock,
         DomainEvents,
         Mailer,

@@ -35,6 +35,24 @@ const commands: Record<string, Command> = {
       out: await (await import('./commands/users.js')).resetPassword({ email: str(v.email), password: str(v.password) }),
     }),
   },
+  'disable-user': {
+    usage: 'disable-user --email E',
+    summary: 'stop a user at once on every node: sessions, API tokens and open sockets end; their work stays',
+    options: { email: { type: 'string', help: 'the account' } },
+    run: async (v) => ({ out: await (await import('./commands/users.js')).disableUser({ email: str(v.email) }) }),
+  },
+  'enable-user': {
+    usage: 'enable-user --email E',
+    summary: 'let a disabled user sign in again',
+    options: { email: { type: 'string', help: 'the account' } },
+    run: async (v) => ({ out: await (await import('./commands/users.js')).enableUser({ email: str(v.email) }) }),
+  },
+  'delete-user': {
+    usage: 'delete-user --email E',
+    summary: "erase a user's account (email, name, sign-ins, memberships) and stop them on every node; their work stays",
+    options: { email: { type: 'string', help: 'the account' } },
+    run: async (v) => ({ out: await (await import('./commands/users.js')).deleteUser({ email: str(v.email) }) }),
+  },
   backup: {
     usage: 'backup --out FILE',
     summary: 'write one archive with the database and every stored file (safe while the server runs)',

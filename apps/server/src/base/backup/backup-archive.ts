@@ -15,7 +15,7 @@ import pg from 'pg';
 import * as tar from 'tar-stream';
 import { appliedMigrations, assertNotNewer, knownMigrations, migrate, migrationsDir } from '../database/migrator.js';
 import { AppError } from '../errors/app-error.js';
-import type { ObjectStorage } from '../storage/object-storage.js';
+import { assertKey, type ObjectStorage } from '../storage/object-storage.js';
 import { copyIn, copyOut, dropSchemaObjects, listTables, type TableDump, withConstraintsDeferred } from './database-dump.js';
 
 export const BACKUP_FORMAT = 1;
@@ -195,9 +195,29 @@ export async function verifyBackup(path: string): Promise<BackupManifest> {
     if (!(name in seen)) throw new BackupError(`the archive is damaged or truncated: ${name} is missing`);
     if (seen[name] !== sum) throw new BackupError(`the archive is damaged: checksum mismatch on ${name}`);
   }
-  for (const name of Object.keys(seen))
+  for (const name of Object.keys(seen)) {
     if (!(name in m.checksums)) throw new BackupError(`the archive is damaged: unexpected entry ${name}`);
+    if (!entryNameAllowed(name, m))
+      throw new BackupError(`the archive is not a Tandem backup: entry ${JSON.stringify(name)} is not allowed`);
+  }
   return m;
+}
+
+/**
+ * Whether an entry name is one a backup writes: a table of the manifest, or a stored file under a
+ * valid storage key. Anything else (`files/../x`, an absolute path, a table the manifest does not
+ * list) is refused before restore touches the database or the file store.
+ */
+function entryNameAllowed(name: string, manifest: BackupManifest): boolean {
+  const table = /^db\/([A-Za-z0-9_]+)\.copy\.gz$/.exec(name)?.[1];
+  if (table) return Object.hasOwn(manifest.tables, table);
+  if (!name.startsWith('files/')) return false;
+  try {
+    assertKey(name.slice('files/'.length));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** True when the database or the store already holds a deployment's data. */

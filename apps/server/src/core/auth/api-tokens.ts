@@ -1,7 +1,8 @@
 // Personal API tokens (`tdm_…`): stored only as SHA-256 hashes (they are 256-bit random, so a slow
 // hash buys nothing), checked by the same guard as access tokens. Each node caches lookups briefly;
 // a revocation travels as the same bus message that revokes a login, so every node refuses the
-// token from then on.
+// token from then on. When an admin command ends every sign-in of a user (`user.revoked`), each node
+// forgets what it cached about that user's tokens and asks the database again.
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { API_TOKEN_PREFIX, type ApiTokenScope, type ApiTokenView, type CreatedApiToken } from '@tandem/protocol';
@@ -46,6 +47,9 @@ export class ApiTokens implements OnModuleInit {
   /** By token hash. */
   private readonly cache = new Map<string, Cached>();
   private readonly revoked = new Set<string>();
+  /** Bumped per user on `user.revoked`, so a lookup that raced it is asked again. */
+  private forgets = 0;
+  private readonly forgottenAt = new Map<string, number>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -56,6 +60,7 @@ export class ApiTokens implements OnModuleInit {
   onModuleInit() {
     this.sessions.onChange((change) => {
       if (change.kind === 'session.revoked') this.forget(change.sessionIds);
+      if (change.kind === 'user.revoked') this.forgetUser(change.userId);
     });
     // Messages may have been lost while the bus was away: ask the database again.
     this.bus.onResync(() => this.cache.clear());
@@ -96,7 +101,9 @@ export class ApiTokens implements OnModuleInit {
     const now = Date.now();
     let hit = this.cache.get(hash);
     if (!hit || (hit.active && now - hit.at >= CACHE_MS)) {
+      const asked = this.forgets;
       const row = await this.prisma.apiToken.findUnique({ where: { tokenHash: hash } });
+      if (row && (this.forgottenAt.get(row.userId) ?? 0) > asked) return this.authenticate(token);
       if (this.cache.size > 50_000) this.cache.clear();
       hit = row
         ? {
@@ -118,6 +125,12 @@ export class ApiTokens implements OnModuleInit {
       void this.prisma.apiToken.update({ where: { id: hit.tokenId }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
     }
     return { tokenId: hit.tokenId, userId: hit.userId, scope: hit.scope };
+  }
+
+  private forgetUser(userId: string) {
+    if (this.forgottenAt.size > 10_000) this.forgottenAt.clear();
+    this.forgottenAt.set(userId, ++this.forgets);
+    for (const [hash, entry] of this.cache) if (entry.userId === userId) this.cache.delete(hash);
   }
 
   private forget(ids: string[]) {

@@ -18,6 +18,7 @@ import { TOKEN_SIGNER, type TokenSigner } from './tokens.js';
 const log = logger('auth');
 const SOCKET_TICKET_TTL_S = 30;
 const EMAIL_TOKEN_TTL_MS = { verify_email: 48 * 3600_000, reset_password: 3600_000 } as const;
+const DISABLED = 'This account is disabled. Ask the administrator of this Tandem server.';
 
 /** What proved who the person signing in is. */
 
@@ -92,10 +93,35 @@ export class AuthService {
         emailVerifiedAt: invitation?.email === body.email ? new Date() : null,
       },
       (email) => this.signupRefusal(email, !!invitation),
-    );
+    ).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'conflict') this.inBackground(this.tellOwnerOfSignupAttempt(body.email));
+      throw err;
+    });
     if (invitation) await this.invitations.join(user.id, invitation);
-    if (this.mailer.enabled && !user.emailVerifiedAt) await this.sendEmailToken(user.id, user.email, 'verify_email');
+    // Mail goes out off the request path: its time must not tell anything about the address.
+    if (this.mailer.enabled && !user.emailVerifiedAt) this.inBackground(this.sendEmailToken(user.id, user.email, 'verify_email'));
     return this.startSession(user, client, 'password');
+  }
+
+  /**
+   * The register contract answers 409 for a taken address (docs/security.md says what that tells);
+   * its owner at least learns that someone tried.
+   */
+  private async tellOwnerOfSignupAttempt(email: string) {
+    if (!this.mailer.enabled) return;
+    const owner = await this.prisma.user.findUnique({ where: { email }, select: { email: true, disabledAt: true } });
+    if (!owner || owner.disabledAt) return;
+    const base = this.config.TANDEM_PUBLIC_URL ?? `http://localhost:${this.config.PORT}`;
+    await this.mailer.send({
+      to: owner.email,
+      subject: 'Someone tried to sign up to Tandem with your address',
+      text: `Someone tried to create a new Tandem account with ${owner.email}, which already has one.\nIf it was you, sign in at ${base} instead ("Forgot password?" there sends a reset link).\nOtherwise ignore this mail: nothing changed.\n`,
+    });
+  }
+
+  /** Runs work the requester must not wait for (nor time); a failure is logged. */
+  private inBackground(work: Promise<unknown>) {
+    work.catch((err: unknown) => log.error({ err }, 'background auth work failed'));
   }
 
   /**
@@ -141,6 +167,7 @@ export class AuthService {
       throw AppError.unauthenticated('Wrong email or password');
     }
     await this.throttle.succeed(email, client.ip);
+    if (user.disabledAt) throw AppError.unauthenticated(DISABLED);
     await this.invitations.joinAllFor(user);
     return this.startSession(user, client, 'password');
   }
@@ -156,15 +183,22 @@ export class AuthService {
     method: SignInMethod,
   ): Promise<AuthResult> {
     const jti = randomUUID();
-    const session = await this.prisma.session.create({
-      data: {
-        userId: user.id,
-        currentJti: jti,
-        ip: client.ip,
-        userAgent: client.userAgent?.slice(0, 500),
-        method,
-        expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
-      },
+    const session = await this.prisma.$transaction(async (tx) => {
+      // Share-locks the user row: an admin disabling this user at the same moment either waits for
+      // this login (and then revokes it) or has committed first (and this login is refused).
+      const [row] = await tx.$queryRaw<{ disabledAt: Date | null }[]>`
+        SELECT "disabledAt" FROM "User" WHERE id = ${user.id}::uuid FOR SHARE`;
+      if (!row || row.disabledAt) throw AppError.unauthenticated(DISABLED);
+      return tx.session.create({
+        data: {
+          userId: user.id,
+          currentJti: jti,
+          ip: client.ip,
+          userAgent: client.userAgent?.slice(0, 500),
+          method,
+          expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
+        },
+      });
     });
     return { user: userView(user), ...this.issue(user.id, session.id, jti) };
   }
@@ -320,10 +354,13 @@ export class AuthService {
     await this.invitations.joinAllFor(user);
   }
 
-  /** Always answers the same, whether the email is known or not. */
+  /**
+   * Always answers the same, whether the email is known or not, and in the same time: the token
+   * and the mail are made off the request path.
+   */
   async requestPasswordReset(email: string): Promise<void> {
     const user = await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-    if (user) await this.sendEmailToken(user.id, user.email, 'reset_password');
+    if (user && !user.disabledAt) this.inBackground(this.sendEmailToken(user.id, user.email, 'reset_password'));
   }
 
   async resetPassword(token: string, newPassword: string): Promise<void> {

@@ -215,6 +215,12 @@ export class CollabGateway implements OnModuleInit, OnModuleDestroy {
       for (const c of this.connections) if (ended.has(c.sessionId)) c.close(CloseCodes.unauthenticated, 'Session ended');
       return;
     }
+    if (change.kind === 'user.revoked') {
+      return this.recheck(
+        [...this.connections].filter((c) => c.userId === change.userId),
+        { sessions: true },
+      );
+    }
     await this.recheck([...this.connections].filter((c) => c.userId === change.userId && c.workspaceId === change.workspaceId));
   }
 

@@ -1,5 +1,7 @@
 // Applies revocations from any node (through the bus) to this node's sockets at once:
 // - a revoked session (logout, password change, refresh reuse) closes its sockets with 4401;
+// - a user whose sign-ins an admin ended (disabled, deleted, password reset) has every socket whose
+//   login is no longer active closed with 4401;
 // - an access change (removal, demotion, project override, document share) re-checks that user's
 //   rooms in that workspace: rooms they may no longer read are left (error not_found, ref room),
 //   kept rooms take the new role, and a socket left with nothing in a workspace its user lost is
@@ -72,8 +74,16 @@ export class AccessWatcher implements OnModuleInit, OnModuleDestroy {
       }
       return;
     }
+    if (change.kind === 'user.revoked') return this.recheckSessions(change.userId);
     this.frames.accessGeneration++;
     await this.recheck(change.userId, change.workspaceId);
+  }
+
+  /** Closes `userId`'s sockets whose login ended (read again from the database). */
+  private async recheckSessions(userId: string): Promise<void> {
+    for (const conn of this.directory.ofUser(userId)) {
+      if (!(await this.sessions.isActive(conn.sessionId))) this.directory.disconnect(conn, CloseCodes.unauthenticated, 'Session revoked');
+    }
   }
 
   /** Re-authorizes every room of `userId`'s sockets that belongs to `workspaceId`. */
