@@ -170,5 +170,9 @@ export async function storedParagraphs(pool: pg.Pool, documentId: string): Promi
 /** Lines that occur more than once. */
 export function duplicates(lines: string[]): string[] {
   const seen = new Set<string>();
-  return lines.filter((l) => (seen.has(l) ? true : (seen.add(l), false)));
+  return lines.filter((l) => {
+    if (seen.has(l)) return true;
+    seen.add(l);
+    return false;
+  });
 }

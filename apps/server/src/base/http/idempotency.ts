@@ -54,7 +54,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(req.body === undefined ? '' : JSON.stringify(req.body))
       .digest('hex');
 
-    const claimed = await this.claim(userId, key, fingerprint);
+    const claimed = await this.claim(userId, key, fingerprint).catch((err: unknown) => {
+      // The claim may have committed with its answer lost (the database went away): let go of a
+      // claim that never got further, or the client's retry would wait for it to be abandoned.
+      const unclaim = () =>
+        this.db.pool.query(
+          `DELETE FROM "IdempotencyKey" WHERE "userId" = $1 AND "key" = $2 AND "fingerprint" = $3 AND "committedAt" IS NULL AND "completedAt" IS NULL`,
+          [userId, key, fingerprint],
+        );
+      this.later(unclaim);
+      throw err;
+    });
     if (claimed !== 'ours') {
       if (claimed.fingerprint !== fingerprint) {
         throw AppError.conflict('This Idempotency-Key was already used for a different request; send a new key');
