@@ -42,10 +42,7 @@ afterAll(async () => {
 
 describe('kill -9 a node under load', () => {
   it('loses no confirmed edit or answered move, and every client is back and converged after the restart', async () => {
-    const t0 = Date.now();
-    const mark = (what: string) => console.log(`${what}: ${Date.now() - t0} ms`);
     let [a, b] = await Promise.all([startNode(), startNode()]);
-    mark('started');
     const owner: SignedIn = await signUp(a, 'owner');
     const ws = await owner.workspaces.create({ name: 'Kill drill' });
     const project = await owner.tracking.projects.create(ws.id, { name: 'Board', key: 'KIL' });
@@ -79,7 +76,6 @@ describe('kill -9 a node under load', () => {
     await sleep(2500);
     const confirmedBeforeKill = typists.map((t) => ({ document: t.document, lines: [...t.confirmed] }));
     expect(confirmedBeforeKill.every((t) => t.lines.length > 0)).toBe(true);
-    mark('kill');
     await a.kill();
     aAlive = false;
 
@@ -91,9 +87,7 @@ describe('kill -9 a node under load', () => {
     }
 
     await sleep(1000); // typing and moving go on against B (and offline for A's typists)
-    mark('restart');
     a = await startNode({ PORT: String(a.port) });
-    mark('restarted');
     const back = await within('the typists of the killed node to be back', 30_000, () =>
       typists.every((t) => t.provider.wsconnected && t.provider.synced),
     );
@@ -102,7 +96,6 @@ describe('kill -9 a node under load', () => {
     await sleep(1000);
     await Promise.all([...typists.map((t) => t.stop()), ...movers.map((m) => m.stop())]);
 
-    mark('stopped');
     // Every line ever typed, on every client of its document, on both nodes and in PostgreSQL: exactly once.
     for (const d of documents) {
       const mine = typists.filter((t) => t.document === d.id);
@@ -124,7 +117,6 @@ describe('kill -9 a node under load', () => {
       }
     }
 
-    mark('documents checked');
     // Cards: none lost or doubled; each where its last answered move put it, or where a move whose
     // answer died with the node put it.
     expect(movers.flatMap((m) => m.refusals)).toEqual([]);
