@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type TandemClient, whenStored } from '@tandem/client';
+import { whenStored } from '@tandem/client';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
-import { type NodeProcess, startNodeProcess } from '../support/node-process.js';
+import { type NodeProcess, signUp, startNodeProcess, via } from '../support/node-process.js';
 import { createTestDatabase } from '../support/server.js';
 import { addParagraph, connect, paragraphs, synced, trackedProviders, waitFor } from './helpers.js';
 
@@ -23,20 +23,6 @@ async function startNode() {
   const node = await startNodeProcess(env);
   nodes.push(node);
   return node;
-}
-
-async function signUp(node: NodeProcess, name: string) {
-  const c = node.client();
-  const email = `${name}.${randomBytes(4).toString('hex')}@example.test`;
-  const res = await c.auth.register({ email, password: 'correct horse battery', displayName: name });
-  return Object.assign(c, { userId: res.user.id, email });
-}
-
-/** The same user's session as seen through another node (tokens are valid on every node). */
-function via(node: NodeProcess, user: TandemClient) {
-  const c = node.client();
-  c.http.setTokens({ accessToken: user.accessToken!, refreshToken: user.refreshToken! });
-  return c;
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 // Runs a Tandem node as its own OS process (`node apps/server/dist/main.js`, built by the test
 // command), for multi-node and crash tests: two nodes sharing a database and Redis, kill -9, restart.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { TandemClient } from '@tandem/client';
 
@@ -18,8 +19,24 @@ export interface NodeProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startNodeProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+export interface NodeProcessOptions {
+  /**
+   * Largest file the node may write (RLIMIT_FSIZE, set with util-linux `prlimit`): a write past it
+   * fails with EFBIG, the way a full disk fails a write with ENOSPC, without filling a real disk.
+   */
+  fileSizeLimitBytes?: number;
+}
+
+export async function startNodeProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: NodeProcessOptions = {},
+): Promise<NodeProcess> {
+  const command =
+    options.fileSizeLimitBytes === undefined
+      ? [process.execPath, MAIN]
+      : ['prlimit', `--fsize=${options.fileSizeLimitBytes}`, process.execPath, MAIN];
+  const child = spawn(command[0]!, command.slice(1), {
     env: {
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',
@@ -66,4 +83,21 @@ export async function startNodeProcess(env: Record<string, string>, timeoutMs = 
       return exited;
     },
   };
+}
+
+export type SignedIn = TandemClient & { userId: string; email: string };
+
+/** Registers a fresh user through `node` and returns their signed-in client. */
+export async function signUp(node: NodeProcess, name: string): Promise<SignedIn> {
+  const c = node.client();
+  const email = `${name}.${randomBytes(4).toString('hex')}@example.test`;
+  const res = await c.auth.register({ email, password: 'correct horse battery', displayName: name });
+  return Object.assign(c, { userId: res.user.id, email });
+}
+
+/** The same user's session as seen through another node (tokens are valid on every node). */
+export function via(node: NodeProcess, user: TandemClient): TandemClient {
+  const c = node.client();
+  c.http.setTokens({ accessToken: user.accessToken!, refreshToken: user.refreshToken! });
+  return c;
 }

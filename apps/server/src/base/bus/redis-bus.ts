@@ -1,10 +1,12 @@
 // Redis pub/sub bus (REDIS_URL): msgpack on the wire. While Redis is away, local delivery continues
 // (this node's own subscribers still get messages), the node reports not-ready, and after the
 // reconnect every onResync handler runs so state that may have missed messages is rebuilt.
+// A Redis that stops answering without closing the connection counts as lost (redis-heartbeat.ts).
 import { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
 import { logger } from '../logger/logger.js';
 import type { Bus, BusHandler } from './bus.js';
+import { REDIS_COMMAND_TIMEOUT_MS, watchRedis } from './redis-heartbeat.js';
 
 const log = logger('bus');
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -16,6 +18,7 @@ export class RedisBus implements Bus {
   private readonly resyncHandlers: (() => void)[] = [];
   private lostConnection = false;
   private closed = false;
+  private readonly stopHeartbeats: (() => void)[];
 
   private constructor(
     url: string,
@@ -25,6 +28,8 @@ export class RedisBus implements Bus {
       autoResubscribe: false,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
+      // A publish to a Redis that does not answer fails in bounded time and is delivered locally.
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
       retryStrategy: (n: number) => Math.min(n * 200, 2000),
     };
     this.pub = new Redis(url, { ...opts, lazyConnect: true });
@@ -39,6 +44,7 @@ export class RedisBus implements Bus {
     }
     this.pub.on('ready', () => this.restored());
     this.sub.on('ready', () => this.restored());
+    this.stopHeartbeats = [watchRedis(this.pub, 'bus publisher'), watchRedis(this.sub, 'bus subscriber')];
   }
 
   /**
@@ -127,6 +133,7 @@ export class RedisBus implements Bus {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const stop of this.stopHeartbeats) stop();
     this.handlers.clear();
     this.pub.disconnect();
     this.sub.disconnect();

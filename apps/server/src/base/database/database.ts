@@ -7,6 +7,7 @@ import { PrismaClient } from '../../../generated/prisma/index.js';
 import type { Config } from '../config/config.js';
 import { logger } from '../logger/logger.js';
 import { EmbeddedDatabase } from './embedded-postgres.js';
+import { markIdempotentCommits } from './idempotent-request.js';
 import { knownMigrations, migrate, migrationsDir, pendingMigrations } from './migrator.js';
 
 const log = logger('database');
@@ -48,7 +49,7 @@ export class Database {
       }
       const pool = new pg.Pool({ connectionString: url, max: config.DATABASE_POOL_SIZE, idleTimeoutMillis: 30_000 });
       pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
-      const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }) });
+      const prisma = markIdempotentCommits(new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }) }));
       return new Database(url, pool, prisma, embedded);
     } catch (err) {
       await embedded?.stop();

@@ -2,9 +2,11 @@
 // lives in Redis, so requests spread over a deployment's nodes count against one budget (each node
 // also keeps its own in-memory count in http-setup.ts, which WebSocket upgrades share). While
 // Redis is unreachable each node falls back to counting in memory rather than refusing or letting
-// everything through.
+// everything through; a Redis that stops answering counts as unreachable (redis-heartbeat.ts), so
+// no request waits on it.
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { REDIS_COMMAND_TIMEOUT_MS, watchRedis } from '../bus/redis-heartbeat.js';
 import type { Config } from '../config/config.js';
 
 export interface RequestLimiter {
@@ -16,8 +18,14 @@ export interface RequestLimiter {
 export function createRequestLimiter(config: Config): RequestLimiter | null {
   if (!config.REDIS_URL) return null;
   const points = config.RATE_LIMIT_PER_MINUTE;
-  const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+  const redis = new Redis(config.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: false,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+  });
   redis.on('error', () => undefined); // the bus reports Redis health; here the memory fallback takes over
+  const stopHeartbeat = watchRedis(redis, 'rate limiter');
   const limiter = new RateLimiterRedis({
     storeClient: redis,
     points,
@@ -37,6 +45,7 @@ export function createRequestLimiter(config: Config): RequestLimiter | null {
       }
     },
     async close() {
+      stopHeartbeat();
       redis.disconnect();
     },
   };
