@@ -228,6 +228,28 @@ describe('documents: content, import and history', () => {
     expect(paragraphs(live.doc)[0]).toBe('Release notes');
   });
 
+  it('keeps images of this workspace through a Markdown export and import, even inside a paragraph', async () => {
+    const { editor, workspaceId } = await team();
+    const holder = await editor.documents.create(workspaceId, { title: 'Holder' });
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const file = await editor.files.upload({ documentId: holder.id }, new Blob([png]), { name: 'diagram.png' });
+    const src = `/api/v1/files/${file.id}`;
+    const doc = await editor.documents.importMarkdown(workspaceId, {
+      title: 'Illustrated',
+      markdown: `Before the picture ![The diagram](${src}) and after it.`,
+    });
+    const json = await editor.documents.content(doc.id, 'json');
+    expect(json.content?.map((n) => n.type)).toEqual(['paragraph', 'image', 'paragraph']);
+    expect(json.content?.[1]).toMatchObject({ attrs: { src, alt: 'The diagram' } });
+    const md = await editor.documents.content(doc.id, 'markdown');
+    expect(md).toContain(`![The diagram](${src})`);
+    const again = await editor.documents.importMarkdown(workspaceId, { title: 'Round trip', markdown: md });
+    expect((await editor.documents.content(again.id, 'json')).content?.map((n) => n.type)).toEqual(['paragraph', 'image', 'paragraph']);
+  });
+
   it('cuts history versions as the document is compacted, and restores one for everyone editing', async () => {
     const { editor, workspaceId } = await team();
     const doc = await editor.documents.create(workspaceId, { title: 'Versioned' });

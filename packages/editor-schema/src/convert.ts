@@ -68,8 +68,30 @@ function clean(node: JSONContent, depth: number): JSONContent {
   }
   // Images keep only safe sources (no javascript:, no data:); an unsafe one becomes its alt text.
   if (node.content)
-    out.content = node.content.flatMap((c) => (c.type === 'image' && !isSafeHref(c.attrs?.src) ? [] : [clean(c, depth + 1)]));
+    out.content = node.content
+      .flatMap((c) => (c.type === 'image' && !isSafeHref(c.attrs?.src) ? [] : [clean(c, depth + 1)]))
+      .flatMap(liftImages);
   if (out.type === 'blockquote') return alertToCallout(out);
+  return out;
+}
+
+/** Images are blocks here but inline in Markdown and HTML: a paragraph holding some is split around them. */
+function liftImages(node: JSONContent): JSONContent[] {
+  if (node.type !== 'paragraph' || !node.content?.some((c) => c.type === 'image')) return [node];
+  const out: JSONContent[] = [];
+  let run: JSONContent[] = [];
+  const flush = () => {
+    // Whitespace left between two images is no paragraph.
+    if (run.some((c) => c.type !== 'text' || (c.text ?? '').trim())) out.push({ ...node, content: run });
+    run = [];
+  };
+  for (const c of node.content) {
+    if (c.type === 'image') {
+      flush();
+      out.push(c);
+    } else run.push(c);
+  }
+  flush();
   return out;
 }
 

@@ -16,5 +16,9 @@ export const DocumentImage = Node.create({
   renderHTML({ HTMLAttributes }) {
     return ['img', HTMLAttributes];
   },
+  // Markdown images are inline; the import lifts them out of their paragraph (see convert.ts).
+  markdownTokenName: 'image',
+  parseMarkdown: (token, helpers) =>
+    helpers.createNode('image', { src: token.href ?? null, alt: token.text || null, title: token.title || null }),
   renderMarkdown: (node) => `![${String(node.attrs?.alt ?? '').replace(/([[\]\\])/g, '\\$1')}](${String(node.attrs?.src ?? '')})`,
 });
