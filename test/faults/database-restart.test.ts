@@ -122,6 +122,17 @@ describe('PostgreSQL restart under load', () => {
       expect(Number(a.retryAfter)).toBeGreaterThan(0);
       expect(a.ms).toBeLessThan(5000);
     }
+    // Anything unexpected: show what the node logged about it, so the cause is in the test output.
+    if (answers.some((a) => a.status >= 500 && a.status !== 503))
+      console.log(
+        'node warnings and errors:\n',
+        node
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('"level":50') || l.includes('"level":40'))
+          .map((l) => l.slice(0, 1500))
+          .join('\n'),
+      );
     expect(answers.filter((a) => a.status !== 201 && a.status !== 200 && a.status !== 503 && a.status !== 409)).toEqual([]);
 
     // Each key made exactly one task or comment.

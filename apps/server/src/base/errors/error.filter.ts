@@ -42,9 +42,10 @@ const UNREACHABLE_CODES = new Set([
   'P1008',
   'P1017', // Prisma: server closed the connection
   'P2024', // Prisma: timed out fetching a connection from the pool
+  'P2028', // Prisma: the transaction's connection went away under it (or it outlived its timeout)
 ]);
 const UNREACHABLE_MESSAGE =
-  /connection terminated|connection refused|ECONNREFUSED|timeout exceeded when trying to connect|can't reach database server|server closed the connection|connection (is )?closed/i;
+  /connection terminated|connection refused|ECONNREFUSED|timeout exceeded when trying to connect|can't reach database server|server closed the connection|connection (is )?closed|is not queryable|transaction already closed|socket hang up/i;
 
 /** Whether `err` (or what caused it) says the database is unreachable rather than that the request is wrong. */
 export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
