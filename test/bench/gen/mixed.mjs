@@ -143,7 +143,7 @@ async function connect(person) {
 // Editors' typing: one paragraph each, pre-encoded keystrokes.
 const editors = people.filter((p) => p.kind === 'edit');
 const keystrokes = Math.ceil(((cfg.warmupMs + cfg.measureMs) / 1000) * KEYSTROKES_PER_S) + 10;
-const typing = editors.map((p, k) => prepareTyping(cfg.clientIdBase + k, keystrokes));
+const typing = editors.map((_, k) => prepareTyping(cfg.clientIdBase + k, keystrokes));
 const ledger = new Map(
   typing.map((t) => [t.clientId, { toClock: t.strokes.map((s) => s.toClock), sentAt: new Float64Array(t.strokes.length) }]),
 );
