@@ -196,6 +196,7 @@ process.stdout.write(
 
 while (!existsSync(cfg.goFile)) await sleep(50);
 const goAt = Number(readFileSync(cfg.goFile, 'utf8'));
+if (!(goAt > 0)) throw new Error(`bad start time in ${cfg.goFile}`);
 // Wall clock → this process's clock (same machine).
 const start = performance.now() - (Date.now() - goAt);
 const windowStart = start + cfg.warmupMs;

@@ -2,7 +2,7 @@
 // node, then on two nodes behind Redis; the knee is the first size at which a p99 crosses 100 ms.
 // And the soak: 500 mixed people for a long while, sampling memory, handles and connections.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,22 +26,34 @@ async function inBatches(n, size, fn) {
   return out;
 }
 
+/** Setup as a client does it: a 503 (the node shedding load while it warms up) is retried after a pause. */
+async function patiently(fn) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 10 || !(err?.status === 503 || err?.code === 'unavailable')) throw err;
+      await sleep(1000 * attempt);
+    }
+  }
+}
+
 /**
  * One workspace as a team would have it: `accounts` members (simulated people share them when there
  * are more people than accounts: the server's work per request and per socket is the same), 30
  * projects of 40 tasks with checklists, 15 documents.
  */
 async function buildWorld(node, accounts) {
-  const owner = await registerUser(node.url, 'owner');
-  const ws = await owner.client.workspaces.create({ name: 'Mixed load' });
+  const owner = await patiently(() => registerUser(node.url, 'owner'));
+  const ws = await patiently(() => owner.client.workspaces.create({ name: 'Mixed load' }));
   const members = await inBatches(accounts - 1, 20, async (i) => {
-    const u = await registerUser(node.url, `person${i}`);
-    const inv = await owner.client.workspaces.addMember(ws.id, { email: u.email, role: 'editor' });
-    await u.client.invitations.accept(inv.token);
+    const u = await patiently(() => registerUser(node.url, `person${i}`));
+    const inv = await patiently(() => owner.client.workspaces.addMember(ws.id, { email: u.email, role: 'editor' }));
+    await patiently(() => u.client.invitations.accept(inv.token));
     return u;
   });
   const projects = await inBatches(PROJECTS, 5, async (i) => {
-    const p = await owner.client.tracking.projects.create(ws.id, { name: `Project ${i}`, key: `P${i}` });
+    const p = await patiently(() => owner.client.tracking.projects.create(ws.id, { name: `Project ${i}`, key: `P${i}` }));
     return { id: p.id };
   });
   await withPg(node.database.url, async (c) => {
@@ -54,12 +66,12 @@ async function buildWorld(node, accounts) {
   for (const p of projects) {
     p.checklistItemIds = [];
     for (const taskId of p.taskIds.slice(0, 3)) {
-      const item = await owner.client.tracking.checklist.add(taskId, { text: 'Check this' });
+      const item = await patiently(() => owner.client.tracking.checklist.add(taskId, { text: 'Check this' }));
       p.checklistItemIds.push(item.id);
     }
   }
   const documents = [];
-  for (let i = 0; i < DOCUMENTS; i++) documents.push(await createDocument(owner, ws.id, `Notes ${i}`));
+  for (let i = 0; i < DOCUMENTS; i++) documents.push(await patiently(() => createDocument(owner, ws.id, `Notes ${i}`)));
   return {
     workspaceId: ws.id,
     accounts: [owner, ...members].map((u) => ({ token: u.token, userId: u.userId })),
@@ -136,7 +148,9 @@ async function runMixed({ nodes, world, people, warmupMs, measureMs, processes =
     );
     const pids = nodes.map((n) => n.pid);
     const services = await servicePids(nodes[0]);
-    writeFileSync(goFile, String(Date.now()));
+    // Written whole, then renamed: a generator polling for the file never reads it half-written.
+    writeFileSync(`${goFile}.tmp`, String(Date.now()));
+    renameSync(`${goFile}.tmp`, goFile);
     const samples = [];
     const sampler = sample ? setInterval(() => void sample(samples), 10_000) : null;
     await sleep(warmupMs);
@@ -185,6 +199,7 @@ async function runMixed({ nodes, world, people, warmupMs, measureMs, processes =
           (n, c) => n + Object.entries(c.statuses).reduce((m, [s, k]) => m + (s.startsWith('2') ? 0 : k), 0),
           0,
         ),
+        byStatus: failedByStatus(rest),
       },
       generatorSelfCpuPct: sum((r) => r.generatorCpuPct),
       cpu,
@@ -197,6 +212,26 @@ async function runMixed({ nodes, world, people, warmupMs, measureMs, processes =
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Failed answers by status over every route class ("no answer": a network error or a timeout). */
+function failedByStatus(rest) {
+  const all = {};
+  for (const c of Object.values(rest)) {
+    for (const [s, k] of Object.entries(c.statuses)) {
+      if (s.startsWith('2')) continue;
+      const key = s === '0' ? 'no answer' : s;
+      all[key] = (all[key] ?? 0) + k;
+    }
+  }
+  return all;
+}
+
+const failed = (r) =>
+  r.errors.http
+    ? ` (${Object.entries(r.errors.byStatus ?? {})
+        .map(([s, k]) => `${s}: ${k}`)
+        .join(', ')})`
+    : '';
 
 const worstP99 = (r) => Math.max(...Object.values(r.rest).map((c) => c.p99), r.live.p99, r.collab.p99);
 
@@ -230,7 +265,7 @@ function rows(results) {
       cls('checklist write'),
       `${fmt.ms(r.live.p50)} / ${fmt.ms(r.live.p99)} (${r.live.count})`,
       `${fmt.ms(r.collab.p50)} / ${fmt.ms(r.collab.p99)} (${r.collab.count})`,
-      `${r.errors.http} HTTP, ${r.errors.refused} refused, ${r.errors.closed} closed${r.errors.lastError ? ` (${r.errors.lastError.slice(0, 60)})` : ''}`,
+      `${r.errors.http} HTTP${failed(r)}, ${r.errors.refused} refused, ${r.errors.closed} closed${r.errors.lastError ? ` (${r.errors.lastError.slice(0, 60)})` : ''}`,
       `${fmt.pct(r.cpu.node.serverCpuPct)} / ${r.rss.node.map(fmt.mb).join(' + ')} / ${r.eld.map(fmt.ms).join(', ')} ms`,
       `${fmt.pct(r.cpu.pg.serverCpuPct)} / ${fmt.mb(r.rss.pg)}`,
       `${fmt.pct(r.cpu.redis.serverCpuPct)} / ${fmt.mb(r.rss.redis)}`,
@@ -265,19 +300,21 @@ async function deployment(nodeCount, log, accounts = ACCOUNTS) {
   const env = { WS_MAX_SOCKETS_PER_USER: '64' };
   const first = await startTandem({ ...shared, env });
   const nodes = [first];
-  for (let i = 1; i < nodeCount; i++) nodes.push(await startTandem({ ...shared, env, database: first.database }));
-  log(
-    `${nodeCount} node(s) up; building the workspace (${accounts} members, ${PROJECTS} projects × ${TASKS_PER_PROJECT} tasks, ${DOCUMENTS} documents)`,
-  );
-  const world = await buildWorld(first, accounts);
-  return {
-    nodes,
-    world,
-    async stop() {
-      for (const n of nodes.slice(1)) await n.stop({ keepDatabase: true });
-      await first.stop();
-    },
+  const stop = async () => {
+    for (const n of nodes.slice(1)) await n.stop({ keepDatabase: true });
+    await first.stop();
   };
+  try {
+    for (let i = 1; i < nodeCount; i++) nodes.push(await startTandem({ ...shared, env, database: first.database }));
+    log(
+      `${nodeCount} node(s) up; building the workspace (${accounts} members, ${PROJECTS} projects × ${TASKS_PER_PROJECT} tasks, ${DOCUMENTS} documents)`,
+    );
+    return { nodes, world: await buildWorld(first, accounts), stop };
+  } catch (err) {
+    // A failed setup leaves no node running (the runner would wait for it) and no database behind.
+    await stop();
+    throw err;
+  }
 }
 
 const versions = async (node) => {
@@ -396,7 +433,7 @@ What saturates first: at ${single.at(-1).people} people ${saturation(single.at(-
 ${people} of them, on one node pinned to core 0, the generator on core 1. Sampled every 10 s (${s.length} samples);
 chart: [benchmarks-soak.svg](benchmarks-soak.svg). \`pnpm bench soak --minutes N\` sets the length.
 
-| measure | min | max | first sample (20 s) → last |
+| measure | min | max | at ${first.t.toFixed(0)} s → at the end |
 |---|---|---|---|
 ${line('RSS', (x) => x.rss, fmt.mb)}
 ${line('heap used', (x) => x.heap, fmt.mb)}
@@ -405,7 +442,7 @@ ${line('open handles', (x) => x.handles)}
 ${line('PostgreSQL connections of this database', (x) => x.pg)}
 
 Over the whole run: live event p50 / p99 ${fmt.ms(r.live.p50)} / ${fmt.ms(r.live.p99)} ms (${r.live.count}), collab edit→remote ${fmt.ms(r.collab.p50)} / ${fmt.ms(r.collab.p99)} ms,
-errors ${r.errors.http} HTTP / ${r.errors.refused} refused / ${r.errors.closed} closed; Tandem CPU ${fmt.pct(r.cpu.node.serverCpuPct)}, generator ${fmt.pct(r.cpu.gens.serverCpuPct)}.
+errors ${r.errors.http} HTTP${failed(r)} / ${r.errors.refused} refused / ${r.errors.closed} closed; Tandem CPU ${fmt.pct(r.cpu.node.serverCpuPct)}, generator ${fmt.pct(r.cpu.gens.serverCpuPct)}.
 REST p99 by class: ${Object.entries(r.rest)
           .map(([k, c]) => `${k} ${fmt.ms(c.p99)} ms`)
           .join(', ')}.`;
@@ -437,12 +474,13 @@ function chart(samples, minutes) {
       .filter((s) => Number.isFinite(f(s)))
       .map((s) => `${(pad + (s.t / tMax) * (W - 2 * pad)).toFixed(1)},${(y0 + H - (f(s) / max) * H).toFixed(1)}`)
       .join(' ');
-    return `<g><text x="${pad}" y="${y0 - 4}" font-size="12">${label} (max ${max.toFixed(0)})</text>
+    return `<g><text x="${pad}" y="${y0 - 4}" font-size="12">${label}: top of the box ${max.toFixed(0)}</text>
 <rect x="${pad}" y="${y0}" width="${W - 2 * pad}" height="${H}" fill="none" stroke="#ccc"/>
 <polyline fill="none" stroke="#2563eb" stroke-width="1.5" points="${pts}"/></g>`;
   });
   const height = series.length * (H + 20) + 30;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" font-family="sans-serif">
+<title>Tandem soak: ${samples.length} samples over ${(tMax / 60).toFixed(1)} minutes</title>
 <rect width="100%" height="100%" fill="white"/>
 ${panels.join('\n')}
 <text x="${pad}" y="${height - 6}" font-size="11">time: 0 – ${(tMax / 60).toFixed(1)} min, sampled every 10 s</text>
