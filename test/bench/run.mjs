@@ -1,4 +1,4 @@
-// `pnpm bench <scenario…|all> [--quick]`: runs benchmark scenarios (servers pinned to one core, the
+// `pnpm bench <scenario…|all> [--quick] [--minutes N]`: runs benchmark scenarios (servers pinned to one core, the
 // generator to the other) and rewrites their sections of docs/benchmarks.md. `pnpm bench --list`.
 import { execFileSync } from 'node:child_process';
 import { stamp, writeSection } from './lib/report.mjs';
@@ -6,6 +6,7 @@ import { GENERATOR_CORE } from './lib/servers.mjs';
 import { collabScenarios } from './scenarios/collab.mjs';
 import { desktopScenarios } from './scenarios/desktop.mjs';
 import { filesScenarios } from './scenarios/files.mjs';
+import { mixedScenarios } from './scenarios/mixed.mjs';
 import { realtimeScenarios } from './scenarios/realtime.mjs';
 import { restScenarios } from './scenarios/rest.mjs';
 import { searchScenarios } from './scenarios/search.mjs';
@@ -21,14 +22,22 @@ const scenarios = {
   ...searchScenarios,
   ...desktopScenarios,
   ...webhookScenarios,
+  ...mixedScenarios,
 };
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const names = args.filter((a) => !a.startsWith('--'));
+// `--minutes N`: how long a long-running scenario (the soak) runs.
+const minutesAt = args.indexOf('--minutes');
+const minutes = minutesAt >= 0 ? Number(args[minutesAt + 1]) : undefined;
+if (minutes !== undefined && !(minutes > 0)) {
+  process.stderr.write('--minutes needs a positive number\n');
+  process.exit(1);
+}
+const names = args.filter((a, i) => !a.startsWith('--') && (minutesAt < 0 || i !== minutesAt + 1));
 if (args.includes('--list') || names.length === 0) {
   process.stdout.write(
-    `usage: pnpm bench <scenario…|all> [--quick]\n\n${Object.entries(scenarios)
+    `usage: pnpm bench <scenario…|all> [--quick] [--minutes N]\n\n${Object.entries(scenarios)
       .map(([id, s]) => `  ${id.padEnd(20)} ${s.title}`)
       .join('\n')}\n`,
   );
@@ -53,10 +62,10 @@ const started = Date.now();
 for (const id of selected) {
   const s = scenarios[id];
   log(`${id}: ${s.title}`);
-  const header = stamp(`pnpm bench ${id}${quick ? ' --quick' : ''}`);
+  const header = stamp(`pnpm bench ${id}${quick ? ' --quick' : ''}${minutes ? ` --minutes ${minutes}` : ''}`);
   const t0 = Date.now();
   try {
-    const body = await s.run({ log: (m) => log(`  ${m}`), quick });
+    const body = await s.run({ log: (m) => log(`  ${m}`), quick, minutes });
     writeSection(id, s.title, `${header}\n\n${body}`, Object.keys(scenarios));
     process.stdout.write(`\n${body}\n\n`);
     log(`${id} done in ${Math.round((Date.now() - t0) / 1000)} s`);

@@ -44,6 +44,9 @@ export async function startNodeProcess(
       LOG_LEVEL: 'warn',
       BCRYPT_ROUNDS: '4',
       TANDEM_SIGNUP: 'open',
+      // Test machines are shared and busy: a node stalled by its neighbours would shed the tests'
+      // own requests with 503 (load shedding has its own tests, test/server/load-shedding.test.ts).
+      OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

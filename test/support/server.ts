@@ -46,6 +46,9 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     TANDEM_WEB_DIR: '/nonexistent',
     // Most tests make many accounts; the sign-up policy has its own tests.
     TANDEM_SIGNUP: 'open',
+    // Several servers and the test code share this process, whose event loop stalls while vitest
+    // loads modules: load shedding would refuse the tests' own requests (it has its own tests).
+    OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
     // Stored files of this server only (local object storage), never the machine's data dir.
     TANDEM_DATA_DIR: mkdtempSync(join(tmpdir(), 'tandem-test-')),
     ...env,

@@ -14,6 +14,7 @@ import { allowedOrigins, type Config } from './base/config/config.js';
 import { Database } from './base/database/database.js';
 import { AppErrorFilter } from './base/errors/error.filter.js';
 import { installHttpHooks, isApiPath, requestIdGenerator, serveWebClient, setupOpenApi } from './base/http/http-setup.js';
+import { OverloadGuard } from './base/http/overload-guard.js';
 import { acceptJsonBodiesOnly, installSecurityHeaders } from './base/http/security-headers.js';
 import { serveUpdateFeed } from './base/http/update-feed.js';
 import { UpgradeRouter } from './base/http/upgrade-router.js';
@@ -74,7 +75,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
     fastify.server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
     acceptJsonBodiesOnly(fastify);
     await installSecurityHeaders(fastify, config);
-    const admitAddress = installHttpHooks(app, config, metrics);
+    const admitAddress = installHttpHooks(app, config, metrics, app.get(OverloadGuard));
     // Uploads stream through busboy; FileUploader enforces the size limit itself (413 while streaming).
     await app.register(multipart as never, {
       limits: { fileSize: config.UPLOAD_LIMIT_BYTES + 1, files: 1, fields: 8, fieldSize: 1024, parts: 10, headerPairs: 50 },

@@ -12,6 +12,7 @@ import { Degradations } from './health/degradations.js';
 import { HealthController } from './health/health.controller.js';
 import { ServerInfoController } from './health/server-info.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.js';
+import { OverloadGuard } from './http/overload-guard.js';
 import { SocketLimits } from './http/socket-limits.js';
 import { UpgradeRouter } from './http/upgrade-router.js';
 import { JobRegistry } from './jobs/job-registry.js';
@@ -48,6 +49,7 @@ export class InfraModule {
         DomainEvents,
         Mailer,
         UpgradeRouter,
+        OverloadGuard,
         SocketLimits,
         JobRegistry,
         JobScheduler,
@@ -65,6 +67,7 @@ export class InfraModule {
         DomainEvents,
         Mailer,
         UpgradeRouter,
+        OverloadGuard,
         SocketLimits,
         JobRegistry,
         JobScheduler,

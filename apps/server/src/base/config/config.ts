@@ -98,6 +98,13 @@ const EnvSchema = z.object({
     .optional(),
   SMTP_FROM: z.string().default('Tandem <no-reply@tandem.local>'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  /**
+   * Load shedding: while the event-loop delay p99 over the last second is above this, new requests
+   * get 503 with Retry-After and new socket upgrades HTTP 503 (/health and /metrics never). 0: off.
+   */
+  OVERLOAD_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(500),
+  /** The Retry-After (seconds) sent with a shed request or upgrade. */
+  OVERLOAD_RETRY_AFTER_SECONDS: int(1, 3600).default(2),
   /** Realtime socket (/ws) limits. A frame over the size is closed with 1009. */
   WS_MAX_FRAME_BYTES: int(256, 16 * 1024 * 1024).default(16 * 1024),
   /** Frames per second per socket: over it the socket gets one warning, then close 1008. */

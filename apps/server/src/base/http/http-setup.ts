@@ -1,5 +1,5 @@
-// Fastify-level behaviour: request ids and logging context, per-IP rate limit (Redis-backed when
-// REDIS_URL is set, see request-limiter.ts), metrics, CORS,
+// Fastify-level behaviour: request ids and logging context, load shedding (overload-guard.ts),
+// per-IP rate limit (Redis-backed when REDIS_URL is set, see request-limiter.ts), metrics, CORS,
 // the web client's static files, and the OpenAPI document.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ import type { Config } from '../config/config.js';
 import { AppError } from '../errors/app-error.js';
 import { logger, requestContext } from '../logger/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { OverloadGuard } from './overload-guard.js';
 import { createRequestLimiter } from './request-limiter.js';
 
 const UNLIMITED = /^\/(health|metrics)/;
@@ -26,7 +27,7 @@ const accessLog = logger('http');
  */
 export type AddressAdmission = (ip: string) => number | null;
 
-export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics): AddressAdmission {
+export function installHttpHooks(app: NestFastifyApplication, config: Config, metrics: Metrics, overload: OverloadGuard): AddressAdmission {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   const windows = new Map<string, { start: number; count: number }>();
   const sweep = setInterval(() => {
@@ -48,6 +49,12 @@ export function installHttpHooks(app: NestFastifyApplication, config: Config, me
     void reply.header('x-request-id', req.id);
     (req as FastifyRequest & { startedAt: bigint }).startedAt = process.hrtime.bigint();
     if (!UNLIMITED.test(req.url)) {
+      // Refused before anything else is spent on it: that is the point of shedding.
+      if (overload.overloaded) {
+        overload.refused('http');
+        done(AppError.unavailable('The server is overloaded; retry shortly', overload.retryAfterSeconds));
+        return;
+      }
       const wait = admit(req.ip);
       if (wait !== null) {
         done(AppError.rateLimited(wait));

@@ -1,6 +1,7 @@
 // One `upgrade` listener for the HTTP server, routing WebSocket upgrades by path to the gateway
 // that registered it (/ws, /collab/:id). Checks the Origin allowlist before any gateway sees the
-// request; unknown paths get 404. Gateways authenticate in their handler and answer with
+// request; unknown paths get 404. An overloaded node refuses upgrades first (HTTP 503 + Retry-After,
+// see overload-guard.ts), before the rate limit, the Origin check or any token is looked at. Gateways authenticate in their handler and answer with
 // `rejectUpgrade` (HTTP status + JSON error body) before the handshake when they refuse.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -8,6 +9,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ErrorCode } from '@tandem/protocol';
 import { allowedOrigins, CONFIG, type Config } from '../config/config.js';
 import { logger } from '../logger/logger.js';
+import { OverloadGuard } from './overload-guard.js';
 
 const log = logger('upgrade');
 
@@ -44,7 +46,10 @@ export class UpgradeRouter {
   private readonly allowedOrigins: Set<string>;
   private readonly trustProxy: boolean;
 
-  constructor(@Inject(CONFIG) config: Config) {
+  constructor(
+    @Inject(CONFIG) config: Config,
+    private readonly overload: OverloadGuard,
+  ) {
     this.allowedOrigins = new Set(allowedOrigins(config));
     this.trustProxy = config.TANDEM_TRUST_PROXY;
   }
@@ -77,6 +82,13 @@ export class UpgradeRouter {
   attach(server: Server, admit: (ip: string) => number | null = () => null) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', (err) => log.debug({ err: err.message }, 'upgrade socket error'));
+      if (this.overload.overloaded) {
+        this.overload.refused('upgrade');
+        rejectUpgrade(socket, 503, 'unavailable', 'The server is overloaded; retry shortly', {
+          'Retry-After': String(this.overload.retryAfterSeconds),
+        });
+        return;
+      }
       const path = (req.url ?? '/').split('?')[0]!;
       const wait = admit(this.addressOf(req));
       if (wait !== null) {

@@ -26,6 +26,8 @@ export class SocketConnection {
   warnedAt = 0;
   /** Frames waiting while an earlier frame of this socket is still being authorized (order kept). */
   queue: Buffer[] | null = null;
+  /** The fan-out number of the last event this socket was sent: an event reaching several of its rooms goes out once. */
+  lastEvent = 0;
 
   constructor(
     readonly key: number,

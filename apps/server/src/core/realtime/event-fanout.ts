@@ -1,6 +1,8 @@
 // Turns domain events (from any node, via the bus) into room frames for this node's sockets. Each
 // room frame is encoded once and the same bytes go to every socket in the room; sockets got into
 // the room only through an authorized `sub`, and access changes re-check them (see the gateway).
+// An event usually belongs to several rooms (task, project, workspace) and a socket is often in
+// more than one of them: it receives the event once, named by the most specific of its rooms.
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { encodeFrame } from '@tandem/protocol';
 import { type DomainEvent, DomainEvents } from '../../base/events/domain-events.js';
@@ -23,6 +25,8 @@ export function roomsOf(event: DomainEvent): string[] {
 @Injectable()
 export class EventFanout implements OnModuleInit, OnModuleDestroy {
   private unsubscribe?: () => Promise<void>;
+  /** Numbers the events this node fans out; a socket remembers the last one it was sent. */
+  private sequence = 0;
   delivered = 0;
 
   constructor(
@@ -45,22 +49,29 @@ export class EventFanout implements OnModuleInit, OnModuleDestroy {
   }
 
   private deliver(event: DomainEvent) {
+    const seq = ++this.sequence;
     if (event.type === 'notification.created') {
       // Notifications are private: only their recipient's own room, never a shared one.
       const frame = encodeFrame({ t: 'notification', data: event.data });
-      for (const id of event.userIds ?? []) this.send(`user:${id}`, frame);
+      for (const id of event.userIds ?? []) this.send(seq, `user:${id}`, () => frame);
       return;
     }
     for (const room of roomsOf(event)) {
-      if (!this.registry.members(room)) continue;
-      this.send(room, encodeFrame({ t: 'event', room, type: event.type, data: event.data }));
+      this.send(seq, room, () => encodeFrame({ t: 'event', room, type: event.type, data: event.data }));
     }
   }
 
-  private send(room: string, frame: Uint8Array) {
+  /** Sends event `seq` to the room's sockets that have not had it yet; encodes only when one needs it. */
+  private send(seq: number, room: string, encode: () => Uint8Array) {
     const members = this.registry.members(room);
     if (!members) return;
-    for (const conn of members) conn.send(frame);
-    this.delivered += members.size;
+    let frame: Uint8Array | null = null;
+    for (const conn of members) {
+      if (conn.lastEvent === seq) continue;
+      conn.lastEvent = seq;
+      frame ??= encode();
+      conn.send(frame);
+      this.delivered++;
+    }
   }
 }
