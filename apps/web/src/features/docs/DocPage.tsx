@@ -13,6 +13,7 @@ import { api } from '../../api/tandem.js';
 import { Link, paths } from '../../app/router.js';
 import { useRoom } from '../../realtime/live.js';
 import { FieldNote } from '../../ui/FieldNote.js';
+import { Backlinks } from './Backlinks.js';
 import { type CollabSession, openDocument } from './collab.js';
 import { DocEditor } from './DocEditor.js';
 import { DocHistory } from './DocHistory.js';
@@ -109,6 +110,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
             onReady={setEditor}
           />
         )}
+        <Backlinks target={{ documentId: did }} />
       </article>
       <DocThreads did={did} editor={editor} canComment={canComment} pending={pending} onPendingDone={() => setPending(null)} />
     </div>
