@@ -2,13 +2,15 @@ import { Module } from '@nestjs/common';
 import { CollabModule } from '../collab/collab.module.js';
 import { DocumentHistoryService } from './document-history.service.js';
 import { DocumentSharesService } from './document-shares.service.js';
+import { DocumentTemplatesController } from './document-templates.controller.js';
+import { DocumentTemplatesService } from './document-templates.service.js';
 import { DocumentsController } from './documents.controller.js';
 import { DocumentsService } from './documents.service.js';
 
 @Module({
   imports: [CollabModule],
-  controllers: [DocumentsController],
-  providers: [DocumentsService, DocumentHistoryService, DocumentSharesService],
+  controllers: [DocumentsController, DocumentTemplatesController],
+  providers: [DocumentsService, DocumentHistoryService, DocumentSharesService, DocumentTemplatesService],
   exports: [DocumentsService],
 })
 export class DocumentsModule {}
