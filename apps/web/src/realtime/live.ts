@@ -33,6 +33,10 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
       void qc.invalidateQueries({ queryKey: keys.backlinks(targetKind, targetId) });
     return;
   }
+  if (entity === 'template' && workspaceId) {
+    void qc.invalidateQueries({ queryKey: keys.templates(workspaceId) });
+    return;
+  }
   if (entity === 'task') {
     const task = (data.task ?? data) as Partial<TaskView>;
     // A full task in the event lands on the board at once; the refetch confirms it.

@@ -2,17 +2,19 @@
 
 import type { Role } from '@tandem/protocol';
 import { allows } from '@tandem/protocol/policy';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Editor } from '@tiptap/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { keys } from '../../api/keys.js';
 import { useTandemMutation } from '../../api/mutations.js';
 import { useDocuments, useMe, useSharedDocuments, useWorkspaces } from '../../api/queries.js';
+import { client } from '../../api/session.js';
 import { api } from '../../api/tandem.js';
 import { Link, paths } from '../../app/router.js';
 import { useRoom } from '../../realtime/live.js';
 import { FieldNote } from '../../ui/FieldNote.js';
+import { toast } from '../../ui/toast.js';
 import { Backlinks } from './Backlinks.js';
 import { type CollabSession, openDocument } from './collab.js';
 import { DocEditor } from './DocEditor.js';
@@ -32,6 +34,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const docs = member ? tree : shared.filter((d) => d.workspaceId === wid);
   const doc = useQuery({ queryKey: ['document', did], queryFn: () => api.documents.get(did) });
   const rename = useTandemMutation('document.rename');
+  const qc = useQueryClient();
   const [session, setSession] = useState<CollabSession | null>(null);
   const [denied, setDenied] = useState<string | null>(null);
   const [history, setHistory] = useState(false);
@@ -69,6 +72,16 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const readOnly = !allows(role, 'document.update');
   const canComment = allows(role, 'document.comment');
   const canShare = allows(role, 'document.share');
+  // Templates belong to the workspace: its editors keep them, not someone a page was shared with.
+  const canTemplate = member && allows(workspaces?.find((w) => w.id === wid)?.role, 'document.create');
+  const saveTemplate = useMutation({
+    mutationFn: () => client.documents.templates.save(wid, { documentId: did }),
+    onSuccess: async (t) => {
+      await qc.invalidateQueries({ queryKey: keys.templates(wid) });
+      toast(`Saved “${t.title}” as a template: “+” in the tree makes new pages from it`);
+    },
+    onError: (err) => toast(errorMessage(err), 'error'),
+  });
 
   if (doc.error && !doc.data) return <p className="form-error page">{errorMessage(doc.error)}</p>;
   return (
@@ -83,6 +96,11 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
           <button type="button" onClick={() => setHistory((h) => !h)} aria-pressed={history}>
             History
           </button>
+          {canTemplate && (
+            <button type="button" onClick={() => saveTemplate.mutate()} disabled={saveTemplate.isPending}>
+              Save as template
+            </button>
+          )}
         </div>
         {sharing && <ShareDialog wid={wid} did={did} docs={docs} onClose={() => setSharing(false)} />}
         {history && <DocHistory wid={wid} did={did} readOnly={readOnly} onClose={() => setHistory(false)} />}
