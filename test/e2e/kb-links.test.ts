@@ -52,7 +52,7 @@ describe('backlinks', () => {
     await writer.keyboard.type(`and ${task.key} before Friday.`);
     await editorOf(writer).locator('.document-ref').getByText('Login design').waitFor();
 
-    await mentionedIn(readerPage).getByRole('link', { name: 'Sprint notes' }).waitFor({ timeout: 20_000 });
+    await mentionedIn(readerPage).getByRole('link', { name: 'Sprint notes' }).waitFor({ timeout: 30_000 });
     await screenshot(readerPage, 'kb-backlinks-document');
 
     // The task's panel lists it too; the link opens the source document.
