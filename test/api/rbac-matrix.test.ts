@@ -280,6 +280,7 @@ const table: Row[] = [
     }),
     expect: editors(201),
   },
+  { route: 'GET /api/v1/documents/{id}/export', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/export` }), expect: readAll },
   // templates (#17): members list them, editors save and delete them
   {
     route: 'POST /api/v1/workspaces/{wid}/templates',

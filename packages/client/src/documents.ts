@@ -59,6 +59,8 @@ export function documentsApi(http: Http) {
     shareByEmail: (id: string, email: string, role: Role) =>
       http.request<DocumentShareView>('POST', `/api/v1/documents/${id}/shares`, { body: { email, role } }),
     unshare: (id: string, userId: string) => http.request<void>('DELETE', `/api/v1/documents/${id}/shares/${userId}`),
+    /** The document and its subtree as a zip of Markdown with their files (the response, to stream). */
+    exportZip: (id: string) => http.fetchRaw('GET', `/api/v1/documents/${id}/export`),
     templates: {
       list: (workspaceId: string) => http.request<Page<DocumentTemplateView>>('GET', `/api/v1/workspaces/${workspaceId}/templates`),
       /** Saves the document's content as it is now as a template of its workspace. */

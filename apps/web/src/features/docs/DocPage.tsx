@@ -74,6 +74,23 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const canShare = allows(role, 'document.share');
   // Templates belong to the workspace: its editors keep them, not someone a page was shared with.
   const canTemplate = member && allows(workspaces?.find((w) => w.id === wid)?.role, 'document.create');
+  const [exporting, setExporting] = useState(false);
+  const exportZip = async () => {
+    setExporting(true);
+    try {
+      const res = await client.documents.exportZip(did);
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'document.zip';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+    } finally {
+      setExporting(false);
+    }
+  };
   const saveTemplate = useMutation({
     mutationFn: () => client.documents.templates.save(wid, { documentId: did }),
     onSuccess: async (t) => {
@@ -95,6 +112,9 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
           )}
           <button type="button" onClick={() => setHistory((h) => !h)} aria-pressed={history}>
             History
+          </button>
+          <button type="button" onClick={() => void exportZip()} disabled={exporting} title="This page and the pages under it, as Markdown">
+            {exporting ? 'Exporting…' : 'Export .zip'}
           </button>
           {canTemplate && (
             <button type="button" onClick={() => saveTemplate.mutate()} disabled={saveTemplate.isPending}>
