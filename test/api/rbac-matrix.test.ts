@@ -34,6 +34,8 @@ interface Fixture {
   /** A document with content, and one history version of it. */
   documentId: string;
   versionId: string;
+  /** A template of the workspace (saved from the document). */
+  templateId: string;
   /** A link invitation into the workspace (multi-use). */
   invitationId: string;
   invitationToken: string;
@@ -270,6 +272,27 @@ const table: Row[] = [
     request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/documents` }),
     expect: readAll,
   },
+  {
+    route: 'POST /api/v1/workspaces/{wid}/documents',
+    request: (fx) => ({
+      path: `/api/v1/workspaces/${fx.workspaceId}/documents`,
+      body: { title: 'From template', templateId: fx.templateId },
+    }),
+    expect: editors(201),
+  },
+  { route: 'GET /api/v1/documents/{id}/export', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}/export` }), expect: readAll },
+  // templates (#17): members list them, editors save and delete them
+  {
+    route: 'POST /api/v1/workspaces/{wid}/templates',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/templates`, body: { documentId: fx.documentId, title: 'Meeting' } }),
+    expect: editors(201),
+  },
+  {
+    route: 'GET /api/v1/workspaces/{wid}/templates',
+    request: (fx) => ({ path: `/api/v1/workspaces/${fx.workspaceId}/templates` }),
+    expect: readAll,
+  },
+  { route: 'DELETE /api/v1/templates/{id}', request: (fx) => ({ path: `/api/v1/templates/${fx.templateId}` }), expect: editors(204) },
   { route: 'GET /api/v1/documents/{id}', request: (fx) => ({ path: `/api/v1/documents/${fx.documentId}` }), expect: readAll },
   {
     route: 'PATCH /api/v1/documents/{id}',
@@ -613,6 +636,7 @@ async function fixture(): Promise<Fixture> {
   const version = await server.db.prisma.documentVersion.create({
     data: { documentId: doc.id, state, size: state.length, reason: 'manual' },
   });
+  const template = await owner.documents.templates.save(ws.id, { documentId: doc.id });
   const link = await owner.invitations.create(ws.id, { role: 'viewer', maxUses: 10 });
   const elsewhere = await spare.workspaces.create({ name: 'Elsewhere' });
   const forOwner = await spare.workspaces.addMember(elsewhere.id, { email: owner.email, role: 'editor' });
@@ -631,6 +655,7 @@ async function fixture(): Promise<Fixture> {
     notificationId: notification.id,
     documentId: doc.id,
     versionId: version.id,
+    templateId: template.id,
     invitationId: link.id,
     invitationToken: link.token,
     ownersInvitationId: forOwner.id,

@@ -29,6 +29,7 @@ describe('the knowledge base', () => {
     const a = await openPage(browser, `${server.url}/w/${t.ws.id}`);
     await signInUi(a, t.owner.email);
     await tree(a).getByRole('button', { name: 'New document' }).click();
+    await tree(a).getByRole('menuitem', { name: 'Blank page' }).click();
     const rename = tree(a).getByLabel('Document title');
     await rename.fill('Onboarding');
     await rename.press('Enter');
@@ -140,4 +141,39 @@ describe('the knowledge base', () => {
     await shared.getByRole('link', { name: /FAQ/ }).waitFor();
     await page.context().close();
   });
+
+  it('saves a page as a template and makes a new page from it with the tree\'s "+" menu', async () => {
+    const t = await team();
+    const agenda = await t.owner.documents.importMarkdown(t.ws.id, {
+      title: 'Meeting notes',
+      markdown: '# Agenda\n\n- [ ] Decisions\n- [ ] Owners',
+    });
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/d/${agenda.id}`);
+    await signInUi(page, t.editor.email);
+    await poll(() => editorOf(page).textContent()).toContain('Decisions');
+    await page.getByRole('button', { name: 'Save as template' }).click();
+    await page.getByText('Saved “Meeting notes” as a template').waitFor();
+
+    await tree(page).getByRole('button', { name: 'New document' }).click();
+    const menu = tree(page).getByRole('menu', { name: 'New document' });
+    await menu.getByRole('menuitem', { name: 'Meeting notes' }).waitFor();
+    await screenshot(page, 'kb-new-from-template');
+    await menu.getByRole('menuitem', { name: 'Meeting notes' }).click();
+    const rename = tree(page).getByLabel('Document title');
+    await rename.fill('Weekly sync');
+    await rename.press('Enter');
+    await tree(page).getByRole('link', { name: 'Weekly sync' }).waitFor();
+    expect(page.url()).not.toContain(agenda.id);
+    await poll(() => editorOf(page).textContent()).toContain('Decisions');
+    await poll(() => editorOf(page).locator('ul[data-type="taskList"] li').count()).toBe(2);
+
+    // Escape closes the menu without making anything.
+    const before = (await t.owner.documents.list(t.ws.id)).items.length;
+    await tree(page).getByRole('button', { name: 'New document' }).click();
+    await menu.getByRole('menuitem', { name: 'Blank page' }).waitFor();
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+    expect((await t.owner.documents.list(t.ws.id)).items).toHaveLength(before);
+    await page.context().close();
+  }, 120_000);
 });

@@ -208,3 +208,54 @@ describe('search: documents and backlinks', () => {
     expect((await owner.search.taskBacklinks(task.id)).items).toEqual([]);
   });
 });
+
+describe('search: mentions in document text', () => {
+  const mentionOf = (who: Member, label: string) => {
+    const m = new Y.XmlElement('mention');
+    m.setAttribute('id', who.userId);
+    m.setAttribute('label', label);
+    return m;
+  };
+  const mentions = async (who: Member, documentId: string) =>
+    (await who.tracking.notifications.list()).items.filter((n) => n.type === 'mentioned' && n.documentId === documentId);
+  const indexed = (owner: Member, workspaceId: string, word: string) =>
+    waitFor(async () => (await owner.search.query({ q: word, workspaceId })).items.length === 1, `"${word}" indexed`, 15_000);
+
+  it('notifies a person @mentioned in a document once, and only once they can read it', async () => {
+    const { owner, viewer, stranger, workspaceId } = await team();
+    const doc = await owner.documents.create(workspaceId, { title: 'Launch checklist' });
+    const provider = providers.track(connect(owner, doc.id));
+    await synced(provider);
+    const text = provider.doc.getXmlFragment('default');
+    text.insert(0, [
+      paragraph('Pangolin review with ', mentionOf(viewer, 'Viewer'), mentionOf(stranger, 'Stranger'), mentionOf(owner, 'Me')),
+    ]);
+    await indexed(owner, workspaceId, 'pangolin');
+
+    await waitFor(async () => (await mentions(viewer, doc.id)).length === 1, 'viewer notified', 15_000);
+    expect((await mentions(viewer, doc.id))[0]).toMatchObject({
+      actorId: owner.userId,
+      workspaceId,
+      data: { documentTitle: 'Launch checklist' },
+    });
+    // Not the author mentioning themselves, and not someone who cannot read the document.
+    expect(await mentions(owner, doc.id)).toEqual([]);
+    expect(await mentions(stranger, doc.id)).toEqual([]);
+
+    // Editing around the mention, or removing it and writing it again, tells nobody twice.
+    text.insert(1, [paragraph('Quokka notes')]);
+    await indexed(owner, workspaceId, 'quokka');
+    text.delete(0, 1);
+    text.insert(0, [paragraph('Wombat review with ', mentionOf(viewer, 'Viewer'), mentionOf(stranger, 'Stranger'))]);
+    await indexed(owner, workspaceId, 'wombat');
+    expect(await mentions(viewer, doc.id)).toHaveLength(1);
+    expect(await mentions(stranger, doc.id)).toEqual([]);
+
+    // Once they may read it, the next indexing of text that still mentions them does.
+    await addMember(owner, workspaceId, stranger, 'viewer');
+    text.insert(1, [paragraph('Narwhal follow-up')]);
+    await indexed(owner, workspaceId, 'narwhal');
+    await waitFor(async () => (await mentions(stranger, doc.id)).length === 1, 'stranger notified once a member', 15_000);
+    expect(await mentions(viewer, doc.id)).toHaveLength(1);
+  });
+});

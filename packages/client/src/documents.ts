@@ -1,6 +1,7 @@
 // Documents (knowledge base) over REST.
 import type {
   DocumentShareView,
+  DocumentTemplateView,
   DocumentVersionView,
   DocumentView,
   Page,
@@ -11,6 +12,8 @@ import type {
 import { type CreateOptions, createHeaders, type Http } from './http.js';
 
 type Placement = { parentId?: string | null; projectId?: string | null };
+/** A new document, optionally starting with a copy of a template of its workspace. */
+type NewDocument = { title: string; templateId?: string } & Placement;
 
 export function documentsApi(http: Http) {
   const content = (path: string, format: 'text' | 'markdown' | 'html' | 'json') =>
@@ -18,7 +21,7 @@ export function documentsApi(http: Http) {
       ? http.request<ProseMirrorNode>('GET', path, { query: { format } })
       : http.request<string>('GET', path, { query: { format } });
   return {
-    create: (workspaceId: string, body: { title: string } & Placement, opts?: CreateOptions) =>
+    create: (workspaceId: string, body: NewDocument, opts?: CreateOptions) =>
       http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents`, { body, headers: createHeaders(opts) }),
     importMarkdown: (workspaceId: string, body: { title: string; markdown: string } & Placement) =>
       http.request<DocumentView>('POST', `/api/v1/workspaces/${workspaceId}/documents/import`, { body }),
@@ -56,5 +59,14 @@ export function documentsApi(http: Http) {
     shareByEmail: (id: string, email: string, role: Role) =>
       http.request<DocumentShareView>('POST', `/api/v1/documents/${id}/shares`, { body: { email, role } }),
     unshare: (id: string, userId: string) => http.request<void>('DELETE', `/api/v1/documents/${id}/shares/${userId}`),
+    /** The document and its subtree as a zip of Markdown with their files (the response, to stream). */
+    exportZip: (id: string) => http.fetchRaw('GET', `/api/v1/documents/${id}/export`),
+    templates: {
+      list: (workspaceId: string) => http.request<Page<DocumentTemplateView>>('GET', `/api/v1/workspaces/${workspaceId}/templates`),
+      /** Saves the document's content as it is now as a template of its workspace. */
+      save: (workspaceId: string, body: { documentId: string; title?: string }) =>
+        http.request<DocumentTemplateView>('POST', `/api/v1/workspaces/${workspaceId}/templates`, { body }),
+      remove: (id: string) => http.request<void>('DELETE', `/api/v1/templates/${id}`),
+    },
   };
 }

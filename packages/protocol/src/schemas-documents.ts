@@ -6,7 +6,12 @@ import { RoleSchema } from './schemas.js';
 const Id = z.string().uuid();
 const Title = z.string().trim().min(1).max(200);
 
-export const CreateDocumentBody = z.object({ title: Title, parentId: Id.nullish(), projectId: Id.nullish() }).strict();
+/** A new document; with `templateId`, starting with a copy of that template's content. */
+export const CreateDocumentBody = z
+  .object({ title: Title, parentId: Id.nullish(), projectId: Id.nullish(), templateId: Id.optional() })
+  .strict();
+/** "Save as template": the document's content as it is now, under `title` (default: the document's). */
+export const SaveTemplateBody = z.object({ documentId: Id, title: Title.optional() }).strict();
 export const UpdateDocumentBody = z.object({ title: Title }).strict();
 /** Moves a document under `parentId` (null: the workspace root), optionally between two siblings. */
 export const MoveDocumentBody = z.object({ parentId: Id.nullable(), afterId: Id.optional(), beforeId: Id.optional() }).strict();
@@ -84,4 +89,12 @@ export interface ProseMirrorNode {
   content?: ProseMirrorNode[];
   text?: string;
   marks?: { type: string; attrs?: Record<string, unknown> }[];
+}
+
+export interface DocumentTemplateView {
+  id: string;
+  workspaceId: string;
+  title: string;
+  createdById: string | null;
+  createdAt: string;
 }

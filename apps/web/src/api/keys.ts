@@ -24,6 +24,10 @@ export const keys = {
   invitations: (workspaceId: string) => ['invitations', workspaceId] as const,
   /** A workspace's audit log (every filter and page under it). */
   audit: (workspaceId: string) => ['audit', workspaceId] as const,
+  /** The workspace's document templates. */
+  templates: (workspaceId: string) => ['templates', workspaceId] as const,
+  /** The documents referring to a document or a task ("Mentioned in"). */
+  backlinks: (kind: 'document' | 'task', id: string) => ['backlinks', kind, id] as const,
   /** Invitations waiting for me. */
   myInvitations: ['invitations', 'mine'] as const,
 };

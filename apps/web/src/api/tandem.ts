@@ -136,7 +136,7 @@ export const api = {
   documents: {
     tree: async (workspaceId: string): Promise<DocumentView[]> => (await documents.list(workspaceId)).items,
     trash: async (workspaceId: string): Promise<DocumentView[]> => (await documents.list(workspaceId, { trashed: true })).items,
-    create: (workspaceId: string, body: { title: string; parentId?: string | null }): Promise<DocumentView> =>
+    create: (workspaceId: string, body: { title: string; parentId?: string | null; templateId?: string }): Promise<DocumentView> =>
       documents.create(workspaceId, body),
     get: (id: string) => documents.get(id),
     sharedWithMe: () => documents.sharedWithMe(),

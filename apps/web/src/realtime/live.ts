@@ -26,6 +26,17 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
     void qc.invalidateQueries({ queryKey: keys.activity(taskId) });
   }
 
+  if (frame.type === 'backlinks.changed') {
+    const targetKind = str(data.targetKind);
+    const targetId = str(data.targetId);
+    if ((targetKind === 'document' || targetKind === 'task') && targetId)
+      void qc.invalidateQueries({ queryKey: keys.backlinks(targetKind, targetId) });
+    return;
+  }
+  if (entity === 'template' && workspaceId) {
+    void qc.invalidateQueries({ queryKey: keys.templates(workspaceId) });
+    return;
+  }
   if (entity === 'task') {
     const task = (data.task ?? data) as Partial<TaskView>;
     // A full task in the event lands on the board at once; the refetch confirms it.

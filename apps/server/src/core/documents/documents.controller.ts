@@ -16,8 +16,10 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiJsonBody, ApiQueryFrom, IdParam, ValidBody, ValidQuery } from '../../base/http/validation.js';
 import { type Actor, CurrentUser } from '../auth/current-user.js';
+import { contentDisposition } from '../files/file-names.js';
 import { DocumentHistoryService, type RenderedContent } from './document-history.service.js';
 import { DocumentSharesService } from './document-shares.service.js';
+import { DocumentZipExport } from './document-zip-export.js';
 import { DocumentsService } from './documents.service.js';
 
 const CONTENT_TYPES = {
@@ -43,7 +45,19 @@ export class DocumentsController {
     private readonly documents: DocumentsService,
     private readonly history: DocumentHistoryService,
     private readonly shares: DocumentSharesService,
+    private readonly zipExport: DocumentZipExport,
   ) {}
+
+  /** The document and its subtree as a zip of Markdown with their files, streamed. */
+  @Get('documents/:id/export')
+  async exportZip(@CurrentUser() actor: Actor, @IdParam('id', 'Document') id: string, @Res() reply: FastifyReply) {
+    const { fileName, stream } = await this.zipExport.prepare(actor, id);
+    await reply
+      .header('content-type', 'application/zip')
+      .header('content-disposition', contentDisposition('attachment', fileName))
+      .header('cache-control', 'no-store')
+      .send(stream());
+  }
 
   @Post('workspaces/:wid/documents')
   @ApiJsonBody(CreateDocumentBody)

@@ -1,4 +1,4 @@
-// The document tree: create (also from Markdown), rename, move without cycles, trash (children go
+// The document tree: create (also from Markdown or a template), rename, move without cycles, trash (children go
 // with their parent) and restore, permanent delete. Each mutation commits, then emits one event.
 import { Injectable } from '@nestjs/common';
 import type { DocumentView } from '@tandem/protocol';
@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
 import { importedState } from './document-content.js';
+import { DocumentTemplatesService } from './document-templates.service.js';
 import { documentView } from './document-view.js';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -18,6 +19,8 @@ export interface NewDocument {
   title: string;
   parentId?: string | null;
   projectId?: string | null;
+  /** Start with a copy of this template of the workspace. */
+  templateId?: string;
 }
 
 @Injectable()
@@ -26,6 +29,7 @@ export class DocumentsService {
     private readonly prisma: PrismaClient,
     private readonly policy: PermissionPolicy,
     private readonly events: DomainEvents,
+    private readonly templates: DocumentTemplatesService,
   ) {}
 
   /** Serializes tree changes per workspace so concurrent moves cannot build a cycle. */
@@ -57,14 +61,14 @@ export class DocumentsService {
   async create(actor: Actor, workspaceId: string, body: NewDocument, initialState?: Uint8Array): Promise<DocumentView> {
     const projectId = await this.placement(actor, workspaceId, body);
     const parentId = body.parentId ?? null;
+    const state = initialState ?? (body.templateId ? await this.templates.initialState(workspaceId, body.templateId) : undefined);
     const doc = await this.prisma.$transaction(async (tx) => {
       await this.lockTree(tx, workspaceId);
       const rank = rankBetween(await this.lastRank(tx, workspaceId, parentId), null);
       const created = await tx.document.create({
         data: { workspaceId, projectId, parentId, title: body.title, rank, createdById: actor.id },
       });
-      if (initialState)
-        await tx.documentUpdate.create({ data: { documentId: created.id, data: Buffer.from(initialState), userId: actor.id } });
+      if (state) await tx.documentUpdate.create({ data: { documentId: created.id, data: Buffer.from(state), userId: actor.id } });
       return created;
     });
     const view = documentView(doc);

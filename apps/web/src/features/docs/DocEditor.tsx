@@ -13,6 +13,7 @@ import { BubbleToolbar } from './editor/BubbleToolbar.js';
 import { CommentAnchors } from './editor/comment-anchors.js';
 import type { DocSummary } from './editor/document-link.js';
 import { webEditorExtensions } from './editor/extensions.js';
+import { LinkEntry } from './editor/LinkEntry.js';
 import type { Person } from './editor/mention.js';
 import { TableToolbar } from './editor/TableToolbar.js';
 import type { ProjectKey } from './editor/task-ref.js';
@@ -100,6 +101,7 @@ export function DocEditor(props: DocEditorProps) {
       </div>
       {editor && <TableToolbar editor={editor} />}
       {editor && <BubbleToolbar editor={editor} onComment={onComment ? () => onComment(editor) : undefined} />}
+      {editor && <LinkEntry editor={editor} />}
       <DocUploads documentId={documentId} editor={editor} />
       <EditorContent editor={editor} />
     </div>

@@ -2,17 +2,20 @@
 
 import type { Role } from '@tandem/protocol';
 import { allows } from '@tandem/protocol/policy';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Editor } from '@tiptap/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../api/errors.js';
 import { keys } from '../../api/keys.js';
 import { useTandemMutation } from '../../api/mutations.js';
 import { useDocuments, useMe, useSharedDocuments, useWorkspaces } from '../../api/queries.js';
+import { client } from '../../api/session.js';
 import { api } from '../../api/tandem.js';
 import { Link, paths } from '../../app/router.js';
 import { useRoom } from '../../realtime/live.js';
 import { FieldNote } from '../../ui/FieldNote.js';
+import { toast } from '../../ui/toast.js';
+import { Backlinks } from './Backlinks.js';
 import { type CollabSession, openDocument } from './collab.js';
 import { DocEditor } from './DocEditor.js';
 import { DocHistory } from './DocHistory.js';
@@ -31,6 +34,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const docs = member ? tree : shared.filter((d) => d.workspaceId === wid);
   const doc = useQuery({ queryKey: ['document', did], queryFn: () => api.documents.get(did) });
   const rename = useTandemMutation('document.rename');
+  const qc = useQueryClient();
   const [session, setSession] = useState<CollabSession | null>(null);
   const [denied, setDenied] = useState<string | null>(null);
   const [history, setHistory] = useState(false);
@@ -68,6 +72,33 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const readOnly = !allows(role, 'document.update');
   const canComment = allows(role, 'document.comment');
   const canShare = allows(role, 'document.share');
+  // Templates belong to the workspace: its editors keep them, not someone a page was shared with.
+  const canTemplate = member && allows(workspaces?.find((w) => w.id === wid)?.role, 'document.create');
+  const [exporting, setExporting] = useState(false);
+  const exportZip = async () => {
+    setExporting(true);
+    try {
+      const res = await client.documents.exportZip(did);
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'document.zip';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+    } finally {
+      setExporting(false);
+    }
+  };
+  const saveTemplate = useMutation({
+    mutationFn: () => client.documents.templates.save(wid, { documentId: did }),
+    onSuccess: async (t) => {
+      await qc.invalidateQueries({ queryKey: keys.templates(wid) });
+      toast(`Saved “${t.title}” as a template: “+” in the tree makes new pages from it`);
+    },
+    onError: (err) => toast(errorMessage(err), 'error'),
+  });
 
   if (doc.error && !doc.data) return <p className="form-error page">{errorMessage(doc.error)}</p>;
   return (
@@ -82,6 +113,14 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
           <button type="button" onClick={() => setHistory((h) => !h)} aria-pressed={history}>
             History
           </button>
+          <button type="button" onClick={() => void exportZip()} disabled={exporting} title="This page and the pages under it, as Markdown">
+            {exporting ? 'Exporting…' : 'Export .zip'}
+          </button>
+          {canTemplate && (
+            <button type="button" onClick={() => saveTemplate.mutate()} disabled={saveTemplate.isPending}>
+              Save as template
+            </button>
+          )}
         </div>
         {sharing && <ShareDialog wid={wid} did={did} docs={docs} onClose={() => setSharing(false)} />}
         {history && <DocHistory wid={wid} did={did} readOnly={readOnly} onClose={() => setHistory(false)} />}
@@ -109,6 +148,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
             onReady={setEditor}
           />
         )}
+        <Backlinks target={{ documentId: did }} />
       </article>
       <DocThreads did={did} editor={editor} canComment={canComment} pending={pending} onPendingDone={() => setPending(null)} />
     </div>

@@ -1,5 +1,5 @@
-// The knowledge-base tree in the sidebar: open, create (top level or inside), rename, move by
-// drag and drop, and move to trash.
+// The knowledge-base tree in the sidebar: open, create (top level or inside, blank or from a
+// template), rename, move by drag and drop, and move to trash.
 
 import { allows } from '@tandem/protocol/policy';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -12,6 +12,7 @@ import { api } from '../../api/tandem.js';
 import type { DocumentView } from '../../api/types.js';
 import { Link, navigate, paths } from '../../app/router.js';
 import { toast } from '../../ui/toast.js';
+import { NewDocumentMenu, useTemplates } from './NewDocumentMenu.js';
 import { ancestors, buildTree, canMove, type DocNode } from './tree.js';
 
 const EXPANDED = 'tandem.expandedDocs';
@@ -27,6 +28,8 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(JSON.parse(localStorage.getItem(EXPANDED) ?? '[]') as string[]));
   const [renaming, setRenaming] = useState<string | null>(null);
   const [dropOn, setDropOn] = useState<string | null>(null);
+  // Only read when a template was chosen, so loaded by then (the menu fetched it).
+  const { data: templates = [] } = useTemplates(wid, false);
 
   useEffect(() => localStorage.setItem(EXPANDED, JSON.stringify([...expanded])), [expanded]);
   // The open document is always visible in the tree.
@@ -38,8 +41,11 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
 
   // Creating waits for the server: the editor needs the document's real id.
   const create = useMutation({
-    mutationFn: (parentId: string | null) => api.documents.create(wid, { title: 'Untitled', ...(parentId ? { parentId } : {}) }),
-    onSuccess: async (doc, parentId) => {
+    mutationFn: ({ parentId, templateId }: { parentId: string | null; templateId: string | null }) => {
+      const title = templateId ? (templates.find((t) => t.id === templateId)?.title ?? 'Untitled') : 'Untitled';
+      return api.documents.create(wid, { title, ...(parentId ? { parentId } : {}), ...(templateId ? { templateId } : {}) });
+    },
+    onSuccess: async (doc, { parentId }) => {
       await qc.invalidateQueries({ queryKey: keys.documents(wid) });
       if (parentId) setExpanded((s) => new Set([...s, parentId]));
       navigate(paths.doc(wid, doc.id));
@@ -143,15 +149,12 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
               >
                 ✎
               </button>
-              <button
-                type="button"
-                className="icon-button"
+              <NewDocumentMenu
+                wid={wid}
                 title="New page inside"
-                aria-label={`New page inside ${n.doc.title}`}
-                onClick={() => create.mutate(n.doc.id)}
-              >
-                +
-              </button>
+                label={`New page inside ${n.doc.title}`}
+                onCreate={(templateId) => create.mutate({ parentId: n.doc.id, templateId })}
+              />
               <button
                 type="button"
                 className="icon-button"
@@ -174,9 +177,12 @@ export function DocTree({ wid, activeId }: { wid: string; activeId: string | nul
       <header className={`tree-header ${dropOn === 'root' ? 'drop-target' : ''}`} {...dropProps(null)}>
         Documents
         {canEdit && (
-          <button type="button" className="icon-button" title="New document" aria-label="New document" onClick={() => create.mutate(null)}>
-            +
-          </button>
+          <NewDocumentMenu
+            wid={wid}
+            title="New document"
+            label="New document"
+            onCreate={(templateId) => create.mutate({ parentId: null, templateId })}
+          />
         )}
       </header>
       {error && <p className="form-error">{errorMessage(error)}</p>}

@@ -46,6 +46,8 @@ export function SearchPalette({ wid }: { wid: string | null }) {
   const [open, setOpen] = useState(false);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // In text being edited Ctrl/Cmd-K adds a link: the editor handles it first and says so.
+      if (e.defaultPrevented) return;
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         setOpen((o) => !o);

@@ -14,6 +14,7 @@ import { FieldNote } from '../../ui/FieldNote.js';
 import { LabelChip } from '../../ui/LabelChip.js';
 import { Markdown } from '../../ui/Markdown.js';
 import { columns } from '../board/board-order.js';
+import { Backlinks } from '../docs/Backlinks.js';
 import { Attachments, FileDropZone } from '../files/Attachments.js';
 import { ActivityTimeline } from './ActivityTimeline.js';
 import { Checklist } from './Checklist.js';
@@ -210,6 +211,7 @@ export function TaskDetail({
           <Attachments taskId={tid} readOnly={readOnly} />
         </FileDropZone>
         <Checklist taskId={tid} />
+        <Backlinks target={{ taskId: tid }} />
         <FileDropZone target={{ taskId: tid }} disabled={readOnly}>
           <Comments wid={wid} taskId={tid} />
         </FileDropZone>

@@ -2,7 +2,7 @@
 import type { Editor } from '@tiptap/core';
 import { useEditorState } from '@tiptap/react';
 import { BubbleMenu } from '@tiptap/react/menus';
-import { promptLink } from './link-prompt.js';
+import { openLinkEntry } from './link-entry.js';
 import { shortcut } from './shortcuts.js';
 
 interface Props {
@@ -49,7 +49,7 @@ export function BubbleToolbar({ editor, onComment }: Props) {
           {button('I', `Italic (${shortcut('Mod+I')})`, active.italic, () => editor.chain().focus().toggleItalic().run(), 'i')}
           {button('S', `Strikethrough (${shortcut('Mod+Shift+S')})`, active.strike, () => editor.chain().focus().toggleStrike().run(), 's')}
           {button('</>', `Inline code (${shortcut('Mod+E')})`, active.code, () => editor.chain().focus().toggleCode().run())}
-          {button('Link', `Link (${shortcut('Mod+K')})`, active.link, () => promptLink(editor))}
+          {button('Link', `Link (${shortcut('Mod+K')})`, active.link, () => openLinkEntry(editor))}
           {button('H', `Heading (${shortcut('Mod+Alt+2')})`, active.h2, () => editor.chain().focus().toggleHeading({ level: 2 }).run())}
         </>
       )}

@@ -6,7 +6,7 @@ import CodeBlockLowlight from '@tiptap/extension-code-block-lowlight';
 import { Placeholder } from '@tiptap/extensions';
 import { common, createLowlight } from 'lowlight';
 import { type DocSummary, DocumentLinkSuggestion, LiveDocumentRef } from './document-link.js';
-import { LinkShortcut } from './link-prompt.js';
+import { LinkShortcut } from './link-entry.js';
 import { mentionExtension, type Person } from './mention.js';
 import { SlashCommand } from './slash-command.js';
 import { LiveTaskRef, type ProjectKey } from './task-ref.js';

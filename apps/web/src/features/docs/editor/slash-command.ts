@@ -5,7 +5,7 @@ import { PluginKey } from '@tiptap/pm/state';
 import Suggestion from '@tiptap/suggestion';
 import { toast } from '../../../ui/toast.js';
 import { uploadInto } from './file-upload.js';
-import { promptLink } from './link-prompt.js';
+import { openLinkEntry } from './link-entry.js';
 import { type MenuItem, suggestionPopup } from './SuggestionMenu.js';
 import { shortcut } from './shortcuts.js';
 
@@ -120,7 +120,7 @@ function items(documentId: string): SlashItem[] {
       keywords: 'url href',
       run: (e, r) => {
         block(e, r).run();
-        promptLink(e);
+        openLinkEntry(e);
       },
     },
     {
