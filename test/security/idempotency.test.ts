@@ -21,13 +21,20 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** The parts of a create's answer (or its error) these tests read. */
+interface Answer {
+  id: string;
+  key?: string;
+  error: { code: string; message: string };
+}
+
 async function post(token: string, path: string, body: unknown, key?: string) {
   const res = await fetch(`${server.url}/api/v1${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: res.status, replayed: res.headers.get('idempotent-replayed'), body: (await res.json()) as Record<string, any> };
+  return { status: res.status, replayed: res.headers.get('idempotent-replayed'), body: (await res.json()) as Answer };
 }
 
 const titles = async (title: string) =>

@@ -50,7 +50,7 @@ export function HostButton() {
   useEffect(() => {
     if (desktop?.mode === 'host') void desktop.hostInfo().then(setInfo);
   }, []);
-  if (!desktop || desktop.mode !== 'host' || !info) return null;
+  if (desktop?.mode !== 'host' || !info) return null;
   return (
     <>
       <button type="button" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
