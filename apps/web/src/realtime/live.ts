@@ -103,10 +103,12 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
 function lostRoom(qc: QueryClient, room: string) {
   const [kind, id] = room.split(':') as [string, string];
   if (kind === 'workspace') {
+    // Only a workspace we were in is "lost"; one we never had is the screen's own 404.
+    const wasMember = qc.getQueryData<WorkspaceView[]>(keys.workspaces)?.some((w) => w.id === id) ?? false;
     // Out of the list at once, so nothing routes back into it before the refetch lands.
     qc.setQueryData<WorkspaceView[]>(keys.workspaces, (old) => old?.filter((w) => w.id !== id));
     void qc.invalidateQueries({ queryKey: keys.workspaces });
-    if (window.location.pathname.startsWith(`/w/${id}`)) {
+    if (wasMember && window.location.pathname.startsWith(`/w/${id}`)) {
       toast('You no longer have access to this workspace', 'error');
       navigate('/', { replace: true });
     }

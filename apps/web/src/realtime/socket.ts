@@ -110,8 +110,14 @@ class Realtime {
   }
 
   private subscribe(room: string) {
-    // A refused room (no access, or it was deleted) simply stays quiet; the screen shows the REST error.
-    this.socket?.subscribe(room).catch(() => undefined);
+    // A room refused as not found (access removed, or deleted, maybe while we were joining) is
+    // reported like one the server dropped later, so screens react the same way either way.
+    this.socket?.subscribe(room).catch((err: { code?: string } | undefined) => {
+      if (err?.code !== 'not_found' || !this.rooms.has(room)) return;
+      this.rooms.delete(room);
+      this.presence.delete(room);
+      this.emit({ t: 'lost', room });
+    });
   }
 
   private emit(frame: ServerFrame) {
