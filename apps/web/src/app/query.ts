@@ -71,11 +71,16 @@ function createPersister(): Persister {
   let savedWrites = '[]';
   let saving: Promise<void> = Promise.resolve();
 
-  const save = () => {
+  /** What is waiting to be saved, taken (and its timer stopped). */
+  const take = () => {
     if (timer) clearTimeout(timer);
     timer = null;
     const client = waiting;
     waiting = null;
+    return client;
+  };
+  const save = () => {
+    const client = take();
     if (!client) return saving;
     saving = saving.then(() => set(CACHE_KEY, JSON.stringify(client))).catch(() => undefined);
     return saving;
@@ -83,10 +88,7 @@ function createPersister(): Persister {
   // Leaving the page: the write is started right here, not behind earlier saves, so the browser
   // has it before the page is gone.
   const saveNow = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const client = waiting;
-    waiting = null;
+    const client = take();
     if (client) void set(CACHE_KEY, JSON.stringify(client)).catch(() => undefined);
   };
   if (typeof window !== 'undefined') {
@@ -111,9 +113,7 @@ function createPersister(): Persister {
       return saved ? (JSON.parse(saved) as PersistedClient) : undefined;
     },
     removeClient: async () => {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      waiting = null;
+      take();
       await saving;
       await del(CACHE_KEY);
     },
