@@ -38,6 +38,11 @@ describe('the board', () => {
     // Within a column too: the second card goes up, and the next key press moves it again.
     await card(page, 'To Do', t.second.id).focus();
     await page.keyboard.press('Alt+ArrowRight');
+    // Until the card shows in its new column, focus is still on the old one in To Do.
+    await card(page, 'In Progress', t.second.id).waitFor();
+    await poll(() => page.evaluate(() => document.activeElement?.closest('section.column')?.getAttribute('data-status') ?? null)).toBe(
+      'In Progress',
+    );
     await poll(focusedId).toBe(t.second.id);
     await page.keyboard.press('Alt+ArrowUp');
     await poll(() =>

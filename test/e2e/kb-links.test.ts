@@ -83,8 +83,11 @@ describe('backlinks', () => {
     await editorOf(page).click();
     await page.keyboard.type('Read the guide');
     await page.keyboard.down('Shift');
-    for (let i = 0; i < 'guide'.length; i++) await page.keyboard.press('ArrowLeft');
+    // At a held key's repeat pace (about 30 ms): a robot's back-to-back presses can outrun the
+    // editor reading the selection, which no person's keyboard does.
+    for (let i = 0; i < 'guide'.length; i++) await page.keyboard.press('ArrowLeft', { delay: 30 });
     await page.keyboard.up('Shift');
+    await poll(() => page.evaluate(() => String(window.getSelection()))).toBe('guide');
     await page.keyboard.press('ControlOrMeta+k');
 
     const entry = page.getByRole('dialog', { name: 'Link' });
