@@ -6,6 +6,7 @@ import { parseRoute, paths } from '../src/app/routes.js';
 import { applyMove, columns, moveRequest, rankBetween } from '../src/features/board/board-order.js';
 import { ancestors, buildTree, canMove } from '../src/features/docs/tree.js';
 import { insertMention, matchMembers, mentionHandle, mentionQuery } from '../src/features/tasks/mentions.js';
+import { downloadName } from '../src/ui/save-response.js';
 
 const task = (id: string, status: string, rank: string): TaskView => ({
   id,
@@ -164,5 +165,14 @@ describe('error messages', () => {
     });
     expect(errorMessage(invalid([{ field: 'expiresAt', message: 'must be in the future' }]))).toBe('Expiry must be in the future.');
     expect(errorMessage(new ApiError(403, 'forbidden', ''))).toBe('Your role here does not allow this.');
+  });
+});
+
+describe('a download is saved under the name the server gave it', () => {
+  it('prefers the UTF-8 name, then the quoted one, then the fallback', () => {
+    expect(downloadName(`attachment; filename="Plan.zip"; filename*=UTF-8''R%C3%A9sum%C3%A9.zip`, 'document.zip')).toBe('Résumé.zip');
+    expect(downloadName('attachment; filename="audit-2026-11-29.csv"', 'audit.csv')).toBe('audit-2026-11-29.csv');
+    expect(downloadName(`attachment; filename*=UTF-8''%E0%A4%A`, 'document.zip')).toBe('document.zip');
+    expect(downloadName(null, 'audit.csv')).toBe('audit.csv');
   });
 });

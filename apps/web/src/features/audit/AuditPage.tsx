@@ -16,6 +16,7 @@ import { when } from '../account/account.js';
 import '../account/account.css';
 import { ACTION_LABELS, changeText, targetName } from './audit-text.js';
 import './audit.css';
+import { saveResponseAs } from '../../ui/save-response.js';
 
 const PAGE = 50;
 
@@ -54,13 +55,7 @@ function AuditLog({ wid }: { wid: string }) {
   const exportCsv = async () => {
     setExporting(true);
     try {
-      const res = await api.audit.downloadCsv(wid, filters);
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'audit.csv';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await saveResponseAs(await api.audit.downloadCsv(wid, filters), 'audit.csv');
     } catch (err) {
       toast(errorMessage(err), 'error');
     } finally {

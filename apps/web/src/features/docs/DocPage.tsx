@@ -14,6 +14,7 @@ import { api } from '../../api/tandem.js';
 import { Link, paths } from '../../app/router.js';
 import { useRoom } from '../../realtime/live.js';
 import { FieldNote } from '../../ui/FieldNote.js';
+import { saveResponseAs } from '../../ui/save-response.js';
 import { toast } from '../../ui/toast.js';
 import { Backlinks } from './Backlinks.js';
 import { type CollabSession, openDocument } from './collab.js';
@@ -78,13 +79,7 @@ export default function DocPage({ wid, did }: { wid: string; did: string }) {
   const exportZip = async () => {
     setExporting(true);
     try {
-      const res = await client.documents.exportZip(did);
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'document.zip';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await saveResponseAs(await client.documents.exportZip(did), 'document.zip');
     } catch (err) {
       toast(errorMessage(err), 'error');
     } finally {
