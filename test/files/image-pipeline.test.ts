@@ -4,6 +4,7 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImagePipeline } from '../../apps/server/src/core/files/image-pipeline.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { filesTeam, photo, pipelineIdle } from './fixtures.js';
 
@@ -51,7 +52,24 @@ function bombPng(width: number, height: number): Buffer {
   ]);
 }
 
+/** An image that looks like no other picture here (so it is nobody's near-duplicate). */
+const noise = () =>
+  sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    .jpeg()
+    .toBuffer();
+
 describe('image pipeline', () => {
+  it('answers a burst of uploads first: thumbnails wait while an upload is still arriving, then are made', async () => {
+    const pipeline = server.app.get(ImagePipeline);
+    await pipelineIdle(server);
+    const stillArriving = pipeline.uploadStarted();
+    const up = await team.editor.files.upload({ taskId: team.taskId }, new Blob([await noise()]), { name: 'static.jpg' });
+    expect(pipeline.pending()).toEqual({ queued: 1, running: 0 });
+    stillArriving();
+    await pipelineIdle(server);
+    expect((await fileOf(up.id)).thumbnail).toBe('ready');
+  });
+
   it('makes a thumbnail with the EXIF orientation applied and no metadata, and records size and capture date', async () => {
     // 640×480 stored pixels, orientation 6 (rotate 90° to display): shown as 480×640.
     const jpeg = await photo(640, 480, {

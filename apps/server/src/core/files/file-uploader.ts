@@ -56,6 +56,15 @@ export class FileUploader {
   ) {}
 
   async upload(actor: Actor, req: FastifyRequest, query: Target): Promise<FileView> {
+    const ended = this.pipeline.uploadStarted();
+    try {
+      return await this.receive(actor, req, query);
+    } finally {
+      ended();
+    }
+  }
+
+  private async receive(actor: Actor, req: FastifyRequest, query: Target): Promise<FileView> {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.config.UPLOAD_LIMIT_BYTES + MULTIPART_OVERHEAD) {
       throw AppError.tooLarge(`Files may be at most ${this.config.UPLOAD_LIMIT_BYTES} bytes`);

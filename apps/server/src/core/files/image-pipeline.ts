@@ -4,6 +4,8 @@
 // records the size, the EXIF capture date and a 64-bit difference hash (dHash), and looks for an
 // earlier image of the workspace that looks the same. Images declaring more pixels than
 // IMAGE_MAX_PIXELS keep their file but get no thumbnail. The result reaches the rooms live.
+// Thumbnails share the node's core with requests: while uploads are being received the queue
+// waits (at most MAX_DEFER_MS for its oldest image), so a burst of uploads is answered first.
 import { Readable } from 'node:stream';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import exifr from 'exifr';
@@ -21,6 +23,8 @@ const log = logger('image-pipeline');
 const THUMB_SIZE = 480;
 /** Hamming distance (of 64 bits) under which two images count as the same picture. */
 export const NEAR_DUPLICATE_BITS = 6;
+/** The longest an image waits for uploads in flight to end before its thumbnail is made anyway. */
+const MAX_DEFER_MS = 2_000;
 
 interface Processed {
   thumbnail: 'ready' | 'refused' | 'failed';
@@ -33,8 +37,10 @@ interface Processed {
 
 @Injectable()
 export class ImagePipeline implements OnApplicationShutdown {
-  private readonly queue: string[] = [];
+  private readonly queue: { id: string; at: number }[] = [];
   private running = 0;
+  private uploading = 0;
+  private deferred: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly idleWaiters: (() => void)[] = [];
 
@@ -47,8 +53,25 @@ export class ImagePipeline implements OnApplicationShutdown {
 
   enqueue(fileId: string): void {
     if (this.stopped) return;
-    this.queue.push(fileId);
+    this.queue.push({ id: fileId, at: Date.now() });
     this.pump();
+  }
+
+  /** An upload is being received; call the returned function (once) when it has ended, either way. */
+  uploadStarted(): () => void {
+    this.uploading++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.uploading--;
+      if (this.uploading === 0) this.pump();
+    };
+  }
+
+  /** Images waiting and being worked on (tests). */
+  pending(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.running };
   }
 
   /** Resolves when nothing is queued or running (tests and benchmarks). */
@@ -60,11 +83,25 @@ export class ImagePipeline implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.stopped = true;
     this.queue.length = 0;
+    if (this.deferred) clearTimeout(this.deferred);
   }
 
   private pump(): void {
+    if (this.deferred) {
+      clearTimeout(this.deferred);
+      this.deferred = null;
+    }
+    const oldest = this.queue[0];
+    if (oldest && this.uploading > 0) {
+      const wait = oldest.at + MAX_DEFER_MS - Date.now();
+      if (wait > 0) {
+        this.deferred = setTimeout(() => this.pump(), wait);
+        this.deferred.unref();
+        return;
+      }
+    }
     while (this.running < this.config.IMAGE_PIPELINE_CONCURRENCY && this.queue.length > 0) {
-      const id = this.queue.shift()!;
+      const { id } = this.queue.shift()!;
       this.running++;
       void this.process(id)
         .catch((err) => log.error({ err, fileId: id }, 'image processing failed'))
