@@ -21,12 +21,16 @@ export async function startReceiver() {
       answer(r, res);
     });
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hook`,
     port,
     received,
+    /** TCP connections opened to the receiver so far. */
+    connections: () => connections,
     answerWith(a: Answer) {
       answer = a;
     },

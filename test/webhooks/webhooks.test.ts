@@ -103,6 +103,19 @@ describe('webhook deliveries', () => {
     receiver.answerWith((_r, res) => res.writeHead(200).end());
   });
 
+  it('sends one after another over the connection it already has, not a new one each', async () => {
+    receiver.received.length = 0;
+    receiver.answerWith((_r, res) => res.writeHead(200).end());
+    const { owner, ws, project } = await team();
+    await owner.identity.webhooks.create(ws.id, { url: receiver.url, events: ['task.created'] });
+    const before = receiver.connections();
+    for (let i = 0; i < 6; i++) {
+      await owner.tracking.tasks.create(project.id, { title: `In a row ${i}` });
+      await receiver.waitFor(i + 1);
+    }
+    expect(receiver.connections() - before).toBeLessThanOrEqual(1);
+  });
+
   it('reads only the start of a 10 MB answer', async () => {
     const huge = Buffer.alloc(10 * 1024 * 1024, 'x');
     receiver.answerWith((_r, res) => res.writeHead(200, { 'content-length': huge.length }).end(huge));

@@ -13,6 +13,8 @@ const BATCH = 50;
 const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 3600_000;
 const MAX_IN_FLIGHT = 200;
+/** How long successes gather before they are recorded in one statement. */
+const FLUSH_MS = 20;
 
 interface Claimed {
   id: string;
@@ -31,6 +33,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private stopped = false;
   private loop: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  // Successes are recorded together, one statement per few milliseconds, not one per delivery.
+  private succeeded: { id: string; status: number }[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -45,6 +50,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     this.stopped = true;
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    await this.flushSucceeded();
   }
 
   private async run() {
@@ -59,12 +65,13 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
         const p = this.deliver(d).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
       }
-      // A slow receiver must not pile up unbounded requests in flight.
+      // A slow receiver must not pile up unbounded requests in flight; a full batch means more are
+      // due, claimed while these are still being sent.
       while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race([...this.inFlight]);
-      // Busy: take the next batch once this one is sent; idle: look again shortly.
-      if (claimed.length === BATCH) await Promise.allSettled([...this.inFlight]);
-      else await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
+      if (claimed.length < BATCH) await new Promise((r) => setTimeout(r, IDLE_POLL_MS));
     }
+    await Promise.allSettled([...this.inFlight]);
+    await this.flushSucceeded();
   }
 
   private claim(): Promise<Claimed[]> {
@@ -95,9 +102,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       maxResponseBytes: this.config.WEBHOOK_RESPONSE_MAX_BYTES,
       allowPrivate: this.config.TANDEM_WEBHOOK_ALLOW_PRIVATE,
     });
+    if (outcome.ok) {
+      this.succeeded.push({ id: d.id, status: outcome.status ?? 200 });
+      this.flushing ??= new Promise<void>((r) => setTimeout(r, FLUSH_MS)).then(() => this.flushSucceeded());
+      return this.flushing;
+    }
     const giveUp = outcome.refused || d.attempts >= this.config.WEBHOOK_MAX_ATTEMPTS;
-    const status = outcome.ok ? 'succeeded' : giveUp ? 'failed' : 'pending';
-    if (!outcome.ok) log.info({ deliveryId: d.id, attempts: d.attempts, error: outcome.error }, 'webhook delivery failed');
+    const status = giveUp ? 'failed' : 'pending';
+    log.info({ deliveryId: d.id, attempts: d.attempts, error: outcome.error }, 'webhook delivery failed');
     try {
       await this.prisma.webhookDelivery.update({
         where: { id: d.id },
@@ -106,13 +118,31 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
           lockedUntil: null,
           responseStatus: outcome.status,
           lastError: outcome.error,
-          deliveredAt: outcome.ok ? new Date() : null,
+          deliveredAt: null,
           nextAttemptAt: status === 'pending' ? new Date(Date.now() + backoffMs(d.attempts)) : undefined,
         },
       });
     } catch (err) {
       // Deleted meanwhile (its webhook was removed), or the database is away: the lease runs out and it is retried.
       log.debug({ deliveryId: d.id, err: (err as Error).message }, 'could not record a webhook delivery');
+    }
+  }
+
+  private async flushSucceeded(): Promise<void> {
+    const done = this.succeeded;
+    this.succeeded = [];
+    this.flushing = null;
+    if (!done.length) return;
+    try {
+      // Rows deleted meanwhile (their webhook was removed) simply match nothing.
+      await this.prisma.$executeRaw`
+        UPDATE "WebhookDelivery" d
+        SET status = 'succeeded', "lockedUntil" = NULL, "responseStatus" = v.status, "lastError" = NULL, "deliveredAt" = now()
+        FROM unnest(${done.map((x) => x.id)}::uuid[], ${done.map((x) => x.status)}::int[]) AS v(id, status)
+        WHERE d.id = v.id`;
+    } catch (err) {
+      // The database is away: the leases run out and these are sent again (at least once).
+      log.warn({ deliveries: done.length, err: (err as Error).message }, 'could not record webhook deliveries');
     }
   }
 }

@@ -24,6 +24,14 @@ export interface DeliveryOutcome {
   refused?: boolean;
 }
 
+// Connections are kept and reused per receiver (a busy outbox would otherwise open one per
+// delivery); private targets get their own pools, so a socket opened where private addresses were
+// allowed never serves a delivery where they are not.
+const agents = {
+  public: { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) },
+  private: { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) },
+};
+
 export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 export function sendDelivery(req: DeliveryRequest): Promise<DeliveryOutcome> {
@@ -46,13 +54,15 @@ export function sendDelivery(req: DeliveryRequest): Promise<DeliveryOutcome> {
     if (isIP(host) && isPrivateAddress(host) && !req.allowPrivate) {
       return resolve({ ok: false, status: null, error: `${host} is a private address`, refused: true });
     }
-    const client = url.protocol === 'https:' ? https : http;
+    const tls = url.protocol === 'https:';
+    const client = tls ? https : http;
+    const pool = agents[req.allowPrivate ? 'private' : 'public'];
     const r = client.request(
       url,
       {
         method: 'POST',
         lookup: guardedLookup(req.allowPrivate) as never,
-        agent: false,
+        agent: tls ? pool.https : pool.http,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(req.body),
@@ -79,13 +89,17 @@ export function sendDelivery(req: DeliveryRequest): Promise<DeliveryOutcome> {
       },
     );
     r.on('socket', (socket) => {
-      socket.on('connect', () => {
-        // Belt and braces: the peer actually connected to must be allowed too.
+      // Belt and braces: the peer actually connected to must be allowed too (a reused socket was
+      // checked when it connected).
+      const check = () => {
         const peer = socket.remoteAddress;
         if (peer && !req.allowPrivate && isPrivateAddress(peer)) {
+          socket.destroy();
           r.destroy(new ForbiddenTarget(`connected to ${peer}, a private address`));
         }
-      });
+      };
+      if (socket.connecting) socket.once('connect', check);
+      else check();
     });
     r.on('error', (err) => done({ ok: false, status: null, error: err.message.slice(0, 500), refused: err instanceof ForbiddenTarget }));
     const timer = setTimeout(() => {
