@@ -1,5 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { connect, synced } from '../collab/helpers.js';
 import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
 import { addMember } from '../support/membership.js';
 import type { TestServer } from '../support/server.js';
@@ -141,6 +143,43 @@ describe('the knowledge base', () => {
     await shared.getByRole('link', { name: /FAQ/ }).waitFor();
     await page.context().close();
   });
+
+  it('shows a reader outside the workspace a mention in a page shared with them, and opens the page from it', async () => {
+    const t = await team();
+    const guest = await server.user('guest');
+    const doc = await t.owner.documents.create(t.ws.id, { title: 'Launch plan' });
+    await t.owner.documents.share(doc.id, guest.userId, 'viewer');
+    const page = await openPage(browser, `${server.url}/`);
+    await signInUi(page, guest.email);
+    await page
+      .getByRole('region', { name: 'Shared with me' })
+      .getByRole('link', { name: /Launch plan/ })
+      .waitFor();
+
+    // The owner mentions the guest in the page (as the editor does: a mention node in the text).
+    const provider = connect(t.owner, doc.id);
+    await synced(provider);
+    const mention = new Y.XmlElement('mention');
+    mention.setAttribute('id', guest.userId);
+    mention.setAttribute('label', 'Guest');
+    const p = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    text.insert(0, 'Sign-off needed from ');
+    p.insert(0, [text, mention]);
+    provider.doc.getXmlFragment('default').insert(0, [p]);
+
+    const inbox = page.getByRole('region', { name: 'Inbox' });
+    const item = inbox.getByRole('button', { name: new RegExp(`${t.owner.displayName} mentioned you in Launch plan`) });
+    await item.waitFor({ timeout: 20_000 });
+    await inbox.getByText('1 unread').waitFor();
+    await screenshot(page, 'shared-inbox');
+    await item.click();
+    await poll(() => page.url()).toBe(`${server.url}/w/${t.ws.id}/d/${doc.id}`);
+    await poll(() => editorOf(page).textContent()).toContain('Sign-off needed from');
+    await poll(async () => (await guest.tracking.notifications.list({ unread: true })).unreadCount).toBe(0);
+    provider.destroy();
+    await page.context().close();
+  }, 90_000);
 
   it('saves a page as a template and makes a new page from it with the tree\'s "+" menu', async () => {
     const t = await team();

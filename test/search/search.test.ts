@@ -258,4 +258,27 @@ describe('search: mentions in document text', () => {
     await waitFor(async () => (await mentions(stranger, doc.id)).length === 1, 'stranger notified once a member', 15_000);
     expect(await mentions(viewer, doc.id)).toHaveLength(1);
   });
+
+  it('shows a reader who has the page only through a share the mention in their inbox, for as long as the share lasts', async () => {
+    const { owner, stranger, workspaceId } = await team();
+    const parent = await owner.documents.create(workspaceId, { title: 'Handbook' });
+    const doc = await owner.documents.create(workspaceId, { title: 'Onboarding', parentId: parent.id });
+    await owner.documents.share(parent.id, stranger.userId, 'viewer'); // the share on the parent covers the page under it
+    const provider = providers.track(connect(owner, doc.id));
+    await synced(provider);
+    provider.doc.getXmlFragment('default').insert(0, [paragraph('Axolotl intro for ', mentionOf(stranger, 'Guest'))]);
+    await indexed(owner, workspaceId, 'axolotl');
+
+    await waitFor(async () => (await mentions(stranger, doc.id)).length === 1, 'the share-only reader sees the mention', 15_000);
+    const [note] = await mentions(stranger, doc.id);
+    expect((await stranger.tracking.notifications.list({ unread: true })).unreadCount).toBe(1);
+    expect(await stranger.tracking.notifications.read(note!.id)).toMatchObject({ id: note!.id });
+    expect((await stranger.tracking.notifications.list({})).unreadCount).toBe(0);
+
+    // The share ends: so does the notification about what it showed.
+    await owner.documents.unshare(parent.id, stranger.userId);
+    expect(await mentions(stranger, doc.id)).toEqual([]);
+    const gone = await stranger.tracking.notifications.read(note!.id).catch((e) => e);
+    expect(gone.status).toBe(404);
+  });
 });

@@ -108,6 +108,8 @@ export interface NotificationView {
   type: string;
   workspaceId: string | null;
   actorId: string | null;
+  /** The actor's current name (null when there is no actor or the account is gone). */
+  actorName: string | null;
   taskId: string | null;
   documentId: string | null;
   data: Record<string, unknown>;

@@ -94,6 +94,7 @@ export interface NotificationView {
   readAt: string | null;
   workspaceId?: string | null;
   actorId?: string | null;
+  actorName?: string | null;
   taskId?: string | null;
   documentId?: string | null;
   data?: Record<string, unknown>;

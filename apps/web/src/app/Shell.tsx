@@ -14,7 +14,7 @@ import { DocTree } from '../features/docs/DocTree.js';
 import { SharedList } from '../features/docs/SharedList.js';
 import { TrashPage } from '../features/docs/TrashPage.js';
 import { LabelsPage } from '../features/labels/LabelsPage.js';
-import { InboxPage } from '../features/notifications/InboxPage.js';
+import { InboxPage, SharedInbox } from '../features/notifications/InboxPage.js';
 import { MyInvitations } from '../features/onboarding/PendingInvitations.js';
 import { ProfilePage } from '../features/onboarding/ProfilePage.js';
 import { ProjectSettingsPage } from '../features/projects/ProjectSettingsPage.js';
@@ -82,6 +82,7 @@ export function Shell() {
                 A workspace holds your team's projects, boards and documents. Create one to get started, or join one with an invitation.
               </p>
               <CreateWorkspaceForm autoFocus />
+              <SharedInbox />
               <SharedList />
             </>
           )}

@@ -44,6 +44,7 @@ export class Notifier {
         documentId: input.documentId ?? null,
         data: (input.data ?? {}) as object,
       })),
+      include: withActorName,
     });
     for (const row of rows) {
       await this.events.emit({
@@ -57,11 +58,15 @@ export class Notifier {
   }
 }
 
+/** Loads the actor's current name with a notification (someone outside the reader's workspaces too). */
+export const withActorName = { actor: { select: { displayName: true } } } as const;
+
 export function notificationView(n: {
   id: string;
   type: string;
   workspaceId: string | null;
   actorId: string | null;
+  actor?: { displayName: string } | null;
   taskId: string | null;
   documentId: string | null;
   data: unknown;
@@ -73,6 +78,7 @@ export function notificationView(n: {
     type: n.type,
     workspaceId: n.workspaceId,
     actorId: n.actorId,
+    actorName: n.actor?.displayName ?? null,
     taskId: n.taskId,
     documentId: n.documentId,
     data: n.data,

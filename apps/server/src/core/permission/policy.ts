@@ -141,6 +141,27 @@ export class PermissionPolicy {
     return role ? { role, workspaceId: row.workspaceId, projectId: row.projectId, documentId, trashed: row.trashed } : null;
   }
 
+  /**
+   * Documents the user may read through a share (on the document or an ancestor) in live
+   * workspaces, whether or not they are also a member: what a share-only reader's inbox may show.
+   */
+  async sharedDocumentIds(userId: string): Promise<string[]> {
+    if (!isId(userId)) return [];
+    const rows = await this.rows<{ id: string }>(
+      'shared_documents',
+      `WITH RECURSIVE tree AS (
+        SELECT s."documentId" AS id FROM "DocumentShare" s WHERE s."userId" = $1::uuid
+        UNION
+        SELECT c.id FROM "Document" c JOIN tree ON c."parentId" = tree.id
+      )
+      SELECT tree.id FROM tree
+      JOIN "Document" d ON d.id = tree.id
+      JOIN "Workspace" w ON w.id = d."workspaceId" AND w."deletedAt" IS NULL`,
+      [userId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The caller's access to a resource, or null when they may not see it. */
   access(userId: string, ref: ResourceRef): Promise<Access | null> {
     if ('workspace' in ref) return this.workspaceAccess(userId, ref.workspace);

@@ -41,10 +41,9 @@ export function InboxPage({ wid }: { wid: string }) {
   const { data: items = [], isPending, error } = useNotifications();
   const { data: members = [] } = useMembers(wid);
   const { data: workspaces = [] } = useWorkspaces();
-  const read = useTandemMutation('notification.read');
   const readAll = useTandemMutation('notification.readAll');
   const unread = items.filter((n) => !n.readAt).length;
-  const nameOf = (id: string | null | undefined) => members.find((m) => m.userId === id)?.displayName ?? 'Someone';
+  const nameOf = (n: NotificationView) => members.find((m) => m.userId === n.actorId)?.displayName ?? n.actorName ?? 'Someone';
   return (
     <section className="page">
       <header className="page-header">
@@ -58,29 +57,65 @@ export function InboxPage({ wid }: { wid: string }) {
       {error && <p className="form-error">{errorMessage(error)}</p>}
       {isPending && <p className="muted">Loading…</p>}
       {!isPending && items.length === 0 && <p className="muted">Nothing here yet. Mentions and assignments show up here.</p>}
-      <ul className="inbox">
-        {items.map((n) => {
-          const to = target(n, wid);
-          return (
-            <li key={n.id} className={n.readAt ? 'read' : 'unread'}>
-              <button
-                type="button"
-                className="inbox-item"
-                onClick={() => {
-                  if (!n.readAt) read.mutate({ id: n.id });
-                  if (to) navigate(to);
-                }}
-              >
-                {!n.readAt && <span className="unread-dot" title="Unread" />}
-                <span className="inbox-text">{describe(n, nameOf(n.actorId), workspaces.find((w) => w.id === n.workspaceId)?.name)}</span>
-                <time className="muted" dateTime={n.createdAt}>
-                  {new Date(n.createdAt).toLocaleString()}
-                </time>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <InboxList items={items} wid={wid} nameOf={nameOf} workspaceName={(id) => workspaces.find((w) => w.id === id)?.name} />
+    </section>
+  );
+}
+
+/** Notifications, newest first: opening one marks it read and goes to what it is about. */
+export function InboxList({
+  items,
+  wid,
+  nameOf = (n) => n.actorName ?? 'Someone',
+  workspaceName = () => undefined,
+}: {
+  items: NotificationView[];
+  wid?: string;
+  nameOf?: (n: NotificationView) => string;
+  workspaceName?: (id: string | null | undefined) => string | undefined;
+}) {
+  const read = useTandemMutation('notification.read');
+  return (
+    <ul className="inbox">
+      {items.map((n) => {
+        const to = target(n, wid ?? n.workspaceId ?? '');
+        return (
+          <li key={n.id} className={n.readAt ? 'read' : 'unread'}>
+            <button
+              type="button"
+              className="inbox-item"
+              onClick={() => {
+                if (!n.readAt) read.mutate({ id: n.id });
+                if (to) navigate(to);
+              }}
+            >
+              {!n.readAt && <span className="unread-dot" title="Unread" />}
+              <span className="inbox-text">{describe(n, nameOf(n), workspaceName(n.workspaceId))}</span>
+              <time className="muted" dateTime={n.createdAt}>
+                {new Date(n.createdAt).toLocaleString()}
+              </time>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/**
+ * For someone in no workspace who reads pages shared with them: what they were told about (a
+ * mention in a shared page), on their start page; nothing when there is nothing.
+ */
+export function SharedInbox() {
+  const { data: items = [] } = useNotifications();
+  if (items.length === 0) return null;
+  const unread = items.filter((n) => !n.readAt).length;
+  return (
+    <section className="shared-inbox" aria-label="Inbox">
+      <h2>
+        Inbox <span className="muted">{unread ? `${unread} unread` : 'All caught up'}</span>
+      </h2>
+      <InboxList items={items} />
     </section>
   );
 }
