@@ -220,6 +220,7 @@ describe('disk full in the data dir', () => {
     expect((await fetch(`${node!.url}/health/live`)).status).toBe(200);
     const full = await readiness(node!.url);
     expect(full.body).toMatchObject({ status: 'degraded', checks: { disk: false, database: true } });
+    expect(await (await fetch(`${node!.url}/metrics`)).text()).toMatch(/^tandem_data_disk_free_bytes 0$/m);
     expect(node!.child.exitCode).toBeNull();
     await sleep(1000); // the typist goes on typing into the full disk
 
