@@ -138,6 +138,12 @@ describe('error messages', () => {
     expect(errorMessage(new ApiError(0, 'network_error', 'fetch failed'))).toMatch(/Cannot reach the server/);
   });
 
+  it("says a full server disk in words (the server's own sentence, else one of ours), never as a generic failure", () => {
+    const full = "The server's disk is full, so this was not saved. Tell the server's admin; what was saved before is safe";
+    expect(errorMessage(new ApiError(507, 'insufficient_storage', full))).toBe(full);
+    expect(errorMessage(new ApiError(507, 'insufficient_storage', ''))).toMatch(/disk is full/);
+  });
+
   it('never shows schema text: each validation detail becomes a sentence about its field', () => {
     const invalid = (details: unknown[]) => new ApiError(400, 'validation_failed', 'The request does not match the schema', details);
     const tooShort = {

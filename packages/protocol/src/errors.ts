@@ -12,6 +12,8 @@ export const ErrorCodes = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  /** The server's disk (or its database's) is full: nothing was stored; an admin must free space. */
+  insufficient_storage: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

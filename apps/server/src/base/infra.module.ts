@@ -8,6 +8,7 @@ import { Database, PrismaClient } from './database/database.js';
 import { DatabaseNotifications } from './database/notifications.js';
 import { ChangeClock } from './events/change-clock.js';
 import { DomainEvents } from './events/domain-events.js';
+import { DataDisk } from './health/data-disk.js';
 import { Degradations } from './health/degradations.js';
 import { HealthController } from './health/health.controller.js';
 import { ServerInfoController } from './health/server-info.controller.js';
@@ -54,6 +55,7 @@ export class InfraModule {
         JobRegistry,
         JobScheduler,
         Degradations,
+        DataDisk,
       ],
       exports: [
         CONFIG,

@@ -88,6 +88,7 @@ const BY_CODE: Record<string, string> = {
   unsupported_media_type: 'This type of file is not accepted.',
   internal: 'Something went wrong on the server. Try again in a moment.',
   unavailable: 'The server is busy or restarting. Try again in a moment.',
+  insufficient_storage: "The server's disk is full, so this was not saved. Tell the server's admin.",
 };
 
 export function errorMessage(err: unknown): string {

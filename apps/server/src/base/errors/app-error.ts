@@ -43,6 +43,12 @@ export class AppError extends Error {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     return new AppError('rate_limited', message, { retryAfter: seconds }, { 'Retry-After': String(seconds) });
   }
+  /** The disk the server (or its database) writes to is full: nothing of this request was stored. */
+  static insufficientStorage(
+    message = "The server's disk is full, so this was not saved. Tell the server's admin; what was saved before is safe",
+  ) {
+    return new AppError('insufficient_storage', message);
+  }
   static unavailable(message = 'Service unavailable', retryAfterSeconds?: number) {
     if (retryAfterSeconds === undefined) return new AppError('unavailable', message);
     const seconds = String(Math.max(1, Math.ceil(retryAfterSeconds)));

@@ -58,12 +58,31 @@ export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
   return isDatabaseUnreachable(e.cause, depth + 1);
 }
 
+/**
+ * A full disk: the node's own (ENOSPC; EDQUOT over a quota) or its PostgreSQL's (53100 disk_full,
+ * "could not extend file … No space left on device"). Not the client's fault and not fixed by
+ * retrying in a few seconds: an admin must free space.
+ */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', '53100']);
+const DISK_FULL_MESSAGE = /no space left on device|disk quota exceeded/i;
+
+/** Whether `err` (or what caused it) says a disk is full. */
+export function isDiskFull(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown } };
+  if (typeof e.code === 'string' && DISK_FULL_CODES.has(e.code)) return true;
+  if (typeof e.originalCode === 'string' && DISK_FULL_CODES.has(e.originalCode)) return true;
+  if (typeof e.message === 'string' && DISK_FULL_MESSAGE.test(e.message)) return true;
+  return isDiskFull(e.cause, depth + 1) || isDiskFull(e.meta?.driverAdapterError, depth + 1);
+}
+
 /** How long a client should wait before retrying while the database is unreachable. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Maps anything thrown to an AppError (unknown errors become a logged 500). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDiskFull(err)) return AppError.insufficientStorage();
   if (isDatabaseUnreachable(err)) {
     return AppError.unavailable('The database is unreachable; try again shortly', DATABASE_RETRY_AFTER_SECONDS);
   }
@@ -95,7 +114,8 @@ export class AppErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const err = toAppError(exception);
-    if (err.status >= 500 && err.code !== 'unavailable') log.error({ err: exception }, 'request failed');
+    if (err.code === 'insufficient_storage') log.error({ err: (exception as Error)?.message }, 'request failed: the disk is full');
+    else if (err.status >= 500 && err.code !== 'unavailable') log.error({ err: exception }, 'request failed');
     else if (err.code === 'unavailable') log.warn({ err: (exception as Error)?.message }, 'request failed: a dependency is unreachable');
     if (err.headers) reply.headers(err.headers);
     const body: { error: { code: ErrorCode; message: string; details?: unknown } } = {

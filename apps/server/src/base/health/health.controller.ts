@@ -6,6 +6,7 @@ import { BUS, type Bus } from '../bus/bus.js';
 import { Database } from '../database/database.js';
 import { Metrics } from '../metrics/metrics.js';
 import { ObjectStorage } from '../storage/object-storage.js';
+import { DataDisk } from './data-disk.js';
 import { Degradations } from './degradations.js';
 
 @ApiExcludeController()
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly metrics: Metrics,
     private readonly degradations: Degradations,
     private readonly storage: ObjectStorage,
+    private readonly disk: DataDisk,
   ) {}
 
   @Get('health/live')
@@ -25,7 +27,11 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** 503 while a dependency (database, bus, object storage) is unreachable; 200 "degraded" while an optional one is (see Degradations). */
+  /**
+   * 503 while a dependency (database, bus, object storage) is unreachable; 200 "degraded" while an
+   * optional one is (see Degradations) or while the data dir's disk is (nearly) full (`disk`, only
+   * when this node writes there: see DataDisk) — reads still work there, writes get 507.
+   */
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply) {
     const checks = {
@@ -37,7 +43,8 @@ export class HealthController {
       ),
     };
     const ok = Object.values(checks).every(Boolean);
-    const optional = this.degradations.current();
+    const disk = await this.disk.healthy();
+    const optional = { ...this.degradations.current(), ...(disk === null ? {} : { disk }) };
     const degraded = Object.values(optional).some((v) => !v);
     const status = !ok ? 'unavailable' : degraded ? 'degraded' : 'ok';
     void reply.status(ok ? 200 : 503).send({ status, checks: { ...checks, ...optional } });

@@ -187,6 +187,11 @@ export class FileUploader {
       if (failure) throw failure;
       if ((file as Readable & { truncated?: boolean }).truncated) throw this.tooLarge(room.byQuota);
     } catch (err) {
+      // Read the rest of the body and throw it away, so the connection can carry the next request.
+      // When the store failed (a full disk) the tap is still piped and, with no reader, would pause
+      // the file again at once: the client would then wait for an answer that never comes.
+      file.unpipe(tap);
+      tap.destroy();
       file.resume();
       await this.storage.delete(key).catch(() => undefined);
       throw failure ?? err;
