@@ -4,6 +4,7 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient } from '../../apps/server/src/base/database/database.js';
 import { ImagePipeline } from '../../apps/server/src/core/files/image-pipeline.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { filesTeam, photo, pipelineIdle } from './fixtures.js';
@@ -68,6 +69,31 @@ describe('image pipeline', () => {
     stillArriving();
     await pipelineIdle(server);
     expect((await fileOf(up.id)).thumbnail).toBe('ready');
+  });
+
+  it('makes the thumbnails a stopped node left pending when the next node starts', async () => {
+    const pipeline = server.app.get(ImagePipeline);
+    const done = await team.editor.files.upload({ taskId: team.taskId }, new Blob([await noise()]), { name: 'before.jpg' });
+    await pipelineIdle(server);
+    // What a node killed before its queue ran leaves behind: a stored image still marked pending.
+    const prisma = server.app.get(PrismaClient);
+    const row = await prisma.file.findUniqueOrThrow({ where: { id: done.id } });
+    const left = await prisma.file.create({
+      data: {
+        workspaceId: row.workspaceId,
+        taskId: row.taskId,
+        uploaderId: row.uploaderId,
+        name: 'left-behind.jpg',
+        mime: row.mime,
+        size: row.size,
+        sha256: row.sha256,
+        storageKey: row.storageKey,
+        thumbnail: 'pending',
+      },
+    });
+    await pipeline.onApplicationBootstrap();
+    await pipelineIdle(server);
+    expect(await fileOf(left.id)).toMatchObject({ thumbnail: 'ready', width: 320, height: 240 });
   });
 
   it('makes a thumbnail with the EXIF orientation applied and no metadata, and records size and capture date', async () => {

@@ -7,7 +7,7 @@
 // Thumbnails share the node's core with requests: while uploads are being received the queue
 // waits (at most MAX_DEFER_MS for its oldest image), so a burst of uploads is answered first.
 import { Readable } from 'node:stream';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import exifr from 'exifr';
 import sharp, { type Sharp } from 'sharp';
 import { CONFIG, type Config } from '../../base/config/config.js';
@@ -36,7 +36,7 @@ interface Processed {
 }
 
 @Injectable()
-export class ImagePipeline implements OnApplicationShutdown {
+export class ImagePipeline implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly queue: { id: string; at: number }[] = [];
   private running = 0;
   private uploading = 0;
@@ -50,6 +50,25 @@ export class ImagePipeline implements OnApplicationShutdown {
     private readonly storage: ObjectStorage,
     private readonly events: DomainEvents,
   ) {}
+
+  /**
+   * Images still waiting for their thumbnail when a node stopped (or was killed) are picked up by
+   * the next node to start; two nodes doing the same one is harmless (same bytes, same result).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const waiting = await this.prisma.file.findMany({
+        where: { thumbnail: 'pending', deletedAt: null },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+        take: 10_000,
+      });
+      for (const f of waiting) this.enqueue(f.id);
+      if (waiting.length) log.info({ images: waiting.length }, 'making the thumbnails a stopped node left');
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'could not look for images left without a thumbnail');
+    }
+  }
 
   enqueue(fileId: string): void {
     if (this.stopped) return;
@@ -160,20 +179,23 @@ export class ImagePipeline implements OnApplicationShutdown {
       log.warn({ sha256, pixels: header.pixels }, 'image declares too many pixels: no thumbnail');
       return { ...base, thumbnail: 'refused', thumbnailKey: null, phash: null };
     }
+    let thumb: Buffer;
+    let phash: string;
     try {
       const source = () => sharp(bytes, { limitInputPixels: this.config.IMAGE_MAX_PIXELS, failOn: 'error' }).rotate();
-      const thumb = await source()
+      thumb = await source()
         .resize({ width: THUMB_SIZE, height: THUMB_SIZE, fit: 'inside', withoutEnlargement: true })
         .webp({ quality: 80 })
         .toBuffer();
-      const phash = await dHash(source());
-      const tk = thumbKey(sha256);
-      await this.storage.put(tk, Readable.from([thumb]), thumb.length);
-      return { ...base, thumbnail: 'ready', thumbnailKey: tk, phash };
+      phash = await dHash(source());
     } catch (err) {
       log.info({ sha256, err: (err as Error).message }, 'image could not be decoded: no thumbnail');
       return { ...base, thumbnail: 'failed', thumbnailKey: null, phash: null };
     }
+    // A store that cannot take it now (a full disk) leaves the image pending, for the next start.
+    const tk = thumbKey(sha256);
+    await this.storage.put(tk, Readable.from([thumb]), thumb.length);
+    return { ...base, thumbnail: 'ready', thumbnailKey: tk, phash };
   }
 
   /** The earliest other image of the workspace within NEAR_DUPLICATE_BITS of `phash`. */
