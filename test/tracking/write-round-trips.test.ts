@@ -27,7 +27,7 @@ const BOUNDS = {
   'POST /tasks/:id/move': 13,
   'POST /tasks/:id/comments': 11,
   'POST /tasks/:id/comments (Idempotency-Key)': 14,
-  'PATCH /checklist/:id (done)': 7,
+  'PATCH /checklist/:id (done)': 2,
 };
 
 describe('statements per request', () => {
