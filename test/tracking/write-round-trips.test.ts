@@ -25,8 +25,8 @@ const BOUNDS = {
   'GET /tasks/:id': 2,
   'PATCH /tasks/:id (title)': 8,
   'POST /tasks/:id/move': 13,
-  'POST /tasks/:id/comments': 11,
-  'POST /tasks/:id/comments (Idempotency-Key)': 14,
+  'POST /tasks/:id/comments': 2,
+  'POST /tasks/:id/comments (Idempotency-Key)': 7,
   'PATCH /checklist/:id (done)': 2,
 };
 
