@@ -2,7 +2,8 @@
 // interactive transaction of that request writes before it commits: once a create's transaction
 // commits, its key records that it happened, whatever becomes of the answer afterwards.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PrismaClient } from '../../../generated/prisma/index.js';
+import type { Prisma, PrismaClient } from '../../../generated/prisma/index.js';
+import { TX_OPTIONS } from './transaction.js';
 
 export const idempotentRequest = new AsyncLocalStorage<{ userId: string; key: string }>();
 
@@ -22,4 +23,14 @@ export function markIdempotentCommits(prisma: PrismaClient): PrismaClient {
   };
   Object.defineProperty(prisma, '$transaction', { value: marked, configurable: true, writable: true });
   return prisma;
+}
+
+/**
+ * Runs a change written as one SQL statement, which is atomic by itself: sent alone (one round
+ * trip, no BEGIN/COMMIT), unless the request carries an Idempotency-Key, whose mark must commit
+ * with it: then in a transaction (see markIdempotentCommits).
+ */
+export function oneStatement<T>(prisma: PrismaClient, run: (db: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  if (!idempotentRequest.getStore()) return run(prisma);
+  return prisma.$transaction((tx) => run(tx), TX_OPTIONS);
 }

@@ -3,7 +3,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ChecklistItemView } from '@tandem/protocol';
 import { rankBetween } from '@tandem/protocol';
+import { v7 as uuidv7 } from 'uuid';
 import { PrismaClient } from '../../base/database/database.js';
+import { oneStatement } from '../../base/database/idempotent-request.js';
 import { TX_OPTIONS } from '../../base/database/transaction.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
@@ -41,18 +43,52 @@ export class ChecklistsService {
     return view(item);
   }
 
+  /**
+   * A rename or tick is one statement (after the one that authorizes and reads the item): the item,
+   * its activity entry and the task's new done/total, which the event carries.
+   */
   async update(actor: Actor, itemId: string, patch: { text?: string; done?: boolean }): Promise<ChecklistItemView> {
-    const { access, item } = await this.find(actor, itemId, 'task.update');
-    const updated = await this.prisma.$transaction(async (tx) => {
-      const u = await tx.checklistItem.update({ where: { id: itemId }, data: patch });
-      const changes: Record<string, unknown> = { itemId };
-      if (patch.text !== undefined && patch.text !== item.text) changes.text = { from: item.text, to: patch.text };
-      if (patch.done !== undefined && patch.done !== item.done) changes.done = { from: item.done, to: patch.done };
-      await this.log(tx, access, actor, 'checklist.updated', changes);
-      return u;
+    const { access, row: item } = await this.policy.authorizeTaskRow<{ text: string; done: boolean }>(
+      actor.id,
+      itemId,
+      'task.update',
+      { name: 'checklist_item', columns: 'c.text, c.done', from: '"ChecklistItem" c JOIN "Task" t ON t.id = c."taskId"', where: 'c.id' },
+      'Checklist item',
+    );
+    const changes: Record<string, unknown> = { itemId };
+    if (patch.text !== undefined && patch.text !== item.text) changes.text = { from: item.text, to: patch.text };
+    if (patch.done !== undefined && patch.done !== item.done) changes.done = { from: item.done, to: patch.done };
+    const at = new Date().toISOString();
+    const [updated] = await oneStatement(
+      this.prisma,
+      (db) => db.$queryRaw<(ItemRow & { doneCount: number; total: number })[]>`
+        WITH item AS (
+          UPDATE "ChecklistItem" SET text = COALESCE(${patch.text ?? null}, text), done = COALESCE(${patch.done ?? null}::boolean, done),
+            "updatedAt" = ${at}::timestamptz AT TIME ZONE 'UTC'
+          WHERE id = ${itemId}::uuid RETURNING id, "taskId", text, done, rank
+        ), activity AS (
+          INSERT INTO "ActivityEvent" (id, "workspaceId", "projectId", "taskId", "actorId", action, changes, "createdAt")
+          SELECT ${uuidv7()}::uuid, ${access.workspaceId}::uuid, ${access.projectId}::uuid, item."taskId", ${actor.id}::uuid,
+            'checklist.updated', ${JSON.stringify(changes)}::jsonb, ${at}::timestamptz AT TIME ZONE 'UTC'
+          FROM item
+        )
+        SELECT item.id::text, item."taskId"::text, item.text, item.done, item.rank,
+          count(*) FILTER (WHERE CASE WHEN c.id = item.id THEN item.done ELSE c.done END)::int AS "doneCount", count(*)::int AS total
+        FROM item JOIN "ChecklistItem" c ON c."taskId" = item."taskId"
+        GROUP BY item.id, item."taskId", item.text, item.done, item.rank`,
+    );
+    // Deleted since it was read.
+    if (!updated) throw AppError.notFound('Checklist item');
+    const { doneCount, total, ...row } = updated;
+    await this.events.emit({
+      type: 'checklist.updated',
+      workspaceId: access.workspaceId,
+      projectId: access.projectId,
+      taskId: access.taskId,
+      actorId: actor.id,
+      data: { taskId: access.taskId, item: view(row), removedId: null, done: doneCount, total },
     });
-    await this.emit(access, actor, updated);
-    return view(updated);
+    return view(row);
   }
 
   async move(actor: Actor, itemId: string, afterId?: string | null, beforeId?: string | null): Promise<ChecklistItemView> {

@@ -2,7 +2,9 @@
 // notify them ("mentioned"); the task's other watchers hear "commented"; commenters start watching.
 import { Injectable } from '@nestjs/common';
 import type { CommentView } from '@tandem/protocol';
+import { v7 as uuidv7 } from 'uuid';
 import { PrismaClient } from '../../base/database/database.js';
+import { oneStatement } from '../../base/database/idempotent-request.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { decodeCursor, toPage } from '../../base/http/page-cursor.js';
@@ -55,26 +57,55 @@ export class CommentsService {
     return toPage(rows.map(view), limit, (last) => [last.id]);
   }
 
+  /**
+   * The comment, its mentions, the author's watch and the activity entry are one statement, which
+   * also reads what the notifications need (the task's key and title, its watchers).
+   */
   async create(actor: Actor, taskId: string, body: string): Promise<CommentView> {
     const access = await this.policy.authorize(actor.id, { task: taskId }, 'comment.create');
     const mentioned = await this.mentionsIn(access, body);
-    const comment = await this.prisma.$transaction(async (tx) => {
-      const c = await tx.comment.create({
-        data: { taskId, authorId: actor.id, body, mentions: { create: mentioned.map((userId) => ({ userId })) } },
-        include: withMentions,
-      });
-      await tx.taskWatcher.createMany({ data: [{ taskId, userId: actor.id }], skipDuplicates: true });
-      await recordActivity(tx, {
-        workspaceId: access.workspaceId,
-        projectId: access.projectId,
-        taskId,
-        actorId: actor.id,
-        action: 'comment.created',
-        changes: { commentId: c.id },
-      });
-      return c;
-    });
-    const v = view(comment);
+    const id = uuidv7();
+    const at = new Date();
+    const [created] = await oneStatement(
+      this.prisma,
+      (db) => db.$queryRaw<{ taskKey: string; title: string; watchers: string[] }[]>`
+        WITH task AS (
+          SELECT t.id, p.key || '-' || t.number AS "taskKey", t.title FROM "Task" t JOIN "Project" p ON p.id = t."projectId"
+          WHERE t.id = ${taskId}::uuid
+        ), comment AS (
+          INSERT INTO "Comment" (id, "taskId", "authorId", body, "createdAt", "updatedAt")
+          SELECT ${id}::uuid, task.id, ${actor.id}::uuid, ${body}, ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC',
+            ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+          FROM task RETURNING id
+        ), mentions AS (
+          INSERT INTO "Mention" (id, "commentId", "userId", "createdAt")
+          SELECT m.id, comment.id, m."userId", ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+          FROM comment, unnest(${mentioned.map(() => uuidv7())}::uuid[], ${mentioned}::uuid[]) AS m(id, "userId")
+        ), watch AS (
+          INSERT INTO "TaskWatcher" ("taskId", "userId", "createdAt")
+          SELECT ${taskId}::uuid, ${actor.id}::uuid, ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC' FROM comment
+          ON CONFLICT DO NOTHING
+        ), activity AS (
+          INSERT INTO "ActivityEvent" (id, "workspaceId", "projectId", "taskId", "actorId", action, changes, "createdAt")
+          SELECT ${uuidv7()}::uuid, ${access.workspaceId}::uuid, ${access.projectId}::uuid, ${taskId}::uuid, ${actor.id}::uuid,
+            'comment.created', jsonb_build_object('commentId', comment.id), ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+          FROM comment
+        )
+        SELECT task."taskKey", task.title,
+          ARRAY(SELECT w."userId"::text FROM "TaskWatcher" w WHERE w."taskId" = task.id) AS watchers
+        FROM task, comment`,
+    );
+    // Deleted since it was authorized.
+    if (!created) throw AppError.notFound('Task');
+    const v: CommentView = {
+      id,
+      taskId,
+      authorId: actor.id,
+      body,
+      mentions: mentioned,
+      createdAt: at.toISOString(),
+      editedAt: null,
+    };
     await this.events.emit({
       type: 'comment.created',
       workspaceId: access.workspaceId,
@@ -83,11 +114,11 @@ export class CommentsService {
       actorId: actor.id,
       data: v,
     });
-    const about = await this.about(taskId, comment.id);
+    const about = { taskKey: created.taskKey, title: created.title, commentId: id };
     await this.notifier.notify(mentioned, { type: 'mentioned', workspaceId: access.workspaceId, actorId: actor.id, taskId, data: about });
-    const watchers = await this.prisma.taskWatcher.findMany({ where: { taskId }, select: { userId: true } });
+    // Read with the insert, so without the author's own watch: the author is never notified anyway.
     await this.notifier.notify(
-      watchers.map((w) => w.userId).filter((id) => !mentioned.includes(id)),
+      created.watchers.filter((userId) => !mentioned.includes(userId)),
       { type: 'commented', workspaceId: access.workspaceId, actorId: actor.id, taskId, data: about },
     );
     return v;

@@ -8,9 +8,9 @@ import type { Tx } from '../activity/activity-log.js';
 
 /** Locks columns in a fixed order so two transactions locking the same pair cannot deadlock. */
 export async function lockColumns(tx: Tx, statusIds: string[]): Promise<void> {
-  for (const id of [...new Set(statusIds)].sort()) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`column:${id}`}, 0))`;
-  }
+  const keys = [...new Set(statusIds)].sort().map((id) => `column:${id}`);
+  // One statement, taking the locks in the array's order (a function scan keeps it).
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) AS k`;
 }
 
 async function rankOf(tx: Tx, statusId: string, taskId: string, what: string): Promise<string> {

@@ -5,6 +5,13 @@ import type { TaskView } from '@tandem/protocol';
 import { PrismaClient } from '../../base/database/database.js';
 import { Notifier } from '../notifications/notifier.js';
 
+/** The names of the old and new status and the task's watchers, for a `status_changed` notification. */
+export interface StatusChangeFacts {
+  fromName: string | null;
+  toName: string | null;
+  watchers: string[];
+}
+
 @Injectable()
 export class TaskNotifications {
   constructor(
@@ -12,30 +19,34 @@ export class TaskNotifications {
     private readonly notifier: Notifier,
   ) {}
 
-  async watchers(taskId: string): Promise<string[]> {
-    const rows = await this.prisma.taskWatcher.findMany({ where: { taskId }, select: { userId: true } });
-    return rows.map((r) => r.userId);
-  }
-
   async afterChange(
     actorId: string,
     workspaceId: string,
     task: TaskView,
     change: { assignedTo: string | null; statusFrom: string | null },
+    /** What a status change needs, when the caller read it with its change. */
+    known?: StatusChangeFacts,
   ): Promise<void> {
     const about = { taskKey: task.key, title: task.title };
     if (change.assignedTo) {
       await this.notifier.notify([change.assignedTo], { type: 'assigned', workspaceId, actorId, taskId: task.id, data: about });
     }
     if (change.statusFrom) {
-      const names = await this.prisma.status.findMany({ where: { id: { in: [change.statusFrom, task.status] } } });
-      const name = (id: string) => names.find((s) => s.id === id)?.name ?? null;
-      await this.notifier.notify(await this.watchers(task.id), {
+      // The two column names and the watchers in one statement.
+      const facts =
+        known ??
+        (
+          await this.prisma.$queryRaw<StatusChangeFacts[]>`
+            SELECT (SELECT name FROM "Status" WHERE id = ${change.statusFrom}::uuid) AS "fromName",
+              (SELECT name FROM "Status" WHERE id = ${task.status}::uuid) AS "toName",
+              ARRAY(SELECT w."userId"::text FROM "TaskWatcher" w WHERE w."taskId" = ${task.id}::uuid) AS watchers`
+        )[0];
+      await this.notifier.notify(facts?.watchers ?? [], {
         type: 'status_changed',
         workspaceId,
         actorId,
         taskId: task.id,
-        data: { ...about, from: name(change.statusFrom), to: name(task.status) },
+        data: { ...about, from: facts?.fromName ?? null, to: facts?.toName ?? null },
       });
     }
   }

@@ -16,8 +16,8 @@ import { isId } from '../../base/http/validation.js';
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-const VIEW = `
-  SELECT row_to_json(v)::text AS json, v.rank, v.id, v.number FROM (SELECT t.id, p.key || '-' || t.number AS key, t.number, t."projectId", t.title, t.description,
+/** The view's columns of task `t` (and its project `p`). */
+const VIEW_COLUMNS = `t.id, p.key || '-' || t.number AS key, t.number, t."projectId", t.title, t.description,
     t."statusId" AS status, t.type, t.priority, t."assigneeId", t."reporterId", t."parentId", t."sprintId",
     to_char(t."dueDate", 'YYYY-MM-DD') AS "dueDate", t.estimate, t.rank, t.version,
     COALESCE((SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name)
@@ -25,9 +25,22 @@ const VIEW = `
     (SELECT json_build_object('done', count(*) FILTER (WHERE c.done), 'total', count(*))
       FROM "ChecklistItem" c WHERE c."taskId" = t.id) AS checklist,
     t."archivedAt" IS NOT NULL AS archived,
-    to_char(t."createdAt", ${ISO}) AS "createdAt", to_char(t."updatedAt", ${ISO}) AS "updatedAt"
+    to_char(t."createdAt", ${ISO}) AS "createdAt", to_char(t."updatedAt", ${ISO}) AS "updatedAt"`;
+const VIEW = `
+  SELECT row_to_json(v)::text AS json, v.rank, v.id, v.number FROM (SELECT ${VIEW_COLUMNS}
   FROM "Task" t JOIN "Project" p ON p.id = t."projectId"`;
 const END = ') v';
+
+/** The view of task `t` (of project `p`) as JSON text, as a column of a statement that has both. */
+export const VIEW_JSON = `(SELECT row_to_json(v)::text FROM (SELECT ${VIEW_COLUMNS}) v)`;
+
+/**
+ * The view (as JSON text, column `json`) of the rows of `source`, a CTE or table with the columns
+ * of "Task": e.g. the RETURNING of an update, so a write answers with what it wrote without a
+ * second statement. Labels and checklist are read as of the statement's start.
+ */
+export const viewOf = (source: string) =>
+  `SELECT row_to_json(v)::text AS json FROM (SELECT ${VIEW_COLUMNS} FROM ${source} t JOIN "Project" p ON p.id = t."projectId") v`;
 
 type ViewRow = { json: string; rank: string; id: string; number: number };
 

@@ -7,6 +7,7 @@ import type { Tx } from '../activity/activity-log.js';
 import { PermissionPolicy, rules } from '../permission/policy.js';
 
 const invalid = (field: string, message: string) => AppError.validation([{ field, message }], message);
+export const STATUS_INVALID = 'The status is not one of this project';
 
 @Injectable()
 export class TaskRules {
@@ -17,7 +18,7 @@ export class TaskRules {
 
   async status(projectId: string, statusId: string): Promise<void> {
     const s = await this.prisma.status.findUnique({ where: { id: statusId }, select: { projectId: true } });
-    if (!s || s.projectId !== projectId) throw invalid('status', 'The status is not one of this project');
+    if (!s || s.projectId !== projectId) throw invalid('status', STATUS_INVALID);
   }
 
   /** The assignee must be able to edit tasks of the project (a member who is not a viewer). */

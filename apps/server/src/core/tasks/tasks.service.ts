@@ -6,7 +6,7 @@ import { DomainEvents } from '../../base/events/domain-events.js';
 import { recordActivity } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
-import { TaskQueries } from './task-queries.js';
+import { TaskQueries, VIEW_JSON } from './task-queries.js';
 
 @Injectable()
 export class TasksService {
@@ -23,9 +23,13 @@ export class TasksService {
     return this.queries.list(projectId, access.workspaceId, query);
   }
 
+  /** Authorized and read in one statement. */
   async get(actor: Actor, taskId: string): Promise<TaskView> {
-    await this.policy.authorize(actor.id, { task: taskId }, 'task.read');
-    return this.queries.view(taskId);
+    const { row } = await this.policy.authorizeTaskRow<{ json: string }>(actor.id, taskId, 'task.read', {
+      name: 'view',
+      columns: `${VIEW_JSON} AS json`,
+    });
+    return JSON.parse(row.json) as TaskView;
   }
 
   async remove(actor: Actor, taskId: string): Promise<void> {
