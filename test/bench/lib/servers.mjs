@@ -21,9 +21,11 @@ export function spawnPinned(core, script, { env = {}, ready, timeoutMs = 90_000,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The tail of what it printed: enough for a generator's whole result line (its latency
+  // histograms grow with the run; a 30-minute soak's is far over 20 KB).
   let out = '';
   const keep = (d) => {
-    out = (out + d).slice(-20_000);
+    out = (out + d).slice(-4_000_000);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
