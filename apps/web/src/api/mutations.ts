@@ -336,8 +336,12 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
   },
 };
 
-/** Edits of tasks go out one after another, so each is sent on the version the previous one produced. */
-const SCOPES: Partial<Record<MutationName, string>> = { 'task.update': 'task.update' };
+/**
+ * Edits of tasks go out one after another, so each is sent on the version the previous one produced;
+ * so do moves, so two quick moves of a card (Alt+→ then Alt+↑) reach the server in the order made,
+ * not the second first (it would then be overtaken by the first and the card end where it was).
+ */
+const SCOPES: Partial<Record<MutationName, string>> = { 'task.update': 'task.update', 'task.move': 'task.move' };
 
 /** Registers every mutation by key; must run before the persisted cache is restored. */
 export function registerMutations(qc: QueryClient, onError: <K extends MutationName>(err: unknown, name: K, vars: Vars[K]) => void) {
