@@ -54,6 +54,39 @@ describe('the board', () => {
     await page.context().close();
   }, 90_000);
 
+  it("follows others' changes from the events alone, and shows what changed while the board was not on screen", async () => {
+    const t = await launchTeam(server);
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);
+    // Every time the board's task list is asked of the server.
+    let listReads = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'GET' && new URL(r.url()).pathname === `/api/v1/projects/${t.project.id}/tasks`) listReads++;
+    });
+    await signInUi(page, t.owner.email);
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    await card(page, 'To Do', t.first.id).waitFor();
+    const readsBefore = listReads;
+
+    // Someone else renames one card and moves the other: the board shows both from the events.
+    const doing = t.statuses.find((s) => s.name === 'In Progress')!;
+    await t.editor.tracking.tasks.update(t.first.id, { title: 'Write the landing copy, v2' });
+    await t.editor.tracking.tasks.move(t.second.id, { status: doing.id });
+    await poll(() => card(page, 'To Do', t.first.id).textContent()).toContain('Write the landing copy, v2');
+    await card(page, 'In Progress', t.second.id).waitFor();
+    expect(listReads).toBe(readsBefore);
+
+    // Away from the board (its project's events no longer reach this page), a change is made;
+    // back on the board within seconds, it shows that change, not what it held when left.
+    await page.getByRole('link', { name: 'Labels' }).click();
+    await page.getByRole('heading', { name: 'Labels' }).waitFor();
+    await t.editor.tracking.tasks.update(t.first.id, { title: 'Changed while nobody looked' });
+    await t.editor.tracking.tasks.move(t.second.id, { status: t.todo.id });
+    await page.goBack();
+    await poll(() => card(page, 'To Do', t.first.id).textContent()).toContain('Changed while nobody looked');
+    await card(page, 'To Do', t.second.id).waitFor();
+    await page.context().close();
+  }, 90_000);
+
   it("updates a card's checklist counter live when someone else ticks an item", async () => {
     const t = await launchTeam(server);
     const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);

@@ -65,6 +65,8 @@ describe('installable offline app', () => {
     await editorOf(page).click();
     await page.keyboard.type('Step one: check the logs.');
     await poll(() => t.owner.documents.content(doc.id, 'text')).toContain('Step one');
+    // The offline copy is saved at most every half second: leaving sooner can leave the page out.
+    await poll(async () => (await savedQueries(page)).includes(`document:${doc.id}`)).toBe(true);
     await page.goto(boardUrl);
     await card(page, 'To Do', t.first.id).waitFor();
     await poll(() => indicator(page)).toBe('connected');

@@ -87,4 +87,40 @@ describe('one frame per event per socket', () => {
     both.close();
     workspaceOnly.close();
   });
+
+  it('sends no events of single tasks to a socket that joined the workspace room shallow, on either node', async () => {
+    const { owner, member, ws, project, task } = await boardIn(nodeA, nodeB);
+    const shallow = await openProbe(nodeB.url, member.accessToken!);
+    expect(await shallow.sub(`workspace:${ws.id}`, { shallow: true })).toMatchObject({ t: 'subbed', shallow: true });
+    const board = await openProbe(nodeB.url, member.accessToken!);
+    await board.sub(`project:${project.id}`);
+
+    await owner.tracking.tasks.update(task.id, { title: 'Only for the board' });
+    await owner.tracking.comments.create(task.id, { body: 'Nor this' });
+    await owner.tracking.checklist.add(task.id, { text: 'Nor this' });
+    await owner.tracking.projects.update(project.id, { name: 'Renamed board' });
+    await owner.workspaces.update(ws.id, { name: 'Renamed team' });
+
+    // The board's socket has every one of them; the shallow one only the project's and the workspace's.
+    await board.next('event', (f) => f.type === 'checklist.updated');
+    await shallow.next('event', (f) => f.type === 'workspace.updated');
+    const got = shallow.frames.filter((f) => f.t === 'event').map((f) => (f as { type: string }).type);
+    expect(got).toEqual(['project.updated']);
+
+    // Joining again without `shallow` brings the tasks' events back.
+    expect(await shallow.sub(`workspace:${ws.id}`)).not.toHaveProperty('shallow');
+    await owner.tracking.tasks.update(task.id, { title: 'Seen again' });
+    expect(await framesFor(shallow, task.id)).toHaveLength(1);
+    shallow.close();
+    board.close();
+  });
+
+  it('refuses a sub frame whose shallow is not a boolean', async () => {
+    const { member, ws } = await boardIn(nodeA, nodeA);
+    const probe = await openProbe(nodeA.url, member.accessToken!);
+    probe.send({ t: 'sub', room: `workspace:${ws.id}`, shallow: 'yes' } as never);
+    expect(await probe.next('error')).toMatchObject({ code: 'validation_failed' });
+    expect(probe.frames.filter((f) => f.t === 'subbed')).toEqual([]);
+    probe.close();
+  });
 });

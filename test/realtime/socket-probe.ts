@@ -12,7 +12,7 @@ export interface Probe {
   /** Waits for a frame matching `match` (searching frames already received too) and returns it. */
   next<T extends ServerFrame['t']>(t: T, match?: (f: Extract<ServerFrame, { t: T }>) => boolean): Promise<Extract<ServerFrame, { t: T }>>;
   /** Sends `sub` and waits for the answer (subbed or error for that room). */
-  sub(room: string): Promise<ServerFrame>;
+  sub(room: string, opts?: { shallow?: boolean }): Promise<ServerFrame>;
   waitClosed(): Promise<{ code: number; reason: string }>;
   close(): void;
 }
@@ -52,8 +52,8 @@ export async function openProbe(baseUrl: string, token: string, options: { autoP
         return undefined;
       }) as never;
     },
-    async sub(room) {
-      probe.send({ t: 'sub', room });
+    async sub(room, opts = {}) {
+      probe.send({ t: 'sub', room, ...opts });
       return until(`an answer to sub ${room}`, () => {
         const i = probe.frames.findIndex((f) => (f.t === 'subbed' && f.room === room) || (f.t === 'error' && f.ref === room));
         return i >= 0 ? probe.frames.splice(i, 1)[0] : undefined;

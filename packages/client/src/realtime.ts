@@ -73,7 +73,7 @@ async function defaultFactory(): Promise<SocketFactory> {
 export class RealtimeSocket {
   state: RealtimeState = 'closed';
   private socket: SocketLike | null = null;
-  private readonly rooms = new Map<string, { role?: Role; joined: boolean; presence?: PresenceState; n?: number }>();
+  private readonly rooms = new Map<string, { role?: Role; joined: boolean; presence?: PresenceState; n?: number; shallow?: boolean }>();
   /** This connection's numbers for compact cursor frames: rooms (from `subbed`) and last lists (users' `n`). */
   private readonly roomByNumber = new Map<number, string>();
   private readonly lists = new Map<string, PresenceEntry[]>();
@@ -116,17 +116,26 @@ export class RealtimeSocket {
     });
   }
 
-  /** Joins a room; resolves with your role there once the server confirms, rejects when refused. */
-  subscribe(room: string): Promise<Role | undefined> {
+  /**
+   * Joins a room; resolves with your role there once the server confirms, rejects when refused.
+   * `shallow` (workspace rooms): only the workspace's own events, not those of single tasks, which
+   * the project and task rooms carry. A big workspace's clients join it so.
+   */
+  subscribe(room: string, opts: { shallow?: boolean } = {}): Promise<Role | undefined> {
     const known = this.rooms.get(room);
+    const shallow = opts.shallow === true;
+    if (known && (known.shallow ?? false) !== shallow) {
+      known.shallow = shallow;
+      if (known.joined) this.send({ t: 'sub', room, ...(shallow ? { shallow } : {}) });
+    }
     if (known?.joined) return Promise.resolve(known.role);
-    if (!known) this.rooms.set(room, { joined: false });
+    if (!known) this.rooms.set(room, { joined: false, ...(shallow ? { shallow } : {}) });
     const promise = new Promise<Role | undefined>((resolve, reject) => {
       const list = this.waiting.get(room) ?? [];
       list.push({ resolve, reject });
       this.waiting.set(room, list);
     });
-    if (!known) this.send({ t: 'sub', room });
+    if (!known) this.send({ t: 'sub', room, ...(shallow ? { shallow } : {}) });
     return promise;
   }
 
@@ -208,7 +217,7 @@ export class RealtimeSocket {
       this.lastHeard = Date.now();
       for (const [room, r] of this.rooms) {
         r.joined = false;
-        this.send({ t: 'sub', room });
+        this.send({ t: 'sub', room, ...(r.shallow ? { shallow: true } : {}) });
       }
       this.startPing();
       this.setState('open');

@@ -56,7 +56,13 @@ const Position = z
   .max(2 ** 31);
 
 export const ClientFrame = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('sub'), room: RoomName }),
+  /**
+   * Joins a room. `shallow` (workspace rooms only; ignored elsewhere): the socket receives the
+   * workspace's own events (the workspace, its members, projects, labels, documents) but not those of
+   * single tasks (`task.*`, `comment.*`, `checklist.*`), which the `project:` and `task:` rooms carry.
+   * Sending `sub` again for a room already joined changes only this.
+   */
+  z.object({ t: z.literal('sub'), room: RoomName, shallow: z.boolean().optional() }),
   z.object({ t: z.literal('unsub'), room: RoomName }),
   z.object({ t: z.literal('presence'), room: RoomName, state: PresenceState }),
   z.object({ t: z.literal('ping') }),
@@ -79,7 +85,7 @@ export interface PresenceEntry {
 
 export type ServerFrame =
   /** `n`: the room's number in compact cursor frames (absent for personal rooms). */
-  | { t: 'subbed'; room: string; role?: Role; n?: number }
+  | { t: 'subbed'; room: string; role?: Role; n?: number; shallow?: true }
   /** Compact cursor move in room number `r` by user number `u` (see `presence` entries' `n`). */
   | { t: 'c'; r: number; u: number; a: number; h: number }
   | { t: 'event'; room: string; type: string; data: unknown }

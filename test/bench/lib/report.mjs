@@ -66,6 +66,8 @@ pnpm bench collab-table      # one scenario; add --quick for a short smoke run
 Needs PostgreSQL (\`BENCH_DATABASE_URL\`, default \`postgresql://postgres@127.0.0.1:5432/postgres\`; each Tandem
 run gets a fresh database, dropped afterwards), Redis (\`BENCH_REDIS_URL\`, default \`redis://127.0.0.1:6379\`,
 a random channel prefix per run), \`taskset\` and two cores (\`BENCH_SERVER_CORE\`, \`BENCH_GENERATOR_CORE\`).
+To look inside a run: \`BENCH_TANDEM_NODE_ARGS\` adds Node.js flags to every Tandem node (\`--cpu-prof --cpu-prof-dir=/tmp/prof\`),
+and \`BENCH_MIXED_PEOPLE=500\` runs S11 at that size only (one node).
 Everything targets 127.0.0.1 and stops by itself. Tandem runs as \`node apps/server/dist/main.js\` with auth,
 authorization, its durable update log and Redis on; bench-only settings: \`BCRYPT_ROUNDS=4\` (registering
 hundreds of users is setup), no REST rate limit, 2 h access tokens, and for S1 a per-user socket cap above

@@ -13,6 +13,8 @@ export const SERVER_CORE = process.env.BENCH_SERVER_CORE ?? '0';
 export const GENERATOR_CORE = process.env.BENCH_GENERATOR_CORE ?? '1';
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Extra Node.js flags for every Tandem node, to look inside a run (`--cpu-prof --cpu-prof-dir=/tmp/p`, `--trace-gc`).
+const TANDEM_NODE_ARGS = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Runs `node <script>` pinned to `core`; resolves when stdout matches `ready` (group 1 = port or URL). */
 export function spawnPinned(core, script, { env = {}, ready, timeoutMs = 90_000, nodeArgs = [], scriptArgs = [] }) {
@@ -97,7 +99,7 @@ export async function startTandem({ database, secret, channelPrefix, env = {}, c
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx -y pnpm@10.34.9 exec turbo run build)`);
   const db = database ?? (await freshDatabase());
   const proc = spawnPinned(core, MAIN, {
-    nodeArgs,
+    nodeArgs: [...TANDEM_NODE_ARGS, ...nodeArgs],
     ready: /Tandem is running at (http:\/\/\S+)/,
     env: {
       HOST: '127.0.0.1',

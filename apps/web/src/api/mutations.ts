@@ -383,6 +383,24 @@ export function taskEdit(
   return { id: task.id, projectId, patch, display, version: task.version, base: baseOf(task, patch) };
 }
 
+/**
+ * Whether a write of ours still on its way will refetch `key` once it settles. A live event about the
+ * same thing meanwhile should only mark it stale: refetching at once could bring back the server's
+ * state from before our write (a box just ticked unticking, then ticking again).
+ */
+export function refetchedWhenSettled(qc: QueryClient, key: QueryKey): boolean {
+  const overlaps = (a: QueryKey, b: QueryKey) =>
+    a.slice(0, b.length).every((part, i) => part === b[i]) || b.slice(0, a.length).every((part, i) => part === a[i]);
+  return qc
+    .getMutationCache()
+    .getAll()
+    .some((m) => {
+      if (m.state.status !== 'pending') return false;
+      const def = defs[m.options.mutationKey?.[0] as MutationName] as Definition<unknown> | undefined;
+      return def?.settled?.(m.state.variables).some((settles) => overlaps(key, settles)) ?? false;
+    });
+}
+
 export function tempId(): string {
   return `tmp-${crypto.randomUUID()}`;
 }

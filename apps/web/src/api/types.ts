@@ -66,6 +66,7 @@ export interface TaskView {
   sprintId?: string | null;
   labels?: LabelView[];
   checklist?: { done: number; total: number };
+  archived?: boolean;
   createdAt?: string;
   updatedAt?: string;
 }

@@ -1,8 +1,9 @@
 // Keeps the cache live: realtime events invalidate (or patch) exactly the queries they affect,
 // and screens join the rooms they show.
-import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { keys } from '../api/keys.js';
+import { refetchedWhenSettled } from '../api/mutations.js';
 import type { TaskView, WorkspaceView } from '../api/types.js';
 import { navigate } from '../app/router.js';
 import { toast } from '../ui/toast.js';
@@ -13,6 +14,34 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 /** Events of changes the audit log records: an open audit log refetches. */
 const AUDITED = new Set(['member.changed', 'document.shared', 'document.deleted', 'document.purged', 'project.deleted']);
 
+type WholeTask = TaskView;
+const isWholeTask = (t: Partial<TaskView>): t is WholeTask =>
+  typeof t.id === 'string' && typeof t.rank === 'string' && typeof t.status === 'string' && typeof t.version === 'number';
+
+/** The project's board list with `task` as of its version (out of it once archived). */
+function withTask(list: TaskView[], task: WholeTask): TaskView[] {
+  const at = list.findIndex((t) => t.id === task.id);
+  if (at >= 0 && list[at]!.version >= task.version) return list;
+  if (task.archived) return at >= 0 ? list.filter((t) => t.id !== task.id) : list;
+  if (at < 0) return [...list, task];
+  const next = list.slice();
+  next[at] = task;
+  return next;
+}
+
+/**
+ * A room this client no longer follows: what it showed may change unseen from now on, so it is
+ * marked stale (refetched when a screen shows it again), not kept as if still live.
+ */
+function unwatched(qc: QueryClient, room: string) {
+  const [kind, id] = room.split(':') as [string, string];
+  const stale = (queryKey: readonly unknown[]) => void qc.invalidateQueries({ queryKey, refetchType: 'none' });
+  if (kind === 'project') stale(keys.tasks(id));
+  else if (kind === 'task') {
+    for (const key of [keys.task(id), keys.comments(id), keys.checklist(id), keys.activity(id)]) stale(key);
+  }
+}
+
 function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>) {
   const [kind, id] = frame.room.split(':') as [string, string];
   const data = frame.data ?? {};
@@ -20,40 +49,49 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
   const projectId = str(data.projectId) ?? (kind === 'project' ? id : undefined);
   const workspaceId = str(data.workspaceId) ?? (kind === 'workspace' ? id : undefined);
   const entity = frame.type.split('.')[0];
-  if (workspaceId && AUDITED.has(frame.type)) void qc.invalidateQueries({ queryKey: keys.audit(workspaceId) });
+  const refresh = (queryKey: QueryKey) =>
+    void qc.invalidateQueries({ queryKey, refetchType: refetchedWhenSettled(qc, queryKey) ? 'none' : 'active' });
+  if (workspaceId && AUDITED.has(frame.type)) refresh(keys.audit(workspaceId));
   // Whatever happened to a task shows in its timeline.
   if (taskId && (entity === 'task' || entity === 'comment' || entity === 'checklist')) {
-    void qc.invalidateQueries({ queryKey: keys.activity(taskId) });
+    refresh(keys.activity(taskId));
   }
 
   if (frame.type === 'backlinks.changed') {
     const targetKind = str(data.targetKind);
     const targetId = str(data.targetId);
-    if ((targetKind === 'document' || targetKind === 'task') && targetId)
-      void qc.invalidateQueries({ queryKey: keys.backlinks(targetKind, targetId) });
+    if ((targetKind === 'document' || targetKind === 'task') && targetId) refresh(keys.backlinks(targetKind, targetId));
     return;
   }
   if (entity === 'template' && workspaceId) {
-    void qc.invalidateQueries({ queryKey: keys.templates(workspaceId) });
+    refresh(keys.templates(workspaceId));
     return;
   }
   if (entity === 'task') {
     const task = (data.task ?? data) as Partial<TaskView>;
-    // A full task in the event lands on the board at once; the refetch confirms it.
-    if (projectId && task.id && typeof task.rank === 'string' && typeof task.status === 'string') {
-      qc.setQueryData<TaskView[]>(keys.tasks(projectId), (old) => {
-        if (!old) return old;
-        if (frame.type === 'task.deleted') return old.filter((t) => t.id !== task.id);
-        const exists = old.some((t) => t.id === task.id);
-        return exists ? old.map((t) => (t.id === task.id ? { ...t, ...task } : t)) : [...old, task as TaskView];
+    if (projectId && isWholeTask(task) && frame.type !== 'task.deleted') {
+      // The event carries the whole task at a version: it lands on the board and the open drawer
+      // as it is, with no refetch (one per viewer per change is what a big team's server can't
+      // afford). An older version than the one shown (events of one task crossing) changes nothing.
+      qc.setQueryData<TaskView[]>(keys.tasks(projectId), (old) => (old ? withTask(old, task) : old));
+      qc.setQueryData<TaskView>(keys.task(task.id), (old) => (old && old.version >= task.version ? old : task));
+      // Filtered lists need the server to say whether the task still matches.
+      void qc.invalidateQueries({
+        queryKey: keys.tasks(projectId),
+        predicate: (q) => q.queryKey.length > 2,
+        refetchType: refetchedWhenSettled(qc, keys.tasks(projectId)) ? 'none' : 'active',
       });
+      return;
     }
-    if (projectId) void qc.invalidateQueries({ queryKey: keys.tasks(projectId) });
-    if (taskId) void qc.invalidateQueries({ queryKey: keys.task(taskId) });
+    if (projectId && frame.type === 'task.deleted' && task.id) {
+      qc.setQueryData<TaskView[]>(keys.tasks(projectId), (old) => old?.filter((t) => t.id !== task.id));
+    }
+    if (projectId) refresh(keys.tasks(projectId));
+    if (taskId) refresh(keys.task(taskId));
   } else if (entity === 'comment' && taskId) {
-    void qc.invalidateQueries({ queryKey: keys.comments(taskId) });
+    refresh(keys.comments(taskId));
   } else if (entity === 'checklist' && taskId) {
-    void qc.invalidateQueries({ queryKey: keys.checklist(taskId) });
+    refresh(keys.checklist(taskId));
     // The event carries the task's new done/total: cards and the drawer show it at once.
     if (typeof data.done === 'number' && typeof data.total === 'number') {
       const checklist = { done: data.done, total: data.total };
@@ -62,40 +100,41 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
     }
   } else if (entity === 'document') {
     // Shares reach the shared user's own room, which names no workspace.
-    if (workspaceId) void qc.invalidateQueries({ queryKey: keys.documents(workspaceId) });
-    void qc.invalidateQueries({ queryKey: keys.shared });
+    if (workspaceId) refresh(keys.documents(workspaceId));
+    refresh(keys.shared);
   } else if (entity === 'project' && workspaceId) {
-    void qc.invalidateQueries({ queryKey: keys.projects(workspaceId) });
-    if (projectId) void qc.invalidateQueries({ queryKey: keys.project(projectId) });
+    refresh(keys.projects(workspaceId));
+    if (projectId) refresh(keys.project(projectId));
   } else if (entity === 'sprint' && projectId) {
     // Starting or completing a sprint moves tasks between sprints and the backlog.
-    void qc.invalidateQueries({ queryKey: keys.sprints(projectId) });
-    void qc.invalidateQueries({ queryKey: keys.tasks(projectId) });
+    refresh(keys.sprints(projectId));
+    refresh(keys.tasks(projectId));
   } else if (entity === 'status' && projectId) {
-    void qc.invalidateQueries({ queryKey: keys.statuses(projectId) });
-    if (frame.type === 'status.deleted') void qc.invalidateQueries({ queryKey: keys.tasks(projectId) });
+    refresh(keys.statuses(projectId));
+    // A column given fresh ranks (`status.rebalanced`) or removed changes the tasks' order or status.
+    if (frame.type === 'status.deleted' || frame.type === 'status.rebalanced') refresh(keys.tasks(projectId));
   } else if (entity === 'label' && workspaceId) {
-    void qc.invalidateQueries({ queryKey: keys.labels(workspaceId) });
+    refresh(keys.labels(workspaceId));
     // Cards and drawers show label names and colours.
     if (frame.type !== 'label.created') {
-      void qc.invalidateQueries({ queryKey: ['tasks'] });
-      void qc.invalidateQueries({ queryKey: ['task'] });
+      refresh(['tasks']);
+      refresh(['task']);
     }
   } else if (entity === 'member' && projectId) {
     // A project role override.
-    void qc.invalidateQueries({ queryKey: keys.projectMembers(projectId) });
-    void qc.invalidateQueries({ queryKey: keys.project(projectId) });
+    refresh(keys.projectMembers(projectId));
+    refresh(keys.project(projectId));
   } else if (entity === 'invitation') {
-    void qc.invalidateQueries({ queryKey: ['invitations'] });
+    refresh(['invitations']);
     if (kind === 'user' && frame.type === 'invitation.received') {
       const title = str(data.title);
       if (title) toast(title);
     }
   } else if ((entity === 'member' || entity === 'workspace') && workspaceId) {
-    void qc.invalidateQueries({ queryKey: keys.members(workspaceId) });
-    void qc.invalidateQueries({ queryKey: keys.workspaces });
+    refresh(keys.members(workspaceId));
+    refresh(keys.workspaces);
     // Someone joined through an invitation: pending lists change on both sides.
-    void qc.invalidateQueries({ queryKey: ['invitations'] });
+    refresh(['invitations']);
   }
 }
 
@@ -147,7 +186,15 @@ export function useLiveCache() {
 }
 
 export function useRoom(room: string | null) {
-  useEffect(() => (room ? realtime.join(room) : undefined), [room]);
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!room) return;
+    const leave = realtime.join(room);
+    return () => {
+      leave();
+      unwatched(qc, room);
+    };
+  }, [room, qc]);
 }
 
 /** Who else is in `room`, announcing `state` for ourselves while mounted. */

@@ -112,7 +112,9 @@ class Realtime {
   private subscribe(room: string) {
     // A room refused as not found (access removed, or deleted, maybe while we were joining) is
     // reported like one the server dropped later, so screens react the same way either way.
-    this.socket?.subscribe(room).catch((err: { code?: string } | undefined) => {
+    // The workspace room, joined by every screen of the workspace, carries the workspace's own
+    // events; tasks' events come through the project and task rooms of the screens that show them.
+    this.socket?.subscribe(room, { shallow: room.startsWith('workspace:') }).catch((err: { code?: string } | undefined) => {
       if (err?.code !== 'not_found' || !this.rooms.has(room)) return;
       this.rooms.delete(room);
       this.presence.delete(room);

@@ -65,17 +65,18 @@ export class ClientFrames {
         return undefined;
       }
       case 'sub':
-        return this.join(conn, frame.room).catch((err) => {
+        return this.join(conn, frame.room, frame.shallow === true).catch((err) => {
           log.error({ err, room: frame.room }, 'room join failed');
           conn.send(errorFrame('internal', 'Could not join the room', frame.room));
         });
     }
   }
 
-  private async join(conn: SocketConnection, room: string): Promise<void> {
+  private async join(conn: SocketConnection, room: string, shallow: boolean): Promise<void> {
     const held = conn.rooms?.get(room);
     if (held) {
-      conn.send(this.subbed(room, held));
+      this.registry.setShallow(conn, room, shallow);
+      conn.send(this.subbed(room, held, conn));
       return;
     }
     if ((conn.rooms?.size ?? 0) >= this.config.WS_MAX_ROOMS_PER_SOCKET) {
@@ -93,15 +94,22 @@ export class ClientFrames {
       conn.send(errorFrame('not_found', 'Room not found', room));
       return;
     }
-    this.registry.join(conn, room, grant);
-    conn.send(this.subbed(room, grant));
+    this.registry.join(conn, room, grant, shallow);
+    conn.send(this.subbed(room, grant, conn));
     const present = this.presence.frame(room);
     if (present) conn.send(present);
   }
 
-  private subbed(room: string, grant: RoomGrant): Uint8Array {
+  private subbed(room: string, grant: RoomGrant, conn: SocketConnection): Uint8Array {
     const n = parseRoom(room)?.kind === 'user' ? undefined : this.registry.number(room);
-    return encodeFrame({ t: 'subbed', room, ...(grant.role ? { role: grant.role } : {}), ...(n ? { n } : {}) });
+    const shallow = this.registry.shallowMembers(room)?.has(conn) === true;
+    return encodeFrame({
+      t: 'subbed',
+      room,
+      ...(grant.role ? { role: grant.role } : {}),
+      ...(n ? { n } : {}),
+      ...(shallow ? { shallow: true as const } : {}),
+    });
   }
 
   private setPresence(conn: SocketConnection, frame: Extract<ClientFrame, { t: 'presence' }>) {

@@ -3,6 +3,8 @@
 // the room only through an authorized `sub`, and access changes re-check them (see the gateway).
 // An event usually belongs to several rooms (task, project, workspace) and a socket is often in
 // more than one of them: it receives the event once, named by the most specific of its rooms.
+// A socket in a workspace room joined shallow gets the workspace's own events, not those of single
+// tasks: in a big workspace those go to the people looking at the task or its project, not to all.
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { encodeFrame } from '@tandem/protocol';
 import { type DomainEvent, DomainEvents } from '../../base/events/domain-events.js';
@@ -57,17 +59,18 @@ export class EventFanout implements OnModuleInit, OnModuleDestroy {
       return;
     }
     for (const room of roomsOf(event)) {
-      this.send(seq, room, () => encodeFrame({ t: 'event', room, type: event.type, data: event.data }));
+      const skip = event.taskId && room.startsWith('workspace:') ? this.registry.shallowMembers(room) : undefined;
+      this.send(seq, room, () => encodeFrame({ t: 'event', room, type: event.type, data: event.data }), skip);
     }
   }
 
-  /** Sends event `seq` to the room's sockets that have not had it yet; encodes only when one needs it. */
-  private send(seq: number, room: string, encode: () => Uint8Array) {
+  /** Sends event `seq` to the room's sockets that have not had it yet (but `skip`); encodes only when one needs it. */
+  private send(seq: number, room: string, encode: () => Uint8Array, skip?: ReadonlySet<unknown>) {
     const members = this.registry.members(room);
     if (!members) return;
     let frame: Uint8Array | null = null;
     for (const conn of members) {
-      if (conn.lastEvent === seq) continue;
+      if (conn.lastEvent === seq || skip?.has(conn)) continue;
       conn.lastEvent = seq;
       frame ??= encode();
       conn.send(frame);

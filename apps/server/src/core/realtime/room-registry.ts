@@ -14,6 +14,8 @@ export class RoomRegistry {
   private readonly numbers = new Map<string, number>();
   private readonly byNumber = new Map<number, string>();
   private nextNumber = 1;
+  /** Members of workspace rooms that joined them shallow (no events of single tasks), by room. */
+  private readonly shallow = new Map<string, Set<SocketConnection>>();
 
   constructor(private readonly policy: PermissionPolicy) {}
 
@@ -36,8 +38,9 @@ export class RoomRegistry {
     return grant;
   }
 
-  join(conn: SocketConnection, room: string, grant: RoomGrant): void {
+  join(conn: SocketConnection, room: string, grant: RoomGrant, shallow = false): void {
     (conn.rooms ??= new Map()).set(room, grant);
+    this.setShallow(conn, room, shallow);
     let members = this.rooms.get(room);
     if (!members) {
       this.rooms.set(room, (members = new Set()));
@@ -46,6 +49,22 @@ export class RoomRegistry {
       this.byNumber.set(n, room);
     }
     members.add(conn);
+  }
+
+  /** Makes a member's subscription shallow or full; only workspace rooms can be shallow. */
+  setShallow(conn: SocketConnection, room: string, shallow: boolean): void {
+    let set = this.shallow.get(room);
+    if (shallow && room.startsWith('workspace:')) {
+      if (!set) this.shallow.set(room, (set = new Set()));
+      set.add(conn);
+    } else if (set?.delete(conn) && set.size === 0) {
+      this.shallow.delete(room);
+    }
+  }
+
+  /** The room's shallow members (absent when none). */
+  shallowMembers(room: string): ReadonlySet<SocketConnection> | undefined {
+    return this.shallow.get(room);
   }
 
   /** The room's number in compact frames on this node (while it has local members). */
@@ -60,6 +79,7 @@ export class RoomRegistry {
   /** Returns whether the socket was in the room. */
   leave(conn: SocketConnection, room: string): boolean {
     if (!conn.rooms?.delete(room)) return false;
+    this.setShallow(conn, room, false);
     const members = this.rooms.get(room);
     members?.delete(conn);
     if (members?.size === 0) {

@@ -8,7 +8,25 @@ export function Checklist({ taskId }: { taskId: string }) {
   const update = useTandemMutation('checklist.update');
   const remove = useTandemMutation('checklist.remove');
   const [text, setText] = useState('');
-  const done = items.filter((i) => i.done).length;
+  // A tick shows within the click that made it: the cache's own optimistic update lands a moment
+  // later, and a controlled checkbox would flick back in between. Dropped once the write settles.
+  const [ticking, setTicking] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const shown = (item: { id: string; done: boolean }) => ticking.get(item.id) ?? item.done;
+  const tick = (itemId: string, done: boolean) => {
+    setTicking((m) => new Map(m).set(itemId, done));
+    update.mutate(
+      { taskId, itemId, done },
+      {
+        onSettled: () =>
+          setTicking((m) => {
+            const next = new Map(m);
+            next.delete(itemId);
+            return next;
+          }),
+      },
+    );
+  };
+  const done = items.filter(shown).length;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
@@ -21,13 +39,13 @@ export function Checklist({ taskId }: { taskId: string }) {
       {items.length > 0 && <progress max={items.length} value={done} />}
       <ul>
         {items.map((item) => (
-          <li key={item.id} className={item.done ? 'done' : ''}>
+          <li key={item.id} className={shown(item) ? 'done' : ''}>
             <label>
               <input
                 type="checkbox"
-                checked={item.done}
+                checked={shown(item)}
                 disabled={item.id.startsWith('tmp-')}
-                onChange={(e) => update.mutate({ taskId, itemId: item.id, done: e.target.checked })}
+                onChange={(e) => tick(item.id, e.target.checked)}
               />
               {item.text}
             </label>
