@@ -95,6 +95,38 @@ describe('presence', () => {
     pb.close();
   });
 
+  it('sends a socket that joined with diff the whole list once, then only who changed or left', async () => {
+    const { a, b, room } = await pair();
+    const pa = await openProbe(server.url, a.accessToken!);
+    const pb = await openProbe(server.url, b.accessToken!);
+    await pa.sub(room);
+    pa.send({ t: 'presence', room, state: { viewing: 'board' } });
+    await pa.next('presence', (f) => f.users.length === 1);
+    await pb.sub(room, { diff: true });
+    expect(await pb.next('presence')).toMatchObject({ users: [{ userId: a.userId, state: { viewing: 'board' } }] });
+
+    pb.send({ t: 'presence', room, state: { viewing: 'backlog' } });
+    pa.send({ t: 'presence', room, state: { viewing: 'task' } });
+    // Ann (still on full lists) sees both; Ben gets diffs naming only who changed.
+    await pa.next('presence', (f) => f.users.length === 2 && f.users.some((u) => u.state.viewing === 'task'));
+    const diffs: { users: PresenceEntry[]; gone: string[] }[] = [];
+    await until('ann viewing a task, as a diff', () => {
+      for (const f of pb.frames.splice(0)) if (f.t === 'presence-diff') diffs.push(f);
+      return diffs.some((d) => d.users.some((u) => u.userId === a.userId && u.state.viewing === 'task'));
+    });
+    for (const d of diffs) {
+      expect(d.gone).toEqual([]);
+      expect(d.users.length).toBeLessThanOrEqual(2);
+    }
+    expect(pb.frames.filter((f) => f.t === 'presence')).toEqual([]);
+
+    pa.send({ t: 'unsub', room });
+    const left = await pb.next('presence-diff', (f) => f.gone.length > 0);
+    expect(left).toMatchObject({ t: 'presence-diff', room, users: [], gone: [a.userId] });
+    pa.close();
+    pb.close();
+  });
+
   it('never shows a viewer as typing', async () => {
     const { a, ws, room } = await pair();
     const viewer = await server.user('viewer');
@@ -162,6 +194,36 @@ describe('SDK realtime socket', () => {
     sa.setCursor(room, 5, 9);
     await until("ann's cursor", () => seen.find((u) => u.userId === a.userId && u.state.cursor?.head === 9));
     expect(seen.find((u) => u.userId === a.userId)!.state).toEqual({ viewing: 'spec', cursor: { anchor: 5, head: 9 } });
+    sa.close();
+    sb.close();
+  });
+
+  it("keeps the room's list through diffs: people joining, changing and leaving, in place", async () => {
+    const { a, b, ws, room } = await pair();
+    const c = await server.user('cat');
+    await addMember(a, ws.id, c, 'viewer');
+    const [sa, sb, sc] = [a.realtime(), b.realtime(), c.realtime()];
+    await Promise.all([sa.connect(), sb.connect(), sc.connect()]);
+    let seen: PresenceEntry[] = [];
+    sa.on('presence', (r, users) => {
+      if (r === room) seen = users;
+    });
+    await sa.subscribe(room);
+    sa.setPresence(room, { viewing: 'board' });
+    await sb.subscribe(room);
+    sb.setPresence(room, { viewing: 'backlog' });
+    await sc.subscribe(room);
+    sc.setPresence(room, { viewing: 'docs' });
+    await until('three people', () => seen.length === 3);
+    const order = seen.map((u) => u.userId);
+    sb.setPresence(room, { viewing: 'settings' });
+    await until('ben in settings', () => seen.find((u) => u.userId === b.userId)?.state.viewing === 'settings');
+    expect(seen.map((u) => u.userId)).toEqual(order);
+    sc.close();
+    await until('cat gone', () => seen.length === 2);
+    expect(seen.map((u) => [u.userId, u.state.viewing])).toEqual(
+      order.filter((id) => id !== c.userId).map((id) => [id, id === a.userId ? 'board' : 'settings']),
+    );
     sa.close();
     sb.close();
   });

@@ -12,7 +12,7 @@ export interface Probe {
   /** Waits for a frame matching `match` (searching frames already received too) and returns it. */
   next<T extends ServerFrame['t']>(t: T, match?: (f: Extract<ServerFrame, { t: T }>) => boolean): Promise<Extract<ServerFrame, { t: T }>>;
   /** Sends `sub` and waits for the answer (subbed or error for that room). */
-  sub(room: string, opts?: { shallow?: boolean }): Promise<ServerFrame>;
+  sub(room: string, opts?: { shallow?: boolean; diff?: boolean }): Promise<ServerFrame>;
   waitClosed(): Promise<{ code: number; reason: string }>;
   close(): void;
 }

@@ -63,6 +63,14 @@ export interface RealtimeOptions {
 
 class RejectedToken extends Error {}
 
+/** This SDK keeps each room's presence list itself, so it takes presence as diffs (`diff`). */
+const subFrame = (room: string, r: { shallow?: boolean }) => ({
+  t: 'sub' as const,
+  room,
+  diff: true,
+  ...(r.shallow ? { shallow: true } : {}),
+});
+
 async function defaultFactory(): Promise<SocketFactory> {
   const global = (globalThis as { WebSocket?: SocketFactory }).WebSocket;
   if (global) return global;
@@ -126,7 +134,7 @@ export class RealtimeSocket {
     const shallow = opts.shallow === true;
     if (known && (known.shallow ?? false) !== shallow) {
       known.shallow = shallow;
-      if (known.joined) this.send({ t: 'sub', room, ...(shallow ? { shallow } : {}) });
+      if (known.joined) this.send(subFrame(room, known));
     }
     if (known?.joined) return Promise.resolve(known.role);
     if (!known) this.rooms.set(room, { joined: false, ...(shallow ? { shallow } : {}) });
@@ -135,7 +143,7 @@ export class RealtimeSocket {
       list.push({ resolve, reject });
       this.waiting.set(room, list);
     });
-    if (!known) this.send({ t: 'sub', room, ...(shallow ? { shallow } : {}) });
+    if (!known) this.send(subFrame(room, this.rooms.get(room)!));
     return promise;
   }
 
@@ -217,7 +225,7 @@ export class RealtimeSocket {
       this.lastHeard = Date.now();
       for (const [room, r] of this.rooms) {
         r.joined = false;
-        this.send({ t: 'sub', room, ...(r.shallow ? { shallow: true } : {}) });
+        this.send(subFrame(room, r));
       }
       this.startPing();
       this.setState('open');
@@ -275,6 +283,16 @@ export class RealtimeSocket {
       case 'presence':
         this.lists.set(frame.room, frame.users);
         return this.emit('presence', frame.room, frame.users);
+      case 'presence-diff': {
+        const list = this.lists.get(frame.room) ?? [];
+        const changed = new Map(frame.users.map((e) => [e.userId, e]));
+        const gone = new Set(frame.gone);
+        // Users keep their place in the list; newcomers go at the end.
+        const next = list.filter((e) => !gone.has(e.userId)).map((e) => changed.get(e.userId) ?? e);
+        for (const e of frame.users) if (!list.some((o) => o.userId === e.userId)) next.push(e);
+        this.lists.set(frame.room, next);
+        return this.emit('presence', frame.room, next);
+      }
       case 'c': {
         const room = this.roomByNumber.get(frame.r);
         const list = room ? this.lists.get(room) : undefined;

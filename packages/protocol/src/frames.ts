@@ -60,9 +60,11 @@ export const ClientFrame = z.discriminatedUnion('t', [
    * Joins a room. `shallow` (workspace rooms only; ignored elsewhere): the socket receives the
    * workspace's own events (the workspace, its members, projects, labels, documents) but not those of
    * single tasks (`task.*`, `comment.*`, `checklist.*`), which the `project:` and `task:` rooms carry.
-   * Sending `sub` again for a room already joined changes only this.
+   * `diff`: presence comes as the room's whole list once (on joining), then as `presence-diff`
+   * frames holding only the users who changed or left (a big room's list is not re-sent to all).
+   * Sending `sub` again for a room already joined changes only these.
    */
-  z.object({ t: z.literal('sub'), room: RoomName, shallow: z.boolean().optional() }),
+  z.object({ t: z.literal('sub'), room: RoomName, shallow: z.boolean().optional(), diff: z.boolean().optional() }),
   z.object({ t: z.literal('unsub'), room: RoomName }),
   z.object({ t: z.literal('presence'), room: RoomName, state: PresenceState }),
   z.object({ t: z.literal('ping') }),
@@ -90,6 +92,8 @@ export type ServerFrame =
   | { t: 'c'; r: number; u: number; a: number; h: number }
   | { t: 'event'; room: string; type: string; data: unknown }
   | { t: 'presence'; room: string; users: PresenceEntry[] }
+  /** To a socket that joined with `diff`: these users' new entries, and the users no longer present. */
+  | { t: 'presence-diff'; room: string; users: PresenceEntry[]; gone: string[] }
   | { t: 'notification'; data: unknown }
   | { t: 'pong' }
   | { t: 'error'; code: ErrorCode; ref?: string; message?: string };

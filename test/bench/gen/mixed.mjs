@@ -1,9 +1,12 @@
 // Mixed load (S11), one generator process driving a slice of the simulated people with the SDK's own
 // protocols. People i of the slice are, by i % 10: 0 an editor, 1–3 browsing, 4–9 idle.
-// - idle: a /ws socket in its user, workspace and project rooms with presence on ({viewing:"board"}),
-//   answering the server's pings; now and then it looks at another project (unsub, sub, presence).
-// - browsing: the same socket, plus board and task reads at human pace, and a board refetch when a
-//   task event reaches its project (at most one in flight and one per 2 s, as the web's cache does).
+// - idle: a /ws socket in its user room, its workspace room (joined shallow, as the web client does:
+//   the workspace's own events, not every task's) and its project room, with presence on
+//   ({viewing:"board"}), answering the server's pings; now and then it looks at another project
+//   (unsub, sub, presence, and that board's read: the web client refetches a board it left).
+// - browsing: the same socket, plus board and task reads at human pace, following the task events of
+//   its project as the web client does: an event carrying the whole task is applied as it is; one
+//   that does not (a deletion) refetches the board (at most one in flight and one per 2 s).
 // - editing: the same socket, plus task updates, moves, comments and checklist ticks over REST, and
 //   typing one keystroke a second into a document through /collab (real Yjs updates, pre-encoded).
 // Latency is measured inside this process with one clock: REST from when a request was due; live
@@ -115,7 +118,8 @@ function onEventFrame(person, payload) {
     const sentAt = m && markers.get(m[1]);
     if (sentAt > 0) live.record(performance.now() - sentAt);
   }
-  if (f.data?.projectId === cfg.projects[person.project].id) person.dirty = true;
+  const whole = typeof f.data?.rank === 'string' && typeof f.data?.status === 'string' && typeof f.data?.version === 'number';
+  if (f.data?.projectId === cfg.projects[person.project].id && (f.type === 'task.deleted' || !whole)) person.dirty = true;
 }
 
 async function connect(person) {
@@ -135,8 +139,8 @@ async function connect(person) {
     return;
   }
   person.socket.send(frame({ t: 'sub', room: `user:${person.userId}` }));
-  person.socket.send(frame({ t: 'sub', room: `workspace:${cfg.workspaceId}` }));
-  person.socket.send(frame({ t: 'sub', room: projectRoom(person) }));
+  person.socket.send(frame({ t: 'sub', room: `workspace:${cfg.workspaceId}`, shallow: true, diff: true }));
+  person.socket.send(frame({ t: 'sub', room: projectRoom(person), diff: true }));
   person.socket.send(frame({ t: 'presence', room: projectRoom(person), state: { viewing: 'board' } }));
 }
 
@@ -217,8 +221,9 @@ function act(p, now) {
     const old = projectRoom(p);
     p.project = (p.project + 1 + Math.floor(Math.random() * (cfg.projects.length - 1))) % cfg.projects.length;
     p.socket.send(frame({ t: 'unsub', room: old }));
-    p.socket.send(frame({ t: 'sub', room: projectRoom(p) }));
+    p.socket.send(frame({ t: 'sub', room: projectRoom(p), diff: true }));
     p.socket.send(frame({ t: 'presence', room: projectRoom(p), state: { viewing: Math.random() < 0.7 ? 'board' : 'backlog' } }));
+    void call(p, 'board read', 'GET', `/api/v1/projects/${cfg.projects[p.project].id}/tasks?limit=50`);
     return;
   }
   if (p.kind === 'browse') {

@@ -376,10 +376,11 @@ export const mixedScenarios = {
       const held = within.length ? within[within.length - 1].people : 0;
       return `Goal: ${this.goal}
 
-Each simulated person uses the SDK's protocols (\`test/bench/gen/mixed.mjs\`): **60% idle** with presence on (a \`/ws\`
-socket in their user, workspace and project rooms, answering pings, looking at another project every 30–90 s),
-**30% browsing** (the same socket; a board or task read every 5–15 s; a board refetch when a task event reaches
-their project, at most one in flight and one per 2 s, as the web client's cache does), **10% editing** (the same
+Each simulated person uses the SDK's protocols as the web client does (\`test/bench/gen/mixed.mjs\`): **60% idle** with presence on (a \`/ws\`
+socket in their user room, their workspace room joined shallow and their project room, answering pings, looking at another
+project every 30–90 s, which reads that board), **30% browsing** (the same socket; a board or task read every 5–15 s;
+task events of their project carrying the whole task applied as they are, a board refetch only for one that does not,
+at most one in flight and one per 2 s), **10% editing** (the same
 socket; a task update, move, comment or checklist tick every 5–15 s; one keystroke per second into one of
 ${DOCUMENTS} documents through \`/collab\`, real Yjs updates). Ten people in a row (1 editing, 3 browsing, 6 idle) share a project. One workspace: ${d0.world.accounts.length} member accounts shared by the people
 (the server's work per socket and per request is the same), ${PROJECTS} projects of ${TASKS_PER_PROJECT} tasks. ${warmupMs / 1000} s warm-up, then

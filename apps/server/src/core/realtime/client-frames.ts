@@ -15,7 +15,7 @@ import { CONFIG, type Config } from '../../base/config/config.js';
 import { logger } from '../../base/logger/logger.js';
 import type { RoomGrant, SocketConnection } from './connection.js';
 import { PresenceTracker } from './presence.js';
-import { RoomRegistry } from './room-registry.js';
+import { type JoinOptions, RoomRegistry } from './room-registry.js';
 import { SocketDirectory } from './socket-directory.js';
 
 const log = logger('realtime');
@@ -65,17 +65,17 @@ export class ClientFrames {
         return undefined;
       }
       case 'sub':
-        return this.join(conn, frame.room, frame.shallow === true).catch((err) => {
+        return this.join(conn, frame.room, { shallow: frame.shallow === true, diff: frame.diff === true }).catch((err) => {
           log.error({ err, room: frame.room }, 'room join failed');
           conn.send(errorFrame('internal', 'Could not join the room', frame.room));
         });
     }
   }
 
-  private async join(conn: SocketConnection, room: string, shallow: boolean): Promise<void> {
+  private async join(conn: SocketConnection, room: string, opts: JoinOptions): Promise<void> {
     const held = conn.rooms?.get(room);
     if (held) {
-      this.registry.setShallow(conn, room, shallow);
+      this.registry.setOptions(conn, room, opts);
       conn.send(this.subbed(room, held, conn));
       return;
     }
@@ -94,7 +94,7 @@ export class ClientFrames {
       conn.send(errorFrame('not_found', 'Room not found', room));
       return;
     }
-    this.registry.join(conn, room, grant, shallow);
+    this.registry.join(conn, room, grant, opts);
     conn.send(this.subbed(room, grant, conn));
     const present = this.presence.frame(room);
     if (present) conn.send(present);

@@ -3,7 +3,9 @@
 // announcing itself (a beat every TTL/3), so a killed node's users vanish within PRESENCE_TTL_MS,
 // and a closed or timed-out socket's entries are removed the moment the socket goes.
 // After a bus outage every node drops what it heard from others and asks for fresh snapshots.
-// Room lists are re-sent to local subscribers at most once per flush window, encoded once.
+// Room lists are re-sent to local subscribers at most once per flush window, encoded once; members
+// that joined with `diff` get only the users who changed or left in that window (in a room of a
+// hundred people the whole list is ~10 KB, and each view change would send it to all of them).
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { encodeFrame, type PresenceEntry, type PresenceState } from '@tandem/protocol';
@@ -37,7 +39,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   private readonly rooms = new Map<string, Map<string, Entry>>();
   /** Other nodes → when they last announced themselves. */
   private readonly nodesSeen = new Map<string, number>();
-  private readonly dirty = new Set<string>();
+  /** Rooms changed since the last flush → the users whose entries changed in them. */
+  private readonly dirty = new Map<string, Set<string>>();
   /** The encoded list frame per room, until the room changes (joins in a reconnect storm share it). */
   private readonly encoded = new Map<string, Uint8Array>();
   /** Users' numbers in compact cursor frames from this node. */
@@ -77,6 +80,17 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       if (!seen || e.at > seen.at) byUser.set(e.userId, { userId: e.userId, n: this.userNumber(e.userId), state: e.state, at: e.at });
     }
     return [...byUser.values()];
+  }
+
+  /** The room's current entries of `users` (one per user, as in `list`) and those of them no longer present. */
+  private changes(room: string, users: ReadonlySet<string>): { present: PresenceEntry[]; gone: string[] } {
+    const byUser = new Map<string, PresenceEntry>();
+    for (const e of this.rooms.get(room)?.values() ?? []) {
+      if (!users.has(e.userId)) continue;
+      const seen = byUser.get(e.userId);
+      if (!seen || e.at > seen.at) byUser.set(e.userId, { userId: e.userId, n: this.userNumber(e.userId), state: e.state, at: e.at });
+    }
+    return { present: [...byUser.values()], gone: [...users].filter((u) => !byUser.has(u)) };
   }
 
   /** The room's `presence` frame, encoded once per change; null when nobody is present. */
@@ -141,14 +155,16 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
     let entries = this.rooms.get(room);
     if (!entries) this.rooms.set(room, (entries = new Map()));
     entries.set(key, entry);
-    this.markDirty(room);
+    this.markDirty(room, entry.userId);
   }
 
   private remove(room: string, key: string): boolean {
     const entries = this.rooms.get(room);
-    if (!entries?.delete(key)) return false;
+    const entry = entries?.get(key);
+    if (!entries || !entry) return false;
+    entries.delete(key);
     if (entries.size === 0) this.rooms.delete(room);
-    this.markDirty(room);
+    this.markDirty(room, entry.userId);
     return true;
   }
 
@@ -223,10 +239,12 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
     this.bus.publish(Channels.presence, m).catch((err) => log.warn({ err: (err as Error).message }, 'presence publish failed'));
   }
 
-  private markDirty(room: string) {
+  private markDirty(room: string, userId: string) {
     this.encoded.delete(room);
     if (!this.registry.members(room)) return; // nobody here watches it
-    this.dirty.add(room);
+    let users = this.dirty.get(room);
+    if (!users) this.dirty.set(room, (users = new Set()));
+    users.add(userId);
     if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
       this.flushTimer.unref();
@@ -235,11 +253,23 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
 
   private flush() {
     this.flushTimer = null;
-    for (const room of this.dirty) {
+    for (const [room, users] of this.dirty) {
       const members = this.registry.members(room);
       if (!members) continue;
-      const frame = this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] });
-      for (const conn of members) conn.send(frame);
+      const diffs = this.registry.diffMembers(room);
+      let list: Uint8Array | null = null;
+      let diff: Uint8Array | null = null;
+      for (const conn of members) {
+        if (diffs?.has(conn)) {
+          if (!diff) {
+            const { present, gone } = this.changes(room, users);
+            diff = encodeFrame({ t: 'presence-diff', room, users: present, gone });
+          }
+          conn.send(diff);
+        } else {
+          conn.send((list ??= this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] })));
+        }
+      }
     }
     this.dirty.clear();
   }

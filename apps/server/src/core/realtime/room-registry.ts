@@ -5,6 +5,22 @@ import { parseRoom } from '@tandem/protocol';
 import { PermissionPolicy, type ResourceRef } from '../permission/policy.js';
 import type { RoomGrant, SocketConnection } from './connection.js';
 
+export interface JoinOptions {
+  shallow?: boolean;
+  diff?: boolean;
+}
+
+/** Adds `conn` to (or takes it out of) the room's set in `sets`, dropping emptied sets. */
+function flag(sets: Map<string, Set<SocketConnection>>, conn: SocketConnection, room: string, on: boolean) {
+  let set = sets.get(room);
+  if (on) {
+    if (!set) sets.set(room, (set = new Set()));
+    set.add(conn);
+  } else if (set?.delete(conn) && set.size === 0) {
+    sets.delete(room);
+  }
+}
+
 @Injectable()
 export class RoomRegistry {
   private readonly rooms = new Map<string, Set<SocketConnection>>();
@@ -16,6 +32,8 @@ export class RoomRegistry {
   private nextNumber = 1;
   /** Members of workspace rooms that joined them shallow (no events of single tasks), by room. */
   private readonly shallow = new Map<string, Set<SocketConnection>>();
+  /** Members that take presence as diffs after the first list, by room. */
+  private readonly diffs = new Map<string, Set<SocketConnection>>();
 
   constructor(private readonly policy: PermissionPolicy) {}
 
@@ -38,9 +56,9 @@ export class RoomRegistry {
     return grant;
   }
 
-  join(conn: SocketConnection, room: string, grant: RoomGrant, shallow = false): void {
+  join(conn: SocketConnection, room: string, grant: RoomGrant, opts: JoinOptions = {}): void {
     (conn.rooms ??= new Map()).set(room, grant);
-    this.setShallow(conn, room, shallow);
+    this.setOptions(conn, room, opts);
     let members = this.rooms.get(room);
     if (!members) {
       this.rooms.set(room, (members = new Set()));
@@ -51,20 +69,20 @@ export class RoomRegistry {
     members.add(conn);
   }
 
-  /** Makes a member's subscription shallow or full; only workspace rooms can be shallow. */
-  setShallow(conn: SocketConnection, room: string, shallow: boolean): void {
-    let set = this.shallow.get(room);
-    if (shallow && room.startsWith('workspace:')) {
-      if (!set) this.shallow.set(room, (set = new Set()));
-      set.add(conn);
-    } else if (set?.delete(conn) && set.size === 0) {
-      this.shallow.delete(room);
-    }
+  /** Sets how a member follows the room (see `sub` in the protocol); only workspace rooms can be shallow. */
+  setOptions(conn: SocketConnection, room: string, { shallow = false, diff = false }: JoinOptions): void {
+    flag(this.shallow, conn, room, shallow && room.startsWith('workspace:'));
+    flag(this.diffs, conn, room, diff);
   }
 
   /** The room's shallow members (absent when none). */
   shallowMembers(room: string): ReadonlySet<SocketConnection> | undefined {
     return this.shallow.get(room);
+  }
+
+  /** The room's members taking presence as diffs (absent when none). */
+  diffMembers(room: string): ReadonlySet<SocketConnection> | undefined {
+    return this.diffs.get(room);
   }
 
   /** The room's number in compact frames on this node (while it has local members). */
@@ -79,7 +97,7 @@ export class RoomRegistry {
   /** Returns whether the socket was in the room. */
   leave(conn: SocketConnection, room: string): boolean {
     if (!conn.rooms?.delete(room)) return false;
-    this.setShallow(conn, room, false);
+    this.setOptions(conn, room, {});
     const members = this.rooms.get(room);
     members?.delete(conn);
     if (members?.size === 0) {
