@@ -127,6 +127,34 @@ describe('presence', () => {
     pb.close();
   });
 
+  it('sends a big room its presence about once a second however often it changes, the last change included', async () => {
+    const big = await startTestServer({ WS_MAX_SOCKETS_PER_USER: '400' });
+    try {
+      const owner = await big.user('crowd');
+      const ws = await owner.workspaces.create({ name: 'Crowd' });
+      const room = `workspace:${ws.id}`;
+      // 200 sockets in the room (one account is enough: the window follows the room's sockets).
+      const crowd = await Promise.all(Array.from({ length: 200 }, () => openProbe(big.url, owner.accessToken!)));
+      for (const p of crowd) await p.sub(room, { diff: true });
+      const watcher = crowd[0]!;
+      watcher.frames.length = 0;
+      // Ten changes, 50 ms apart: a small room would get ten frames.
+      for (let i = 1; i <= 10; i++) {
+        crowd[i]!.send({ t: 'presence', room, state: { viewing: `view ${i}` } });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await until('the last change', () =>
+        watcher.frames.some((f) => f.t === 'presence-diff' && f.users.some((u) => u.state.viewing === 'view 10')),
+      );
+      const diffs = watcher.frames.filter((f) => f.t === 'presence-diff');
+      expect(diffs.length).toBeGreaterThanOrEqual(1);
+      expect(diffs.length).toBeLessThanOrEqual(3);
+      for (const p of crowd) p.close();
+    } finally {
+      await big.close();
+    }
+  }, 60_000);
+
   it('never shows a viewer as typing', async () => {
     const { a, ws, room } = await pair();
     const viewer = await server.user('viewer');

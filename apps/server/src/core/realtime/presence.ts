@@ -17,6 +17,12 @@ import { RoomRegistry } from './room-registry.js';
 
 const log = logger('presence');
 const FLUSH_MS = 40;
+/**
+ * How often a room's presence goes out at most: every 40 ms for a handful of people, up to once a
+ * second for a room of 200 or more (a big board's viewers coming and going would otherwise keep
+ * every member's socket busy; cursors are not held back, they have their own frames).
+ */
+const presenceWindowMs = (members: number) => Math.min(1000, Math.max(FLUSH_MS, members * 5));
 
 interface Entry extends PresenceEntry {
   node: string;
@@ -41,6 +47,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   private readonly nodesSeen = new Map<string, number>();
   /** Rooms changed since the last flush → the users whose entries changed in them. */
   private readonly dirty = new Map<string, Set<string>>();
+  /** When each room's presence last went out (rooms flushed in the last seconds). */
+  private readonly lastFlush = new Map<string, number>();
   /** The encoded list frame per room, until the room changes (joins in a reconnect storm share it). */
   private readonly encoded = new Map<string, Uint8Array>();
   /** Users' numbers in compact cursor frames from this node. */
@@ -206,6 +214,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
 
   private beat() {
     this.publish({ k: 'beat', n: this.nodeId });
+    const flushedLongAgo = Date.now() - 2000;
+    for (const [room, at] of this.lastFlush) if (at < flushedLongAgo) this.lastFlush.delete(room);
     const deadline = Date.now() - this.config.PRESENCE_TTL_MS;
     for (const [node, at] of this.nodesSeen) {
       if (at < deadline) {
@@ -253,9 +263,16 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
 
   private flush() {
     this.flushTimer = null;
+    const now = Date.now();
     for (const [room, users] of this.dirty) {
       const members = this.registry.members(room);
-      if (!members) continue;
+      if (!members) {
+        this.dirty.delete(room);
+        continue;
+      }
+      if (now - (this.lastFlush.get(room) ?? 0) < presenceWindowMs(members.size)) continue; // a later flush sends it
+      this.dirty.delete(room);
+      this.lastFlush.set(room, now);
       const diffs = this.registry.diffMembers(room);
       let list: Uint8Array | null = null;
       let diff: Uint8Array | null = null;
@@ -271,6 +288,9 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
         }
       }
     }
-    this.dirty.clear();
+    if (this.dirty.size > 0 && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+      this.flushTimer.unref();
+    }
   }
 }
