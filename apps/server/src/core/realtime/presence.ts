@@ -23,6 +23,11 @@ const FLUSH_MS = 40;
  * every member's socket busy; cursors are not held back, they have their own frames).
  */
 const presenceWindowMs = (members: number) => Math.min(1000, Math.max(FLUSH_MS, members * 5));
+/**
+ * Frames one flush sends before it lets requests and events in (~10 ms of socket writes): rooms
+ * whose windows end together would otherwise go out in one long burst, a stall for everything else.
+ */
+const FLUSH_BUDGET = 1000;
 
 interface Entry extends PresenceEntry {
   node: string;
@@ -264,7 +269,13 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   private flush() {
     this.flushTimer = null;
     const now = Date.now();
+    let sent = 0;
+    let more = false;
     for (const [room, users] of this.dirty) {
+      if (sent >= FLUSH_BUDGET) {
+        more = true;
+        break;
+      }
       const members = this.registry.members(room);
       if (!members) {
         this.dirty.delete(room);
@@ -276,6 +287,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       const diffs = this.registry.diffMembers(room);
       let list: Uint8Array | null = null;
       let diff: Uint8Array | null = null;
+      sent += members.size;
       for (const conn of members) {
         if (diffs?.has(conn)) {
           if (!diff) {
@@ -289,7 +301,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       }
     }
     if (this.dirty.size > 0 && !this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+      // Over budget: the rest right after waiting I/O has run; otherwise at the next window's end.
+      this.flushTimer = setTimeout(() => this.flush(), more ? 0 : FLUSH_MS);
       this.flushTimer.unref();
     }
   }
