@@ -2,6 +2,7 @@
 // of the hottest task routes costs. Counts, not timings: a change that adds a query to one of
 // these paths fails here and has to raise the bound on purpose. See test/support/query-counter.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember } from '../support/membership.js';
 import { countQueries, type QueryCounter } from '../support/query-counter.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { team } from './fixtures.js';
@@ -29,6 +30,9 @@ const BOUNDS = {
   'POST /tasks/:id/comments (Idempotency-Key)': 7,
   'PATCH /checklist/:id (done)': 2,
 };
+
+/** A comment on a task six others watch: its 2, who of them may read it, their notifications. */
+const COMMENT_WATCHED_BOUND = 4;
 
 describe('statements per request', () => {
   it('stay within the bound of each task route, and the answers match what a read shows', async () => {
@@ -79,5 +83,28 @@ describe('statements per request', () => {
     expect(Math.abs(Date.parse(moved.updatedAt) - Date.now())).toBeLessThan(60_000);
 
     for (const [route, bound] of Object.entries(BOUNDS)) expect(counts[route], route).toBeLessThanOrEqual(bound);
+  });
+
+  it('notify everyone watching a task in the same few statements, however many they are', async () => {
+    const t = await team(server);
+    const task = await t.editor.tracking.tasks.create(t.project.id, { title: 'Watched' });
+    const watchers = [t.owner, t.viewer];
+    for (let i = 0; i < 4; i++) {
+      const u = await server.user(`watcher${i}`);
+      await addMember(t.owner, t.workspaceId, u, 'viewer');
+      watchers.push(u);
+    }
+    for (const w of watchers) await w.tracking.tasks.watch(task.id);
+    const c = counter.clientAs(t.editor);
+    await c.tracking.tasks.get(task.id);
+    await c.tracking.comments.create(task.id, { body: 'Warm-up' });
+
+    await c.tracking.comments.create(task.id, { body: 'Counted' });
+    const sql = counter.of(c.lastRequestId());
+    if (process.env.SHOW_SQL) console.log(`comment with watchers: ${sql.length}\n  ${sql.join('\n  ')}`);
+    expect(sql.length).toBeLessThanOrEqual(COMMENT_WATCHED_BOUND);
+    for (const w of watchers) {
+      await expect.poll(async () => (await w.tracking.notifications.list()).items.filter((n) => n.type === 'commented').length).toBe(2);
+    }
   });
 });

@@ -3,6 +3,7 @@
 // anyone who may not read what the notification is about (a removed member who still watched a
 // task, a mention of someone outside the project): the policy decides, as for every read.
 import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
 import { PrismaClient } from '../../base/database/database.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { PermissionPolicy, type ResourceRef } from '../permission/policy.js';
@@ -31,30 +32,45 @@ export class Notifier {
       : input.documentId
         ? { document: input.documentId }
         : { workspace: input.workspaceId };
-    const allowed = await Promise.all(candidates.map(async (id) => (await this.policy.access(id, subject)) !== null));
-    const userIds = candidates.filter((_, i) => allowed[i]);
+    const userIds = await this.policy.readersAmong(candidates, subject);
     if (userIds.length === 0) return;
-    const rows = await this.prisma.notification.createManyAndReturn({
-      data: userIds.map((userId) => ({
-        userId,
-        type: input.type,
-        workspaceId: input.workspaceId,
-        actorId: input.actorId,
-        taskId: input.taskId ?? null,
-        documentId: input.documentId ?? null,
-        data: (input.data ?? {}) as object,
-      })),
-      include: withActorName,
-    });
-    for (const row of rows) {
-      await this.events.emit({
-        type: 'notification.created',
-        workspaceId: input.workspaceId,
-        actorId: input.actorId,
-        userIds: [row.userId],
-        data: notificationView(row),
-      });
-    }
+    // One statement for every recipient, returning the actor's current name with the rows.
+    const at = new Date();
+    const created = await this.prisma.$queryRaw<{ id: string; userId: string; actorName: string | null }[]>`
+      WITH inserted AS (
+        INSERT INTO "Notification" (id, "userId", "workspaceId", "actorId", type, "taskId", "documentId", data, "createdAt")
+        SELECT r.id, r."userId", ${input.workspaceId}::uuid, ${input.actorId}::uuid, ${input.type}, ${input.taskId ?? null}::uuid,
+          ${input.documentId ?? null}::uuid, ${JSON.stringify(input.data ?? {})}::jsonb, ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+        FROM unnest(${userIds.map(() => uuidv7())}::uuid[], ${userIds}::uuid[]) AS r(id, "userId")
+        RETURNING id, "userId", "actorId"
+      )
+      SELECT inserted.id::text, inserted."userId"::text, u."displayName" AS "actorName"
+      FROM inserted LEFT JOIN "User" u ON u.id = inserted."actorId"`;
+    const rows = created.map((r) => ({
+      id: r.id,
+      userId: r.userId,
+      type: input.type,
+      workspaceId: input.workspaceId,
+      actorId: input.actorId,
+      actor: r.actorName === null ? null : { displayName: r.actorName },
+      taskId: input.taskId ?? null,
+      documentId: input.documentId ?? null,
+      data: input.data ?? {},
+      readAt: null,
+      createdAt: at,
+    }));
+    // Each to its own recipient's room; their order between recipients does not matter.
+    await Promise.all(
+      rows.map((row) =>
+        this.events.emit({
+          type: 'notification.created',
+          workspaceId: input.workspaceId,
+          actorId: input.actorId,
+          userIds: [row.userId],
+          data: notificationView(row),
+        }),
+      ),
+    );
   }
 }
 

@@ -200,6 +200,33 @@ export class PermissionPolicy {
   }
 
   /**
+   * Which of `userIds` may read `ref` (with any role). For a task, one statement whatever their number
+   * (a comment on a task many people watch); otherwise one check each, as `access`.
+   */
+  async readersAmong(userIds: string[], ref: ResourceRef): Promise<string[]> {
+    const ids = userIds.filter(isId);
+    if (ids.length === 0) return [];
+    if ('task' in ref) {
+      if (!isId(ref.task)) return [];
+      const rows = await this.rows<Row & { userId: string }>(
+        'task_readers',
+        `SELECT u.id AS "userId", p."workspaceId", p.id AS "projectId", wm.role AS "wsRole", pm.role AS "projectRole"
+        FROM unnest($1::uuid[]) AS u(id)
+        JOIN "Task" t ON t.id = $2::uuid
+        JOIN "Project" p ON p.id = t."projectId"
+        JOIN "Workspace" w ON w.id = p."workspaceId" AND w."deletedAt" IS NULL
+        LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = p."workspaceId" AND wm."userId" = u.id
+        LEFT JOIN "ProjectMember" pm ON pm."projectId" = p.id AND pm."userId" = u.id`,
+        [ids, ref.task],
+      );
+      const readers = new Set(rows.filter((r) => this.effective(r)).map((r) => r.userId));
+      return ids.filter((id) => readers.has(id));
+    }
+    const allowed = await Promise.all(ids.map(async (id) => (await this.access(id, ref)) !== null));
+    return ids.filter((_, i) => allowed[i]);
+  }
+
+  /**
    * Authorizes `action` on a resource: 404 when the caller cannot see it, 403 when they can but their
    * role is too weak. Returns the resolved access (ids and role) for the caller to use.
    */
