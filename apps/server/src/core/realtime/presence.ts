@@ -18,8 +18,8 @@ import { RoomRegistry } from './room-registry.js';
 const log = logger('presence');
 const FLUSH_MS = 40;
 /**
- * How often a room's presence goes out at most: every 40 ms for a handful of people, up to once a
- * second for a room of 200 or more (a big board's viewers coming and going would otherwise keep
+ * How often a room's presence goes out at most (on average; see `nextFlush`): every 40 ms for a
+ * handful of people, up to once a second for a room of 200 or more (a big board's viewers coming and going would otherwise keep
  * every member's socket busy; cursors are not held back, they have their own frames).
  */
 const presenceWindowMs = (members: number) => Math.min(1000, Math.max(FLUSH_MS, members * 5));
@@ -52,8 +52,11 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   private readonly nodesSeen = new Map<string, number>();
   /** Rooms changed since the last flush → the users whose entries changed in them. */
   private readonly dirty = new Map<string, Set<string>>();
-  /** When each room's presence last went out (rooms flushed in the last seconds). */
-  private readonly lastFlush = new Map<string, number>();
+  /**
+   * When each recently flushed room may go out again: its window from its last flush, drawn between
+   * half and one and a half of it, so big rooms' flushes spread over the second instead of meeting.
+   */
+  private readonly nextFlush = new Map<string, number>();
   /** The encoded list frame per room, until the room changes (joins in a reconnect storm share it). */
   private readonly encoded = new Map<string, Uint8Array>();
   /** Users' numbers in compact cursor frames from this node. */
@@ -219,8 +222,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
 
   private beat() {
     this.publish({ k: 'beat', n: this.nodeId });
-    const flushedLongAgo = Date.now() - 2000;
-    for (const [room, at] of this.lastFlush) if (at < flushedLongAgo) this.lastFlush.delete(room);
+    const now = Date.now();
+    for (const [room, at] of this.nextFlush) if (at < now) this.nextFlush.delete(room);
     const deadline = Date.now() - this.config.PRESENCE_TTL_MS;
     for (const [node, at] of this.nodesSeen) {
       if (at < deadline) {
@@ -281,9 +284,9 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
         this.dirty.delete(room);
         continue;
       }
-      if (now - (this.lastFlush.get(room) ?? 0) < presenceWindowMs(members.size)) continue; // a later flush sends it
+      if (now < (this.nextFlush.get(room) ?? 0)) continue; // a later flush sends it
       this.dirty.delete(room);
-      this.lastFlush.set(room, now);
+      this.nextFlush.set(room, now + presenceWindowMs(members.size) * (0.5 + Math.random()));
       const diffs = this.registry.diffMembers(room);
       let list: Uint8Array | null = null;
       let diff: Uint8Array | null = null;
@@ -301,8 +304,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       }
     }
     if (this.dirty.size > 0 && !this.flushTimer) {
-      // Over budget: the rest right after waiting I/O has run; otherwise at the next window's end.
-      this.flushTimer = setTimeout(() => this.flush(), more ? 0 : FLUSH_MS);
+      // Over budget: the rest after a pause for requests and events; otherwise at the next tick.
+      this.flushTimer = setTimeout(() => this.flush(), more ? FLUSH_MS / 4 : FLUSH_MS);
       this.flushTimer.unref();
     }
   }
