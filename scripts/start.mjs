@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { installAndBuild, root } from './bootstrap.mjs';
 
 installAndBuild();
-const child = spawn(process.execPath, [join(root, 'apps', 'server', 'dist', 'main.js')], { cwd: root, stdio: 'inherit' });
+// A bigger young generation: a busy node makes short-lived garbage fast, and with V8's default most
+// of it survived into the old generation, whose collections paused everything (docs/operations.md).
+const env = { ...process.env, NODE_OPTIONS: `--max-semi-space-size=64 ${process.env.NODE_OPTIONS ?? ''}`.trim() };
+const child = spawn(process.execPath, [join(root, 'apps', 'server', 'dist', 'main.js')], { cwd: root, env, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -71,7 +71,8 @@ and \`BENCH_MIXED_PEOPLE=500\` runs S11 at that size only (one node).
 Everything targets 127.0.0.1 and stops by itself. Tandem runs as \`node apps/server/dist/main.js\` with auth,
 authorization, its durable update log and Redis on; bench-only settings: \`BCRYPT_ROUNDS=4\` (registering
 hundreds of users is setup), no REST rate limit, 2 h access tokens, and for S1 a per-user socket cap above
-the sockets per user used.
+the sockets per user used. Since 2026-11-29 Tandem runs with \`NODE_OPTIONS=--max-semi-space-size=64\`, as
+\`npm start\` and the container image run it; sections measured before that date ran without it.
 
 ## Reading the numbers
 

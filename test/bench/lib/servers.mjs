@@ -114,6 +114,8 @@ export async function startTandem({ database, secret, channelPrefix, env = {}, c
       TANDEM_SIGNUP: 'open',
       RATE_LIMIT_PER_MINUTE: '1000000',
       ACCESS_TOKEN_TTL_SECONDS: '7200',
+      // As `npm start` and the container image run it.
+      NODE_OPTIONS: '--max-semi-space-size=64',
       ...env,
     },
   });
