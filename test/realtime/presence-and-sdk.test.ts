@@ -206,6 +206,34 @@ describe('SDK realtime socket', () => {
     watcher.close();
   });
 
+  it('joins a workspace room shallow and keeps it so after reconnecting: its own events, not those of tasks', async () => {
+    const { a, b, ws, room } = await pair();
+    const project = await a.tracking.projects.create(ws.id, { name: 'Quiet', key: 'QT' });
+    const task = await a.tracking.tasks.create(project.id, { title: 'Not for the workspace room' });
+    const socket = b.realtime({ minBackoffMs: 20, maxBackoffMs: 200 });
+    const events: RealtimeEvent[] = [];
+    const states: RealtimeState[] = [];
+    socket.on('event', (e) => events.push(e));
+    socket.on('state', (st) => states.push(st));
+    await socket.connect();
+    await socket.subscribe(room, { shallow: true });
+    const roundTrip = async (name: string) => {
+      await a.tracking.tasks.update(task.id, { title: `${name}, for the board only` });
+      await a.workspaces.update(ws.id, { name });
+      await until(`the workspace renamed ${name}`, () =>
+        events.find((e) => e.type === 'workspace.updated' && (e.data as { name: string }).name === name),
+      );
+    };
+    await roundTrip('Before');
+    for (const conn of server.app.get(SocketDirectory).ofUser(b.userId)) server.app.get(SocketDirectory).disconnect(conn, 1012, 'restart');
+    await until('the reconnect', () => states.length === 4);
+    expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
+    await socket.subscribe(room, { shallow: true }); // resolves once the re-subscription is confirmed
+    await roundTrip('After');
+    expect(events.map((e) => e.type).filter((t) => t.startsWith('task.'))).toEqual([]);
+    socket.close();
+  });
+
   it("moves cursors through the SDK and shows others' cursor moves in the room's presence list", async () => {
     const { a, b, room } = await pair();
     const sa = a.realtime();

@@ -84,6 +84,17 @@ describe('tasks', () => {
     expect((await t.owner.tracking.tasks.get(task.id)).version).toBe(2);
   });
 
+  it('applies every one of many concurrent edits and moves sent without a version (nobody asked for a check)', async () => {
+    const t = await team(server);
+    const task = await t.editor.tracking.tasks.create(t.project.id, { title: 'Busy' });
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 4 }, (_, i) => t.editor.tracking.tasks.update(task.id, { title: `Edit ${i}` })),
+      ...Array.from({ length: 4 }, (_, i) => t.owner.tracking.tasks.move(task.id, { status: t.statuses[i % t.statuses.length]!.id })),
+    ]);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect((await t.owner.tracking.tasks.get(task.id)).version).toBe(9);
+  });
+
   it('assigns a member who may edit, and sets labels from the workspace', async () => {
     const t = await team(server);
     const label = await t.editor.tracking.labels.create(t.workspaceId, { name: 'frontend', color: '#ff0000' });

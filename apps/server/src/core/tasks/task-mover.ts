@@ -13,7 +13,7 @@ import { lockColumns, rankInColumn, rebalanceIfLong } from './board-column.js';
 import { type StatusChangeFacts, TaskNotifications } from './task-notifications.js';
 import { TaskQueries, viewOf } from './task-queries.js';
 import { STATUS_INVALID } from './task-rules.js';
-import { stale } from './task-updater.js';
+import { retriedUnlessVersioned, stale } from './task-updater.js';
 
 type Current = { statusId: string; version: number; rank: string; statusOk: boolean };
 
@@ -41,10 +41,14 @@ export class TaskMover {
     private readonly notifications: TaskNotifications,
   ) {}
 
-  async move(actor: Actor, taskId: string, body: MoveTaskBody): Promise<TaskView> {
+  move(actor: Actor, taskId: string, body: MoveTaskBody): Promise<TaskView> {
+    return retriedUnlessVersioned(body.version, () => this.moveOnce(actor, taskId, body));
+  }
+
+  private async moveOnce(actor: Actor, taskId: string, body: MoveTaskBody): Promise<TaskView> {
     // Authorized, read, and the target column checked, in one statement. The row is read before the
     // transaction: the update below only applies to the version read, so a move or edit that lands
-    // in between answers 409 as it would have inside the transaction.
+    // in between is a conflict (409 to a caller who sent a version; tried again for one who did not).
     const { access, row: current } = await this.policy.authorizeTaskRow<Current>(actor.id, taskId, 'task.update', {
       name: 'move',
       columns: `t."statusId", t.version, t.rank,

@@ -76,7 +76,11 @@ export class TaskUpdater {
     private readonly notifications: TaskNotifications,
   ) {}
 
-  async update(actor: Actor, taskId: string, body: UpdateTaskBody): Promise<TaskView> {
+  update(actor: Actor, taskId: string, body: UpdateTaskBody): Promise<TaskView> {
+    return retriedUnlessVersioned(body.version, () => this.updateOnce(actor, taskId, body));
+  }
+
+  private async updateOnce(actor: Actor, taskId: string, body: UpdateTaskBody): Promise<TaskView> {
     // Authorized and read in one statement.
     const { access, row: current } = await this.policy.authorizeTaskRow<Current>(actor.id, taskId, 'task.update', CURRENT);
     const projectId = access.projectId!;
@@ -171,4 +175,21 @@ export class TaskUpdater {
 
 export function stale(currentVersion: number) {
   return AppError.conflict('The task was changed by someone else; reload it and try again', { currentVersion });
+}
+
+/**
+ * A write that sends no `version` asked for no concurrency check: a change landing between the
+ * task being read and written is not a conflict for its caller, so it is read again and retried
+ * after a short random pause (up to 8 times; past that the task is changing faster than it can be
+ * written, and it answers 409).
+ */
+export async function retriedUnlessVersioned<T>(version: number | undefined, write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (version !== undefined || attempt >= 8 || !(err instanceof AppError && err.code === 'conflict')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
 }
