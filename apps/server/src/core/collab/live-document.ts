@@ -8,9 +8,10 @@
 import * as Y from 'yjs';
 import type { Bus } from '../../base/bus/bus.js';
 import { Channels } from '../../base/bus/bus.js';
+import { binaryFrame } from '../../base/http/ws-frame.js';
 import { logger } from '../../base/logger/logger.js';
 import { AwarenessRoom } from './awareness-room.js';
-import { awarenessMessage, binaryFrame, syncStep2Message, updateMessage } from './collab-protocol.js';
+import { awarenessMessage, syncStep2Message, updateMessage } from './collab-protocol.js';
 import type { DocumentUpdateLog } from './document-update-log.js';
 
 const log = logger('live-document');

@@ -1,6 +1,7 @@
 // One authenticated /ws socket. Kept deliberately small (a process holds ~20k of them): no timers,
 // no closures per socket, rooms allocated on the first join. Liveness and rate are plain numbers
 // read by the gateway's single sweep.
+import type { Duplex } from 'node:stream';
 import type { Role } from '@tandem/protocol';
 import type { WebSocket } from 'ws';
 import { FrameWindow } from '../../base/http/socket-limits.js';
@@ -34,20 +35,37 @@ export class SocketConnection {
     readonly ws: WebSocket,
     readonly userId: string,
     readonly sessionId: string,
+    /** The upgraded socket under `ws`, for frames built once per broadcast (see sendFrame). */
+    private readonly socket: Duplex,
   ) {}
 
   get open(): boolean {
     return this.ws.readyState === 1;
   }
 
-  /** Sends an already encoded frame (the same buffer goes to every receiver of a room message). */
+  /** Sends an already encoded frame. */
   send(frame: Uint8Array): void {
-    if (!this.open) return;
+    if (this.writable()) this.ws.send(frame, { binary: true });
+  }
+
+  /**
+   * Writes a broadcast's prebuilt WebSocket frame (`binaryFrame`: the same bytes for every receiver of
+   * a room message) straight to the socket. Safe next to `ws`'s own writes: without compression
+   * (perMessageDeflate is off) `ws` writes each of its frames synchronously, so frames never
+   * interleave, and nothing is written once the socket is no longer OPEN. `bufferedAmount` counts
+   * these bytes too.
+   */
+  sendFrame(frame: Buffer): void {
+    if (this.writable()) this.socket.write(frame);
+  }
+
+  private writable(): boolean {
+    if (!this.open) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.ws.close(1008, 'Too slow to keep up');
-      return;
+      return false;
     }
-    this.ws.send(frame, { binary: true });
+    return true;
   }
 
   close(code: number, reason: string): void {

@@ -8,6 +8,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { encodeFrame } from '@tandem/protocol';
 import { type DomainEvent, DomainEvents } from '../../base/events/domain-events.js';
+import { binaryFrame } from '../../base/http/ws-frame.js';
 import { logger } from '../../base/logger/logger.js';
 import { RoomRegistry } from './room-registry.js';
 
@@ -68,12 +69,12 @@ export class EventFanout implements OnModuleInit, OnModuleDestroy {
   private send(seq: number, room: string, encode: () => Uint8Array, skip?: ReadonlySet<unknown>) {
     const members = this.registry.members(room);
     if (!members) return;
-    let frame: Uint8Array | null = null;
+    let frame: Buffer | null = null;
     for (const conn of members) {
       if (conn.lastEvent === seq || skip?.has(conn)) continue;
       conn.lastEvent = seq;
-      frame ??= encode();
-      conn.send(frame);
+      frame ??= binaryFrame(encode());
+      conn.sendFrame(frame);
       this.delivered++;
     }
   }

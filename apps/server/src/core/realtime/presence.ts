@@ -11,6 +11,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { encodeFrame, type PresenceEntry, type PresenceState } from '@tandem/protocol';
 import { BUS, type Bus, Channels } from '../../base/bus/bus.js';
 import { CONFIG, type Config } from '../../base/config/config.js';
+import { binaryFrame } from '../../base/http/ws-frame.js';
 import { logger } from '../../base/logger/logger.js';
 import type { SocketConnection } from './connection.js';
 import { RoomRegistry } from './room-registry.js';
@@ -154,8 +155,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
     const members = this.registry.members(room);
     const r = this.registry.number(room);
     if (!members || r === undefined) return;
-    const frame = encodeFrame({ t: 'c', r, u: this.userNumber(entry.userId), a: anchor, h: head });
-    for (const member of members) if (member !== from) member.send(frame);
+    const frame = binaryFrame(encodeFrame({ t: 'c', r, u: this.userNumber(entry.userId), a: anchor, h: head }));
+    for (const member of members) if (member !== from) member.sendFrame(frame);
   }
 
   /** Current state of a local socket in a room, if it announced one. */
@@ -288,18 +289,18 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       this.dirty.delete(room);
       this.nextFlush.set(room, now + presenceWindowMs(members.size) * (0.5 + Math.random()));
       const diffs = this.registry.diffMembers(room);
-      let list: Uint8Array | null = null;
-      let diff: Uint8Array | null = null;
+      let list: Buffer | null = null;
+      let diff: Buffer | null = null;
       sent += members.size;
       for (const conn of members) {
         if (diffs?.has(conn)) {
           if (!diff) {
             const { present, gone } = this.changes(room, users);
-            diff = encodeFrame({ t: 'presence-diff', room, users: present, gone });
+            diff = binaryFrame(encodeFrame({ t: 'presence-diff', room, users: present, gone }));
           }
-          conn.send(diff);
+          conn.sendFrame(diff);
         } else {
-          conn.send((list ??= this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] })));
+          conn.sendFrame((list ??= binaryFrame(this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] }))));
         }
       }
     }

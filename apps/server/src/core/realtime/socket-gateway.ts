@@ -145,10 +145,10 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     if (head.length + socket.readableLength > this.config.WS_PREAUTH_MAX_BYTES) {
       return rejectUpgrade(socket, 413, 'payload_too_large', 'Too much data before the handshake');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, actor));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, actor, socket));
   }
 
-  private accept(ws: TrackedSocket, actor: Actor) {
+  private accept(ws: TrackedSocket, actor: Actor, socket: Duplex) {
     ws.on('error', onSocketError);
     if (this.directory.size >= this.config.WS_MAX_SOCKETS_PER_NODE) {
       return this.refuse(ws, CloseCodes.tooManySockets, 'Too many sockets on this server');
@@ -156,7 +156,7 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     if (!this.limits.acquire('ws', actor.id)) {
       return this.refuse(ws, CloseCodes.tooManySockets, 'Too many sockets for this user');
     }
-    const conn = new SocketConnection(++this.nextKey, ws, actor.id, actor.sessionId);
+    const conn = new SocketConnection(++this.nextKey, ws, actor.id, actor.sessionId, socket);
     ws[CONN] = conn;
     this.directory.add(conn);
     ws.on('message', this.onMessage);
