@@ -50,7 +50,15 @@ describe('the knowledge base', () => {
     // the start of the line; see the session note.)
     await poll(() => b.locator('output.connection').getAttribute('data-state')).toBe('connected');
     await editorOf(b).getByText('Welcome to the team.').click();
-    await b.keyboard.press('End');
+    // The caret can land at the line's start just after the click (see the session note): press End
+    // until the selection really is at the end of the line, as a person would look before typing.
+    await poll(async () => {
+      await b.keyboard.press('End');
+      return b.evaluate(() => {
+        const s = window.getSelection();
+        return !!s?.anchorNode && s.anchorOffset === (s.anchorNode.textContent ?? '').length && s.anchorOffset > 0;
+      });
+    }).toBe(true);
     await b.keyboard.press('Enter');
     await b.keyboard.type('Ask in #help.');
     await poll(() => editorOf(a).textContent()).toContain('Ask in #help.');
