@@ -1,6 +1,6 @@
 // Keeps the cache live: realtime events invalidate (or patch) exactly the queries they affect,
 // and screens join the rooms they show.
-import { type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
+import { type Query, type QueryClient, type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { keys } from '../api/keys.js';
 import { refetchedWhenSettled } from '../api/mutations.js';
@@ -14,12 +14,11 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 /** Events of changes the audit log records: an open audit log refetches. */
 const AUDITED = new Set(['member.changed', 'document.shared', 'document.deleted', 'document.purged', 'project.deleted']);
 
-type WholeTask = TaskView;
-const isWholeTask = (t: Partial<TaskView>): t is WholeTask =>
+const isWholeTask = (t: Partial<TaskView>): t is TaskView =>
   typeof t.id === 'string' && typeof t.rank === 'string' && typeof t.status === 'string' && typeof t.version === 'number';
 
 /** The project's board list with `task` as of its version (out of it once archived). */
-function withTask(list: TaskView[], task: WholeTask): TaskView[] {
+function withTask(list: TaskView[], task: TaskView): TaskView[] {
   const at = list.findIndex((t) => t.id === task.id);
   if (at >= 0 && list[at]!.version >= task.version) return list;
   if (task.archived) return at >= 0 ? list.filter((t) => t.id !== task.id) : list;
@@ -49,8 +48,8 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
   const projectId = str(data.projectId) ?? (kind === 'project' ? id : undefined);
   const workspaceId = str(data.workspaceId) ?? (kind === 'workspace' ? id : undefined);
   const entity = frame.type.split('.')[0];
-  const refresh = (queryKey: QueryKey) =>
-    void qc.invalidateQueries({ queryKey, refetchType: refetchedWhenSettled(qc, queryKey) ? 'none' : 'active' });
+  const refresh = (queryKey: QueryKey, predicate?: (q: Query) => boolean) =>
+    void qc.invalidateQueries({ queryKey, predicate, refetchType: refetchedWhenSettled(qc, queryKey) ? 'none' : 'active' });
   if (workspaceId && AUDITED.has(frame.type)) refresh(keys.audit(workspaceId));
   // Whatever happened to a task shows in its timeline.
   if (taskId && (entity === 'task' || entity === 'comment' || entity === 'checklist')) {
@@ -76,11 +75,7 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
       qc.setQueryData<TaskView[]>(keys.tasks(projectId), (old) => (old ? withTask(old, task) : old));
       qc.setQueryData<TaskView>(keys.task(task.id), (old) => (old && old.version >= task.version ? old : task));
       // Filtered lists need the server to say whether the task still matches.
-      void qc.invalidateQueries({
-        queryKey: keys.tasks(projectId),
-        predicate: (q) => q.queryKey.length > 2,
-        refetchType: refetchedWhenSettled(qc, keys.tasks(projectId)) ? 'none' : 'active',
-      });
+      refresh(keys.tasks(projectId), (q) => q.queryKey.length > 2);
       return;
     }
     if (projectId && frame.type === 'task.deleted' && task.id) {
