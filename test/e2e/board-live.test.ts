@@ -54,6 +54,45 @@ describe('the board', () => {
     await page.context().close();
   }, 90_000);
 
+  it('never shows a card back where it was when the event of its earlier move arrives after a later one', async () => {
+    const t = await launchTeam(server);
+    const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);
+    await signInUi(page, t.owner.email);
+    await poll(() => page.locator('output.connection').getAttribute('data-state')).toBe('connected');
+    // The answer to each move is held back for a while: the move's event (sent by the server
+    // before its answer) reaches the page while the next move is already on screen.
+    await page.route(`**/api/v1/tasks/${t.first.id}/move`, async (route) => {
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.fulfill({ response });
+    });
+    // Every column the card is seen in, in order.
+    await page.evaluate((id) => {
+      const column = () => document.querySelector(`[data-task-id="${id}"]`)?.closest('section.column')?.getAttribute('data-status') ?? '-';
+      const seen = [column()];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => {
+        if (seen.at(-1) !== column()) seen.push(column());
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    }, t.first.id);
+
+    await card(page, 'To Do', t.first.id).focus();
+    await page.keyboard.press('Alt+ArrowRight');
+    await card(page, 'In Progress', t.first.id).waitFor();
+    await page.keyboard.press('Alt+ArrowRight');
+    await card(page, 'Done', t.first.id).waitFor();
+    const done = t.statuses.find((s) => s.name === 'Done')!;
+    await poll(async () => (await t.owner.tracking.tasks.get(t.first.id)).status).toBe(done.id);
+    // Both answers in and the list refetched: the card went right, then right, and never back.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen.filter((c) => c !== '-'))).toEqual([
+      'To Do',
+      'In Progress',
+      'Done',
+    ]);
+    await page.context().close();
+  }, 90_000);
+
   it("follows others' changes from the events alone, and shows what changed while the board was not on screen", async () => {
     const t = await launchTeam(server);
     const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);
