@@ -33,6 +33,8 @@ const BOUNDS = {
 
 /** A comment on a task six others watch: its 2, who of them may read it, their notifications. */
 const COMMENT_WATCHED_BOUND = 4;
+/** The same mentioning someone who does not watch it: the members read for the mention, one more. */
+const COMMENT_MENTION_BOUND = 5;
 
 describe('statements per request', () => {
   it('stay within the bound of each task route, and the answers match what a read shows', async () => {
@@ -105,6 +107,26 @@ describe('statements per request', () => {
     expect(sql.length).toBeLessThanOrEqual(COMMENT_WATCHED_BOUND);
     for (const w of watchers) {
       await expect.poll(async () => (await w.tracking.notifications.list()).items.filter((n) => n.type === 'commented').length).toBe(2);
+    }
+
+    // Mentioning one watcher and one who does not watch: each hears "mentioned" once, the other
+    // watchers "commented", in one read of who may see the task and one insert.
+    const outsider = await server.user('mentioned-only');
+    await addMember(t.owner, t.workspaceId, outsider, 'viewer');
+    const mentionedWatcher = watchers[2]!;
+    await c.tracking.comments.create(task.id, { body: `Over to @${outsider.email} and @${mentionedWatcher.email}` });
+    const mentionSql = counter.of(c.lastRequestId());
+    if (process.env.SHOW_SQL) console.log(`comment with a mention: ${mentionSql.length}\n  ${mentionSql.join('\n  ')}`);
+    expect(mentionSql.length).toBeLessThanOrEqual(COMMENT_MENTION_BOUND);
+    const types = async (u: typeof outsider) =>
+      (await u.tracking.notifications.list()).items
+        .map((n) => n.type)
+        .filter((type) => type === 'mentioned' || type === 'commented')
+        .sort();
+    await expect.poll(() => types(outsider)).toEqual(['mentioned']);
+    await expect.poll(() => types(mentionedWatcher)).toEqual(['commented', 'commented', 'mentioned']);
+    for (const w of watchers.filter((w) => w !== mentionedWatcher)) {
+      await expect.poll(() => types(w)).toEqual(['commented', 'commented', 'commented']);
     }
   });
 });

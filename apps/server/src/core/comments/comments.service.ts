@@ -115,12 +115,12 @@ export class CommentsService {
       data: v,
     });
     const about = { taskKey: created.taskKey, title: created.title, commentId: id };
-    await this.notifier.notify(mentioned, { type: 'mentioned', workspaceId: access.workspaceId, actorId: actor.id, taskId, data: about });
-    // Read with the insert, so without the author's own watch: the author is never notified anyway.
-    await this.notifier.notify(
-      created.watchers.filter((userId) => !mentioned.includes(userId)),
-      { type: 'commented', workspaceId: access.workspaceId, actorId: actor.id, taskId, data: about },
-    );
+    const notice = { workspaceId: access.workspaceId, actorId: actor.id, taskId, data: about };
+    await this.notifier.notifyEach([
+      { recipients: mentioned, input: { type: 'mentioned', ...notice } },
+      // Read with the insert, so without the author's own watch: the author is never notified anyway.
+      { recipients: created.watchers.filter((userId) => !mentioned.includes(userId)), input: { type: 'commented', ...notice } },
+    ]);
     return v;
   }
 
@@ -199,14 +199,12 @@ export class CommentsService {
   /** Members of the task's workspace mentioned in `body` (everyone else is ignored). */
   private async mentionsIn(access: Access, body: string): Promise<string[]> {
     if (!body.includes('@')) return [];
-    const members = await this.prisma.workspaceMember.findMany({
-      where: { workspaceId: access.workspaceId },
-      select: { userId: true, user: { select: { email: true, displayName: true } } },
-    });
-    return findMentions(
-      body,
-      members.map((m) => ({ userId: m.userId, email: m.user.email, displayName: m.user.displayName })),
-    );
+    // The members with their names in one statement.
+    const members = await this.prisma.$queryRaw<{ userId: string; email: string; displayName: string }[]>`
+      SELECT wm."userId"::text AS "userId", u.email, u."displayName"
+      FROM "WorkspaceMember" wm JOIN "User" u ON u.id = wm."userId"
+      WHERE wm."workspaceId" = ${access.workspaceId}::uuid`;
+    return findMentions(body, members);
   }
 
   private async about(taskId: string, commentId: string) {

@@ -118,18 +118,17 @@ export class DocumentThreadsService {
     });
     const view = commentView(row, mentioned);
     await this.announce('thread.updated', actor, access, await this.view(threadId));
-    await this.notifyMentions(actor, access, thread.documentId, threadId, mentioned, body);
-    // The thread's starter hears about answers even when not mentioned.
-    await this.notifier.notify(
-      [thread.createdById].filter((id) => !mentioned.includes(id)),
-      {
-        type: 'thread_reply',
-        workspaceId: access.workspaceId,
-        actorId: actor.id,
-        documentId: thread.documentId,
-        data: await this.about(thread.documentId, threadId, body),
-      },
-    );
+    const notice = {
+      workspaceId: access.workspaceId,
+      actorId: actor.id,
+      documentId: thread.documentId,
+      data: await this.about(thread.documentId, threadId, body),
+    };
+    await this.notifier.notifyEach([
+      { recipients: mentioned, input: { type: 'mentioned', ...notice } },
+      // The thread's starter hears about answers even when not mentioned.
+      { recipients: [thread.createdById].filter((id) => !mentioned.includes(id)), input: { type: 'thread_reply', ...notice } },
+    ]);
     return view;
   }
 

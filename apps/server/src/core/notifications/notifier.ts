@@ -25,53 +25,87 @@ export class Notifier {
     private readonly policy: PermissionPolicy,
   ) {}
 
-  async notify(recipients: Iterable<string>, input: NotificationInput): Promise<void> {
-    const candidates = [...new Set(recipients)].filter((id) => id !== input.actorId);
-    const subject: ResourceRef = input.taskId
-      ? { task: input.taskId }
-      : input.documentId
-        ? { document: input.documentId }
-        : { workspace: input.workspaceId };
-    const userIds = await this.policy.readersAmong(candidates, subject);
-    if (userIds.length === 0) return;
+  notify(recipients: Iterable<string>, input: NotificationInput): Promise<void> {
+    return this.notifyEach([{ recipients, input }]);
+  }
+
+  /**
+   * Several notifications of one action (a comment's "mentioned" and "commented", say): one read of
+   * who may see each subject and one insert for all of them, not one of each per notification.
+   */
+  async notifyEach(groups: { recipients: Iterable<string>; input: NotificationInput }[]): Promise<void> {
+    const readers = new Map<string, Promise<Set<string>>>();
+    const wanted = groups.map(({ recipients, input }) => {
+      const candidates = [...new Set(recipients)].filter((id) => id !== input.actorId);
+      return { input, candidates, subject: subjectOf(input) };
+    });
+    // Who may read each subject, asked once per subject for every candidate of it.
+    for (const key of new Set(wanted.filter((w) => w.candidates.length > 0).map((w) => w.subject.key))) {
+      const about = wanted.filter((w) => w.subject.key === key);
+      const ref = about[0]!.subject.ref;
+      readers.set(
+        key,
+        this.policy.readersAmong([...new Set(about.flatMap((w) => w.candidates))], ref).then((ids) => new Set(ids)),
+      );
+    }
+    const rows: { userId: string; input: NotificationInput }[] = [];
+    for (const w of wanted) {
+      const allowed = readers.get(w.subject.key);
+      if (!allowed) continue;
+      const ok = await allowed;
+      for (const userId of w.candidates) if (ok.has(userId)) rows.push({ userId, input: w.input });
+    }
+    if (rows.length === 0) return;
     // One statement for every recipient, returning the actor's current name with the rows.
     const at = new Date();
-    const created = await this.prisma.$queryRaw<{ id: string; userId: string; actorName: string | null }[]>`
+    const ids = rows.map(() => uuidv7());
+    const column = <T>(pick: (i: NotificationInput) => T) => rows.map((r) => pick(r.input));
+    const created = await this.prisma.$queryRaw<{ id: string; actorName: string | null }[]>`
       WITH inserted AS (
         INSERT INTO "Notification" (id, "userId", "workspaceId", "actorId", type, "taskId", "documentId", data, "createdAt")
-        SELECT r.id, r."userId", ${input.workspaceId}::uuid, ${input.actorId}::uuid, ${input.type}, ${input.taskId ?? null}::uuid,
-          ${input.documentId ?? null}::uuid, ${JSON.stringify(input.data ?? {})}::jsonb, ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
-        FROM unnest(${userIds.map(() => uuidv7())}::uuid[], ${userIds}::uuid[]) AS r(id, "userId")
-        RETURNING id, "userId", "actorId"
+        SELECT r.id, r."userId", r."workspaceId", r."actorId", r.type, r."taskId", r."documentId", r.data,
+          ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+        FROM unnest(${ids}::uuid[], ${rows.map((r) => r.userId)}::uuid[], ${column((i) => i.workspaceId)}::uuid[],
+          ${column((i) => i.actorId)}::uuid[], ${column((i) => i.type)}::text[], ${column((i) => i.taskId ?? null)}::uuid[],
+          ${column((i) => i.documentId ?? null)}::uuid[], ${column((i) => JSON.stringify(i.data ?? {}))}::jsonb[])
+          AS r(id, "userId", "workspaceId", "actorId", type, "taskId", "documentId", data)
+        RETURNING id, "actorId"
       )
-      SELECT inserted.id::text, inserted."userId"::text, u."displayName" AS "actorName"
+      SELECT inserted.id::text, u."displayName" AS "actorName"
       FROM inserted LEFT JOIN "User" u ON u.id = inserted."actorId"`;
-    const rows = created.map((r) => ({
-      id: r.id,
-      userId: r.userId,
-      type: input.type,
-      workspaceId: input.workspaceId,
-      actorId: input.actorId,
-      actor: r.actorName === null ? null : { displayName: r.actorName },
-      taskId: input.taskId ?? null,
-      documentId: input.documentId ?? null,
-      data: input.data ?? {},
-      readAt: null,
-      createdAt: at,
-    }));
+    const actorNames = new Map(created.map((r) => [r.id, r.actorName]));
     // Each to its own recipient's room; their order between recipients does not matter.
     await Promise.all(
-      rows.map((row) =>
-        this.events.emit({
+      rows.map(({ userId, input }, i) => {
+        const actorName = actorNames.get(ids[i]!) ?? null;
+        return this.events.emit({
           type: 'notification.created',
           workspaceId: input.workspaceId,
           actorId: input.actorId,
-          userIds: [row.userId],
-          data: notificationView(row),
-        }),
-      ),
+          userIds: [userId],
+          data: notificationView({
+            id: ids[i]!,
+            type: input.type,
+            workspaceId: input.workspaceId,
+            actorId: input.actorId,
+            actor: actorName === null ? null : { displayName: actorName },
+            taskId: input.taskId ?? null,
+            documentId: input.documentId ?? null,
+            data: input.data ?? {},
+            readAt: null,
+            createdAt: at,
+          }),
+        });
+      }),
     );
   }
+}
+
+/** What a notification is about, as the policy is asked it (and a key to ask once per subject). */
+function subjectOf(input: NotificationInput): { key: string; ref: ResourceRef } {
+  if (input.taskId) return { key: `task:${input.taskId}`, ref: { task: input.taskId } };
+  if (input.documentId) return { key: `document:${input.documentId}`, ref: { document: input.documentId } };
+  return { key: `workspace:${input.workspaceId}`, ref: { workspace: input.workspaceId } };
 }
 
 /** Loads the actor's current name with a notification (someone outside the reader's workspaces too). */

@@ -28,8 +28,9 @@ export class TaskNotifications {
     known?: StatusChangeFacts,
   ): Promise<void> {
     const about = { taskKey: task.key, title: task.title };
+    const groups: Parameters<Notifier['notifyEach']>[0] = [];
     if (change.assignedTo) {
-      await this.notifier.notify([change.assignedTo], { type: 'assigned', workspaceId, actorId, taskId: task.id, data: about });
+      groups.push({ recipients: [change.assignedTo], input: { type: 'assigned', workspaceId, actorId, taskId: task.id, data: about } });
     }
     if (change.statusFrom) {
       // The two column names and the watchers in one statement.
@@ -41,13 +42,17 @@ export class TaskNotifications {
               (SELECT name FROM "Status" WHERE id = ${task.status}::uuid) AS "toName",
               ARRAY(SELECT w."userId"::text FROM "TaskWatcher" w WHERE w."taskId" = ${task.id}::uuid) AS watchers`
         )[0];
-      await this.notifier.notify(facts?.watchers ?? [], {
-        type: 'status_changed',
-        workspaceId,
-        actorId,
-        taskId: task.id,
-        data: { ...about, from: facts?.fromName ?? null, to: facts?.toName ?? null },
+      groups.push({
+        recipients: facts?.watchers ?? [],
+        input: {
+          type: 'status_changed',
+          workspaceId,
+          actorId,
+          taskId: task.id,
+          data: { ...about, from: facts?.fromName ?? null, to: facts?.toName ?? null },
+        },
       });
     }
+    if (groups.length > 0) await this.notifier.notifyEach(groups);
   }
 }
