@@ -9,7 +9,6 @@ import { CollabCloseCodes } from '@tandem/protocol';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { FrameWindow } from '../../base/http/socket-limits.js';
-import { writeCoalesced } from '../../base/http/ws-frame.js';
 import { logger } from '../../base/logger/logger.js';
 import type { AwarenessIdentity } from './awareness-room.js';
 import type { CollabMetrics } from './collab-metrics.js';
@@ -121,7 +120,7 @@ export class CollabConnection implements Peer, Author {
    * (after a close frame). `bufferedAmount` counts these bytes too.
    */
   sendFrame(frame: Buffer) {
-    if (this.open()) writeCoalesced(this.socket, frame);
+    if (this.open()) this.socket.write(frame);
   }
 
   private open(): boolean {

@@ -5,7 +5,6 @@ import type { Duplex } from 'node:stream';
 import type { Role } from '@tandem/protocol';
 import type { WebSocket } from 'ws';
 import { FrameWindow } from '../../base/http/socket-limits.js';
-import { writeCoalesced } from '../../base/http/ws-frame.js';
 
 /** What a socket was granted when it joined a room; re-checked when that user's access changes. */
 export interface RoomGrant {
@@ -57,7 +56,7 @@ export class SocketConnection {
    * these bytes too.
    */
   sendFrame(frame: Buffer): void {
-    if (this.writable()) writeCoalesced(this.socket, frame);
+    if (this.writable()) this.socket.write(frame);
   }
 
   private writable(): boolean {
