@@ -47,6 +47,9 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
   const started = Date.now();
   const child = fork(opts.serverEntry, [], {
     execPath: opts.execPath ?? process.execPath,
+    // A larger young generation, as `npm start` and the container image run the server: fewer
+    // scavenges under many sockets (see docs/operations.md).
+    execArgv: ['--max-semi-space-size=64'],
     cwd: opts.dataDir,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: {
