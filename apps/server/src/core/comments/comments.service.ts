@@ -106,20 +106,23 @@ export class CommentsService {
       createdAt: at.toISOString(),
       editedAt: null,
     };
-    await this.events.emit({
-      type: 'comment.created',
-      workspaceId: access.workspaceId,
-      projectId: access.projectId,
-      taskId,
-      actorId: actor.id,
-      data: v,
-    });
     const about = { taskKey: created.taskKey, title: created.title, commentId: id };
     const notice = { workspaceId: access.workspaceId, actorId: actor.id, taskId, data: about };
-    await this.notifier.notifyEach([
-      { recipients: mentioned, input: { type: 'mentioned', ...notice } },
-      // Read with the insert, so without the author's own watch: the author is never notified anyway.
-      { recipients: created.watchers.filter((userId) => !mentioned.includes(userId)), input: { type: 'commented', ...notice } },
+    // The event and the notifications go to different rooms: neither waits for the other.
+    await Promise.all([
+      this.events.emit({
+        type: 'comment.created',
+        workspaceId: access.workspaceId,
+        projectId: access.projectId,
+        taskId,
+        actorId: actor.id,
+        data: v,
+      }),
+      this.notifier.notifyEach([
+        { recipients: mentioned, input: { type: 'mentioned', ...notice } },
+        // Read with the insert, so without the author's own watch: the author is never notified anyway.
+        { recipients: created.watchers.filter((userId) => !mentioned.includes(userId)), input: { type: 'commented', ...notice } },
+      ]),
     ]);
     return v;
   }
