@@ -15,6 +15,7 @@ import { binaryFrame } from '../../base/http/ws-frame.js';
 import { logger } from '../../base/logger/logger.js';
 import type { SocketConnection } from './connection.js';
 import { RoomRegistry } from './room-registry.js';
+import { SlicedSends } from './sliced-sends.js';
 
 const log = logger('presence');
 const FLUSH_MS = 40;
@@ -24,11 +25,6 @@ const FLUSH_MS = 40;
  * every member's socket busy; cursors are not held back, they have their own frames).
  */
 const presenceWindowMs = (members: number) => Math.min(1000, Math.max(FLUSH_MS, members * 5));
-/**
- * Frames one flush sends before it lets requests and events in (~10 ms of socket writes): rooms
- * whose windows end together would otherwise go out in one long burst, a stall for everything else.
- */
-const FLUSH_BUDGET = 1000;
 
 interface Entry extends PresenceEntry {
   node: string;
@@ -63,6 +59,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   /** Users' numbers in compact cursor frames from this node. */
   private readonly userNumbers = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Presence frames on their way to sockets, a slice per turn of the event loop. */
+  private readonly sends = new SlicedSends();
   private beatTimer: NodeJS.Timeout | null = null;
   private unsubscribe?: () => Promise<void>;
 
@@ -83,6 +81,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy() {
     if (this.beatTimer) clearInterval(this.beatTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.sends.stop();
     this.publish({ k: 'bye', n: this.nodeId });
     await this.unsubscribe?.();
   }
@@ -273,13 +272,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   private flush() {
     this.flushTimer = null;
     const now = Date.now();
-    let sent = 0;
-    let more = false;
     for (const [room, users] of this.dirty) {
-      if (sent >= FLUSH_BUDGET) {
-        more = true;
-        break;
-      }
       const members = this.registry.members(room);
       if (!members) {
         this.dirty.delete(room);
@@ -291,22 +284,22 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       const diffs = this.registry.diffMembers(room);
       let list: Buffer | null = null;
       let diff: Buffer | null = null;
-      sent += members.size;
+      // Queued, not written at once: a big room's frames go out a slice at a time (see SlicedSends).
       for (const conn of members) {
         if (diffs?.has(conn)) {
           if (!diff) {
             const { present, gone } = this.changes(room, users);
             diff = binaryFrame(encodeFrame({ t: 'presence-diff', room, users: present, gone }));
           }
-          conn.sendFrame(diff);
+          this.sends.add(conn, room, diff);
         } else {
-          conn.sendFrame((list ??= binaryFrame(this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] }))));
+          this.sends.add(conn, room, (list ??= binaryFrame(this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] }))));
         }
       }
     }
+    this.sends.flush();
     if (this.dirty.size > 0 && !this.flushTimer) {
-      // Over budget: the rest after a pause for requests and events; otherwise at the next tick.
-      this.flushTimer = setTimeout(() => this.flush(), more ? FLUSH_MS / 4 : FLUSH_MS);
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
       this.flushTimer.unref();
     }
   }
