@@ -67,6 +67,7 @@ Needs PostgreSQL (\`BENCH_DATABASE_URL\`, default \`postgresql://postgres@127.0.
 run gets a fresh database, dropped afterwards), Redis (\`BENCH_REDIS_URL\`, default \`redis://127.0.0.1:6379\`,
 a random channel prefix per run), \`taskset\` and two cores (\`BENCH_SERVER_CORE\`, \`BENCH_GENERATOR_CORE\`).
 To look inside a run: \`BENCH_TANDEM_NODE_ARGS\` adds Node.js flags to every Tandem node (\`--cpu-prof --cpu-prof-dir=/tmp/prof\`),
+\`BENCH_TANDEM_ENV=DATABASE_POOL_SIZE=20\` (comma-separated) sets its configuration,
 and \`BENCH_MIXED_PEOPLE=500\` runs S11 at that size only (one node).
 Everything targets 127.0.0.1 and stops by itself. Tandem runs as \`node apps/server/dist/main.js\` with auth,
 authorization, its durable update log and Redis on; bench-only settings: \`BCRYPT_ROUNDS=4\` (registering

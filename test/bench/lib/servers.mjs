@@ -15,6 +15,13 @@ export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@1
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // Extra Node.js flags for every Tandem node, to look inside a run (`--cpu-prof --cpu-prof-dir=/tmp/p`, `--trace-gc`).
 const TANDEM_NODE_ARGS = (process.env.BENCH_TANDEM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Settings for every Tandem node a benchmark starts, to try one (`BENCH_TANDEM_ENV=DATABASE_POOL_SIZE=20,KEY=value`). */
+const TANDEM_ENV = Object.fromEntries(
+  (process.env.BENCH_TANDEM_ENV ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 
 /** Runs `node <script>` pinned to `core`; resolves when stdout matches `ready` (group 1 = port or URL). */
 export function spawnPinned(core, script, { env = {}, ready, timeoutMs = 90_000, nodeArgs = [], scriptArgs = [] }) {
@@ -116,6 +123,7 @@ export async function startTandem({ database, secret, channelPrefix, env = {}, c
       ACCESS_TOKEN_TTL_SECONDS: '7200',
       // As `npm start` and the container image run it.
       NODE_OPTIONS: '--max-semi-space-size=64',
+      ...TANDEM_ENV,
       ...env,
     },
   });
