@@ -10,6 +10,7 @@ import { encodeFrame } from '@tandem/protocol';
 import { type DomainEvent, DomainEvents } from '../../base/events/domain-events.js';
 import { binaryFrame } from '../../base/http/ws-frame.js';
 import { logger } from '../../base/logger/logger.js';
+import type { SocketConnection } from './connection.js';
 import { RoomRegistry } from './room-registry.js';
 
 const log = logger('realtime');
@@ -56,22 +57,22 @@ export class EventFanout implements OnModuleInit, OnModuleDestroy {
     if (event.type === 'notification.created') {
       // Notifications are private: only their recipient's own room, never a shared one.
       const frame = encodeFrame({ t: 'notification', data: event.data });
-      for (const id of event.userIds ?? []) this.send(seq, `user:${id}`, () => frame);
+      for (const id of event.userIds ?? []) this.send(seq, this.registry.members(`user:${id}`), () => frame);
       return;
     }
     for (const room of roomsOf(event)) {
-      const skip = event.taskId && room.startsWith('workspace:') ? this.registry.shallowMembers(room) : undefined;
-      this.send(seq, room, () => encodeFrame({ t: 'event', room, type: event.type, data: event.data }), skip);
+      // A task's event reaches a workspace room's members that did not join it shallow.
+      const members = event.taskId && room.startsWith('workspace:') ? this.registry.deepMembers(room) : this.registry.members(room);
+      this.send(seq, members, () => encodeFrame({ t: 'event', room, type: event.type, data: event.data }));
     }
   }
 
-  /** Sends event `seq` to the room's sockets that have not had it yet (but `skip`); encodes only when one needs it. */
-  private send(seq: number, room: string, encode: () => Uint8Array, skip?: ReadonlySet<unknown>) {
-    const members = this.registry.members(room);
+  /** Sends event `seq` to the sockets that have not had it yet; encodes only when one needs it. */
+  private send(seq: number, members: ReadonlySet<SocketConnection> | undefined, encode: () => Uint8Array) {
     if (!members) return;
     let frame: Buffer | null = null;
     for (const conn of members) {
-      if (conn.lastEvent === seq || skip?.has(conn)) continue;
+      if (conn.lastEvent === seq) continue;
       conn.lastEvent = seq;
       frame ??= binaryFrame(encode());
       conn.sendFrame(frame);

@@ -32,6 +32,11 @@ export class RoomRegistry {
   private nextNumber = 1;
   /** Members of workspace rooms that joined them shallow (no events of single tasks), by room. */
   private readonly shallow = new Map<string, Set<SocketConnection>>();
+  /**
+   * The other members of workspace rooms (they get every event): a task's event goes to these
+   * without walking the thousands of shallow members of a big workspace.
+   */
+  private readonly deep = new Map<string, Set<SocketConnection>>();
   /** Members that take presence as diffs after the first list, by room. */
   private readonly diffs = new Map<string, Set<SocketConnection>>();
 
@@ -67,12 +72,25 @@ export class RoomRegistry {
       this.byNumber.set(n, room);
     }
     members.add(conn);
+    this.syncDeep(conn, room);
   }
 
   /** Sets how a member follows the room (see `sub` in the protocol); only workspace rooms can be shallow. */
   setOptions(conn: SocketConnection, room: string, { shallow = false, diff = false }: JoinOptions): void {
     flag(this.shallow, conn, room, shallow && room.startsWith('workspace:'));
     flag(this.diffs, conn, room, diff);
+    this.syncDeep(conn, room);
+  }
+
+  private syncDeep(conn: SocketConnection, room: string) {
+    if (!room.startsWith('workspace:')) return;
+    const member = this.rooms.get(room)?.has(conn) ?? false;
+    flag(this.deep, conn, room, member && !this.shallow.get(room)?.has(conn));
+  }
+
+  /** A workspace room's members that did not join it shallow (absent when none). */
+  deepMembers(room: string): ReadonlySet<SocketConnection> | undefined {
+    return this.deep.get(room);
   }
 
   /** The room's shallow members (absent when none). */
@@ -100,6 +118,7 @@ export class RoomRegistry {
     this.setOptions(conn, room, {});
     const members = this.rooms.get(room);
     members?.delete(conn);
+    this.syncDeep(conn, room);
     if (members?.size === 0) {
       this.rooms.delete(room);
       const n = this.numbers.get(room);
