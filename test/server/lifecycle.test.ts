@@ -129,6 +129,10 @@ describe('server lifecycle', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/tandem_http_requests_total\{method="GET",route="\/api\/v1\/me",status="401"\} \d+/);
     expect(metrics).toMatch(/tandem_http_request_duration_seconds_bucket/);
+    // The database pool: connections by state, and queries waiting for one (none on an idle node).
+    expect(metrics).toMatch(/tandem_db_pool_connections\{state="idle"\} [1-9]\d*/);
+    expect(metrics).toMatch(/tandem_db_pool_connections\{state="in_use"\} \d+/);
+    expect(metrics).toMatch(/tandem_db_pool_waiting 0/);
     const doc = await (await fetch(`${server.url}/api/docs-json`)).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toContain('/api/v1/workspaces');

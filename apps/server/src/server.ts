@@ -47,6 +47,7 @@ export async function startServer(config: Config): Promise<TandemServer> {
     bus = config.REDIS_URL ? await RedisBus.connect(config.REDIS_URL, config.REDIS_CHANNEL_PREFIX) : new InProcessBus();
     const secret = await tokenSecret(db.prisma, config.TANDEM_SECRET);
     const metrics = new Metrics();
+    db.registerMetrics(metrics.registry);
     const adapter = new FastifyAdapter({
       bodyLimit: config.BODY_LIMIT_BYTES,
       genReqId: requestIdGenerator as never,

@@ -3,6 +3,7 @@
 // (update log, counters) that need it.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { Gauge, type Registry } from 'prom-client';
 import { PrismaClient } from '../../../generated/prisma/index.js';
 import type { Config } from '../config/config.js';
 import { logger } from '../logger/logger.js';
@@ -55,6 +56,32 @@ export class Database {
       await embedded?.stop();
       throw err;
     }
+  }
+
+  /**
+   * The pool's gauges: connections open and idle, and requests waiting for one. Waiting that does not
+   * drain means the pool (DATABASE_POOL_SIZE) is what holds requests back, not the node's CPU.
+   */
+  registerMetrics(registry: Registry): void {
+    const pool = this.pool;
+    new Gauge({
+      name: 'tandem_db_pool_connections',
+      help: 'Database connections this node holds, by state (idle, in use)',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
+      },
+    });
+    new Gauge({
+      name: 'tandem_db_pool_waiting',
+      help: 'Queries waiting for a free database connection of this node',
+      registers: [registry],
+      collect() {
+        this.set(pool.waitingCount);
+      },
+    });
   }
 
   /** True when the database answers a trivial query within the timeout. */
