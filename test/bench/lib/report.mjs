@@ -44,8 +44,8 @@ export function table(header, rows) {
 
 const PREAMBLE = `# Benchmarks
 
-Every figure below was measured by \`pnpm bench <scenario…|all>\` (\`node test/bench/run.mjs\`), the method
-of \`shared/BENCHMARKS.md\`: the server pinned to core 0 and the load generator to core 1 (\`taskset\`),
+Every figure below was measured by \`pnpm bench <scenario…|all>\` (\`node test/bench/run.mjs\`), all the same
+way: the server pinned to core 0 and the load generator to core 1 (\`taskset\`),
 open-loop load at fixed rates, HDR histograms, latency measured inside the generator with one clock
 (the sender records the send time, an observer in the same process the arrival). Most simulated
 clients are raw sockets writing pre-encoded frames and counting what arrives; a handful of full
