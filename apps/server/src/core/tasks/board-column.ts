@@ -13,13 +13,6 @@ export async function lockColumns(tx: Tx, statusIds: string[]): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) AS k`;
 }
 
-async function rankOf(tx: Tx, statusId: string, taskId: string, what: string): Promise<string> {
-  const rows = await tx.$queryRaw<{ rank: string }[]>`
-    SELECT rank FROM "Task" WHERE id = ${taskId}::uuid AND "statusId" = ${statusId}::uuid`;
-  if (!rows[0]) throw AppError.badRequest(`${what} is not a task of the target column`, { field: what });
-  return rows[0].rank;
-}
-
 /** The rank at the end of a column (lock held). */
 export async function endOfColumn(tx: Tx, statusId: string): Promise<string> {
   const rows = await tx.$queryRaw<{ rank: string }[]>`
@@ -34,23 +27,28 @@ export async function endOfColumn(tx: Tx, statusId: string): Promise<string> {
 export async function rankInColumn(tx: Tx, statusId: string, taskId: string, afterId?: string | null, beforeId?: string | null) {
   if (afterId === taskId || beforeId === taskId) throw AppError.badRequest('A task cannot be placed next to itself');
   if (afterId) {
-    const lo = await rankOf(tx, statusId, afterId, 'afterId');
-    const next = await tx.$queryRaw<{ rank: string }[]>`
-      SELECT rank FROM "Task" WHERE "statusId" = ${statusId}::uuid AND rank > ${lo} AND id <> ${taskId}::uuid
-      ORDER BY rank LIMIT 1`;
-    return rankBetween(lo, next[0]?.rank ?? null);
+    // The neighbour's rank and the next one up, in one round trip (the column's lock is held meanwhile).
+    const rows = await tx.$queryRaw<{ lo: string; hi: string | null }[]>`
+      SELECT a.rank AS lo, (SELECT t.rank FROM "Task" t WHERE t."statusId" = a."statusId" AND t.rank > a.rank AND t.id <> ${taskId}::uuid
+        ORDER BY t.rank LIMIT 1) AS hi
+      FROM "Task" a WHERE a.id = ${afterId}::uuid AND a."statusId" = ${statusId}::uuid`;
+    if (!rows[0]) throw notInColumn('afterId');
+    return rankBetween(rows[0].lo, rows[0].hi);
   }
   if (beforeId) {
-    const hi = await rankOf(tx, statusId, beforeId, 'beforeId');
-    const prev = await tx.$queryRaw<{ rank: string }[]>`
-      SELECT rank FROM "Task" WHERE "statusId" = ${statusId}::uuid AND rank < ${hi} AND id <> ${taskId}::uuid
-      ORDER BY rank DESC LIMIT 1`;
-    return rankBetween(prev[0]?.rank ?? null, hi);
+    const rows = await tx.$queryRaw<{ lo: string | null; hi: string }[]>`
+      SELECT b.rank AS hi, (SELECT t.rank FROM "Task" t WHERE t."statusId" = b."statusId" AND t.rank < b.rank AND t.id <> ${taskId}::uuid
+        ORDER BY t.rank DESC LIMIT 1) AS lo
+      FROM "Task" b WHERE b.id = ${beforeId}::uuid AND b."statusId" = ${statusId}::uuid`;
+    if (!rows[0]) throw notInColumn('beforeId');
+    return rankBetween(rows[0].lo, rows[0].hi);
   }
   const last = await tx.$queryRaw<{ rank: string }[]>`
     SELECT rank FROM "Task" WHERE "statusId" = ${statusId}::uuid AND id <> ${taskId}::uuid ORDER BY rank DESC LIMIT 1`;
   return rankBetween(last[0]?.rank ?? null, null);
 }
+
+const notInColumn = (what: string) => AppError.badRequest(`${what} is not a task of the target column`, { field: what });
 
 /**
  * Rewrites a column with evenly spaced short ranks when `rank` has grown too long (lock held).
