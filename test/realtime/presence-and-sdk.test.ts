@@ -20,6 +20,17 @@ async function pair() {
   return { a, b, ws, room: `workspace:${ws.id}` };
 }
 
+/** An SDK socket of `client`, connected, with the events and states it reports. */
+async function sdkSocket(client: Awaited<ReturnType<typeof pair>>['b']) {
+  const socket = client.realtime({ minBackoffMs: 20, maxBackoffMs: 200 });
+  const events: RealtimeEvent[] = [];
+  const states: RealtimeState[] = [];
+  socket.on('event', (e) => events.push(e));
+  socket.on('state', (st) => states.push(st));
+  await socket.connect();
+  return { socket, events, states };
+}
+
 describe('presence', () => {
   it('shows what each user views, types and points at to the others in the room', async () => {
     const { a, b, room } = await pair();
@@ -174,12 +185,7 @@ describe('presence', () => {
 describe('SDK realtime socket', () => {
   it('subscribes, receives events, and after the server drops it reconnects, re-subscribes and re-announces presence', async () => {
     const { a, b, ws, room } = await pair();
-    const socket = b.realtime({ minBackoffMs: 20, maxBackoffMs: 200 });
-    const states: RealtimeState[] = [];
-    const events: RealtimeEvent[] = [];
-    socket.on('state', (s) => states.push(s));
-    socket.on('event', (e) => events.push(e));
-    await socket.connect();
+    const { socket, events, states } = await sdkSocket(b);
     expect(await socket.subscribe(room)).toBe('editor');
     socket.setPresence(room, { viewing: 'roadmap' });
     await a.workspaces.update(ws.id, { name: 'First' });
@@ -210,12 +216,7 @@ describe('SDK realtime socket', () => {
     const { a, b, ws, room } = await pair();
     const project = await a.tracking.projects.create(ws.id, { name: 'Quiet', key: 'QT' });
     const task = await a.tracking.tasks.create(project.id, { title: 'Not for the workspace room' });
-    const socket = b.realtime({ minBackoffMs: 20, maxBackoffMs: 200 });
-    const events: RealtimeEvent[] = [];
-    const states: RealtimeState[] = [];
-    socket.on('event', (e) => events.push(e));
-    socket.on('state', (st) => states.push(st));
-    await socket.connect();
+    const { socket, events, states } = await sdkSocket(b);
     await socket.subscribe(room, { shallow: true });
     const roundTrip = async (name: string) => {
       await a.tracking.tasks.update(task.id, { title: `${name}, for the board only` });

@@ -68,15 +68,10 @@ function applyEvent(qc: QueryClient, frame: Extract<ServerFrame, { t: 'event' }>
   }
   if (entity === 'task') {
     const task = (data.task ?? data) as Partial<TaskView>;
-    if (projectId && isWholeTask(task) && frame.type !== 'task.deleted') {
-      // While a write of ours to this task is on its way, the screen shows it already and an event
-      // (our own earlier move's, say) would put the card back where it was before that write: it
-      // is only marked stale, and the write's settling refetches it.
-      if (refetchedWhenSettled(qc, keys.task(task.id))) {
-        refresh(keys.tasks(projectId));
-        refresh(keys.task(task.id));
-        return;
-      }
+    // While a write of ours to this task is on its way, the screen shows it already and an event
+    // (our own earlier move's, say) would put the card back where it was before that write: it is
+    // only marked stale below, and the write's settling refetches it.
+    if (projectId && isWholeTask(task) && frame.type !== 'task.deleted' && !refetchedWhenSettled(qc, keys.task(task.id))) {
       // The event carries the whole task at a version: it lands on the board and the open drawer
       // as it is, with no refetch (one per viewer per change is what a big team's server can't
       // afford). An older version than the one shown (events of one task crossing) changes nothing.
