@@ -45,7 +45,7 @@ export async function openDatabaseUrl(config: Config): Promise<{ url: string; re
 export async function openContext(config = commandConfig()): Promise<CommandContext> {
   const { url, release } = await openDatabaseUrl(config);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }), errorFormat: 'minimal' });
   return {
     config,
     databaseUrl: url,

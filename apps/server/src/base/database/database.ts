@@ -50,7 +50,10 @@ export class Database {
       }
       const pool = new pg.Pool({ connectionString: url, max: config.DATABASE_POOL_SIZE, idleTimeoutMillis: 30_000 });
       pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
-      const prisma = markIdempotentCommits(new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }) }));
+      // 'minimal': an error's message is what failed, not a code frame of the bundled client (unreadable in logs).
+      const prisma = markIdempotentCommits(
+        new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: false }), errorFormat: 'minimal' }),
+      );
       return new Database(url, pool, prisma, embedded);
     } catch (err) {
       await embedded?.stop();

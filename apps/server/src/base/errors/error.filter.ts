@@ -45,17 +45,28 @@ const UNREACHABLE_CODES = new Set([
   'P2028', // Prisma: the transaction's connection went away under it (or it outlived its timeout)
 ]);
 const UNREACHABLE_MESSAGE =
-  /connection terminated|connection refused|ECONNREFUSED|timeout exceeded when trying to connect|can't reach database server|server closed the connection|connection (is )?closed|is not queryable|transaction already closed|socket hang up/i;
+  /connection terminated|connection refused|ECONNREFUSED|timeout exceeded when trying to connect|can't reach database server|server (has )?closed the connection|connection (is )?closed|is not queryable|transaction already closed|socket hang up/i;
 
-/** Whether `err` (or what caused it) says the database is unreachable rather than that the request is wrong. */
+/**
+ * Whether `err` (or what caused it) says the database is unreachable rather than that the request is
+ * wrong. Prisma wraps a raw query's driver failure as P2010 with the driver's error under
+ * `meta.driverAdapterError` (its `cause.kind` says `ConnectionClosed`), so that is looked into too.
+ */
 export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; originalCode?: unknown };
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    kind?: unknown;
+    originalCode?: unknown;
+    meta?: { driverAdapterError?: unknown };
+  };
   if (typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
   if (typeof e.originalCode === 'string' && UNREACHABLE_CODES.has(e.originalCode)) return true;
   if (typeof e.kind === 'string' && /NotReachable|ConnectionClosed|SocketTimeout|TooManyConnections/.test(e.kind)) return true;
   if (typeof e.message === 'string' && UNREACHABLE_MESSAGE.test(e.message)) return true;
-  return isDatabaseUnreachable(e.cause, depth + 1);
+  return isDatabaseUnreachable(e.cause, depth + 1) || isDatabaseUnreachable(e.meta?.driverAdapterError, depth + 1);
 }
 
 /**
