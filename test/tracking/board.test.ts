@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainEvent, DomainEvents } from '../../apps/server/src/base/events/domain-events.js';
+import { spreadRanks } from '../../packages/protocol/src/rank.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { failure, team } from './fixtures.js';
 
@@ -10,6 +12,12 @@ beforeAll(async () => {
   await server.app.get(DomainEvents).subscribe((e) => events.push(e));
 });
 afterAll(() => server?.close());
+
+/** Waits until `check` holds (polled every 20 ms), failing after `ms`. */
+async function within(ms: number, check: () => Promise<boolean>) {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (await check()) return;
+  throw new Error(`not within ${ms} ms`);
+}
 
 describe('board ordering', () => {
   it('moves a task between two others and into another column, writing its new rank', async () => {
@@ -65,6 +73,58 @@ describe('board ordering', () => {
     expect(Math.max(...column.map((x) => x.rank.length))).toBeLessThanOrEqual(24);
     expect(longest).toBeLessThanOrEqual(24);
     expect(events.some((e) => e.type === 'status.rebalanced' && (e.data as { statusId: string }).statusId === todo!.id)).toBe(true);
+  });
+
+  it('gives moves and creates racing for the end of one column a rank each, without an error', async () => {
+    const t = await team(server);
+    const [todo, doing] = t.statuses;
+    const movers = [];
+    for (let i = 0; i < 12; i++) movers.push(await t.editor.tracking.tasks.create(t.project.id, { title: `m${i}`, status: todo!.id }));
+    const answers = await Promise.allSettled([
+      ...movers.map((m) => t.editor.tracking.tasks.move(m.id, { status: doing!.id })),
+      ...Array.from({ length: 8 }, (_, i) => t.editor.tracking.tasks.create(t.project.id, { title: `c${i}`, status: doing!.id })),
+    ]);
+    expect(answers.filter((a) => a.status === 'rejected')).toEqual([]);
+    const column = (await t.viewer.tracking.tasks.list(t.project.id, { status: doing!.id })).items;
+    expect(column.map((x) => x.title).sort()).toEqual(
+      [...movers.map((m) => m.title), ...Array.from({ length: 8 }, (_, i) => `c${i}`)].sort(),
+    );
+    expect(new Set(column.map((x) => x.rank)).size).toBe(20);
+  });
+
+  it('places a move that read the ranks before its column was rewritten against the new ranks', async () => {
+    const t = await team(server);
+    const [todo, doing] = t.statuses;
+    for (const title of ['a', 'b', 'c']) await t.editor.tracking.tasks.create(t.project.id, { title });
+    const late = await t.editor.tracking.tasks.create(t.project.id, { title: 'late', status: doing!.id });
+    // A rewrite of the To Do column, held open as a rebalance holds it: epoch first, under the row's lock.
+    const db = new pg.Client({ connectionString: server.databaseUrl });
+    await db.connect();
+    try {
+      await db.query('BEGIN');
+      await db.query('SELECT 1 FROM "Status" WHERE id = $1 FOR UPDATE', [todo!.id]);
+      await db.query('UPDATE "Status" SET "rankEpoch" = "rankEpoch" + 1 WHERE id = $1', [todo!.id]);
+      // The move reads the old ranks, then waits for the rewrite at its write.
+      const moving = t.editor.tracking.tasks.move(late.id, { status: todo!.id });
+      await within(5000, async () => {
+        const { rows } = await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        return rows.length > 0;
+      });
+      const ids = (await db.query<{ id: string }>('SELECT id FROM "Task" WHERE "statusId" = $1 ORDER BY rank', [todo!.id])).rows.map(
+        (r) => r.id,
+      );
+      await db.query('UPDATE "Task" t SET rank = v.rank FROM unnest($1::uuid[], $2::text[]) AS v(id, rank) WHERE t.id = v.id', [
+        ids,
+        spreadRanks(ids.length),
+      ]);
+      await db.query('COMMIT');
+      const moved = await moving;
+      const column = (await t.viewer.tracking.tasks.list(t.project.id, { status: todo!.id })).items;
+      expect(column.map((x) => x.title)).toEqual(['a', 'b', 'c', 'late']);
+      expect(moved.rank).toBe(column[3]!.rank);
+    } finally {
+      await db.end();
+    }
   });
 
   it('refuses neighbours from another column and moving next to itself with 400', async () => {

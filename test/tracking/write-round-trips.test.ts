@@ -25,7 +25,7 @@ afterAll(async () => {
 const BOUNDS = {
   'GET /tasks/:id': 1,
   'PATCH /tasks/:id (title)': 2,
-  'POST /tasks/:id/move': 6,
+  'POST /tasks/:id/move': 2,
   'POST /tasks/:id/comments': 2,
   'POST /tasks/:id/comments (Idempotency-Key)': 7,
   'PATCH /checklist/:id (done)': 2,

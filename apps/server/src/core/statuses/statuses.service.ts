@@ -10,7 +10,7 @@ import { DomainEvents } from '../../base/events/domain-events.js';
 import { fieldChanges, recordActivity, type Tx } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { type Action, PermissionPolicy } from '../permission/policy.js';
-import { lockColumns } from '../tasks/board-column.js';
+import { lockColumns, retriedOnRankClash } from '../tasks/board-column.js';
 
 const view = (s: { id: string; projectId: string; name: string; category: StatusView['category']; position: number }): StatusView => ({
   id: s.id,
@@ -93,33 +93,39 @@ export class StatusesService {
       }
     }
     if ((await this.prisma.status.count({ where: { projectId } })) === 1) throw AppError.badRequest('A project needs at least one status');
-    const moved = await this.prisma.$transaction(async (tx) => {
-      await lockColumns(tx, targetId ? [statusId, targetId] : [statusId]);
-      const tasks = await tx.task.findMany({ where: { statusId }, orderBy: { rank: 'asc' }, select: { id: true } });
-      if (tasks.length > 0 && !targetId) {
-        throw AppError.validation(
-          [{ field: 'target', message: 'The status still has tasks: name a target status for them' }],
-          'The status still has tasks: name a target status for them',
-        );
-      }
-      if (tasks.length > 0 && targetId)
-        await this.appendAll(
-          tx,
-          targetId,
-          tasks.map((t) => t.id),
-        );
-      await tx.status.delete({ where: { id: statusId } });
-      const rest = await tx.status.findMany({ where: { projectId }, orderBy: { position: 'asc' }, select: { id: true } });
-      for (const [i, s] of rest.entries()) await tx.status.update({ where: { id: s.id }, data: { position: i } });
-      await recordActivity(tx, {
-        workspaceId: access.workspaceId,
-        projectId,
-        actorId: actor.id,
-        action: 'status.deleted',
-        changes: { id: statusId, name: status.name, movedTo: targetId ?? null, movedTasks: tasks.length },
-      });
-      return tasks.map((t) => t.id);
-    }, TX_OPTIONS);
+    // Again if a concurrent move took a rank in the target column first (board-column.ts).
+    const moved = await retriedOnRankClash(() =>
+      this.prisma.$transaction(async (tx) => {
+        await lockColumns(tx, targetId ? [statusId, targetId] : [statusId]);
+        // The column's row too: a move into it that already checked it commits first (and is read
+        // below); a later one finds the column gone and answers that it is not a status.
+        await tx.$executeRaw`SELECT 1 FROM "Status" WHERE id = ${statusId}::uuid FOR UPDATE`;
+        const tasks = await tx.task.findMany({ where: { statusId }, orderBy: { rank: 'asc' }, select: { id: true } });
+        if (tasks.length > 0 && !targetId) {
+          throw AppError.validation(
+            [{ field: 'target', message: 'The status still has tasks: name a target status for them' }],
+            'The status still has tasks: name a target status for them',
+          );
+        }
+        if (tasks.length > 0 && targetId)
+          await this.appendAll(
+            tx,
+            targetId,
+            tasks.map((t) => t.id),
+          );
+        await tx.status.delete({ where: { id: statusId } });
+        const rest = await tx.status.findMany({ where: { projectId }, orderBy: { position: 'asc' }, select: { id: true } });
+        for (const [i, s] of rest.entries()) await tx.status.update({ where: { id: s.id }, data: { position: i } });
+        await recordActivity(tx, {
+          workspaceId: access.workspaceId,
+          projectId,
+          actorId: actor.id,
+          action: 'status.deleted',
+          changes: { id: statusId, name: status.name, movedTo: targetId ?? null, movedTasks: tasks.length },
+        });
+        return tasks.map((t) => t.id);
+      }, TX_OPTIONS),
+    );
     await this.events.emit({
       type: 'status.deleted',
       workspaceId: access.workspaceId,

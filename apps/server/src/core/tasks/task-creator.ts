@@ -12,7 +12,7 @@ import { DomainEvents } from '../../base/events/domain-events.js';
 import type { Actor } from '../auth/current-user.js';
 import { Notifier } from '../notifications/notifier.js';
 import { PermissionPolicy } from '../permission/policy.js';
-import { endOfColumn, lockColumns } from './board-column.js';
+import { endOfColumn, lockColumns, retriedOnRankClash } from './board-column.js';
 import { TaskQueries } from './task-queries.js';
 import { TaskRules } from './task-rules.js';
 
@@ -47,13 +47,15 @@ export class TaskCreator {
     const watchers = [...new Set([actor.id, ...(body.assigneeId ? [body.assigneeId] : [])])];
     const labelIds = [...new Set(body.labelIds ?? [])];
     const changes = JSON.stringify({ title: body.title, status: statusId });
-    await this.prisma.$transaction(async (tx) => {
-      if (body.parentId) await this.rules.parent(tx, projectId, null, body.parentId);
-      await lockColumns(tx, [statusId]);
-      const rank = await endOfColumn(tx, statusId);
-      // One statement takes the next number and writes the task, its labels, watchers and activity
-      // entry, so the project's counter row stays locked only for that statement and the commit.
-      await tx.$executeRaw`
+    // Again if a concurrent move took the end-of-column rank first (board-column.ts).
+    await retriedOnRankClash(() =>
+      this.prisma.$transaction(async (tx) => {
+        if (body.parentId) await this.rules.parent(tx, projectId, null, body.parentId);
+        await lockColumns(tx, [statusId]);
+        const rank = await endOfColumn(tx, statusId);
+        // One statement takes the next number and writes the task, its labels, watchers and activity
+        // entry, so the project's counter row stays locked only for that statement and the commit.
+        await tx.$executeRaw`
         WITH counter AS (
           UPDATE "Project" SET "taskCounter" = "taskCounter" + 1 WHERE id = ${projectId}::uuid RETURNING "taskCounter"
         ), task AS (
@@ -74,7 +76,8 @@ export class TaskCreator {
         SELECT ${uuidv7()}::uuid, ${access.workspaceId}::uuid, ${projectId}::uuid, task.id, ${actor.id}::uuid,
           'task.created', ${changes}::jsonb
         FROM task`;
-    }, TX_OPTIONS);
+      }, TX_OPTIONS),
+    );
 
     const view = await this.queries.view(id);
     await this.events.emit({ type: 'task.created', workspaceId: access.workspaceId, projectId, taskId: id, actorId: actor.id, data: view });

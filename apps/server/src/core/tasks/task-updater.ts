@@ -11,7 +11,7 @@ import { DomainEvents } from '../../base/events/domain-events.js';
 import { fieldChanges, type Tx } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
-import { endOfColumn, lockColumns } from './board-column.js';
+import { endOfColumn, lockColumns, retriedOnRankClash } from './board-column.js';
 import { TaskNotifications } from './task-notifications.js';
 import { TaskQueries, viewOf } from './task-queries.js';
 import { TaskRules } from './task-rules.js';
@@ -143,22 +143,25 @@ export class TaskUpdater {
     };
     let view: TaskView;
     if ((changes.parentId && after.parentId) || changes.status || changes.labelIds) {
+      // Again if a concurrent move took the end-of-column rank first (board-column.ts).
       view =
-        (await this.prisma.$transaction(async (tx) => {
-          if (changes.parentId && after.parentId) await this.rules.parent(tx, projectId, taskId, after.parentId);
-          let rank: string | null = null;
-          if (changes.status) {
-            await lockColumns(tx, [after.status]);
-            rank = await endOfColumn(tx, after.status);
-          }
-          const written = await write(tx, rank);
-          if (!changes.labelIds) return written;
-          // After the task row is locked by its update, as every writer of a task does (no deadlock
-          // with a delete); the view then has to be read again.
-          await tx.taskLabel.deleteMany({ where: { taskId } });
-          await tx.taskLabel.createMany({ data: after.labelIds.map((labelId) => ({ taskId, labelId })) });
-          return null;
-        }, TX_OPTIONS)) ?? (await this.queries.view(taskId));
+        (await retriedOnRankClash(() =>
+          this.prisma.$transaction(async (tx) => {
+            if (changes.parentId && after.parentId) await this.rules.parent(tx, projectId, taskId, after.parentId);
+            let rank: string | null = null;
+            if (changes.status) {
+              await lockColumns(tx, [after.status]);
+              rank = await endOfColumn(tx, after.status);
+            }
+            const written = await write(tx, rank);
+            if (!changes.labelIds) return written;
+            // After the task row is locked by its update, as every writer of a task does (no deadlock
+            // with a delete); the view then has to be read again.
+            await tx.taskLabel.deleteMany({ where: { taskId } });
+            await tx.taskLabel.createMany({ data: after.labelIds.map((labelId) => ({ taskId, labelId })) });
+            return null;
+          }, TX_OPTIONS),
+        )) ?? (await this.queries.view(taskId));
     } else {
       // The update, the assignee's watch, the activity entry and the view are one statement.
       view = await oneStatement(this.prisma, (db) => write(db, null));
