@@ -1,10 +1,11 @@
 // Moves a task on the board: into a column (status) and between two neighbours. The task is read
 // with its neighbours' ranks (and authorized) in one statement, and written with its activity entry
-// in a second one, without a transaction or a lock: a write that clashes with a concurrent one (the
-// same rank taken, the column's ranks rewritten, the task changed in between) is computed again. A
-// rank grown too long is written the locked way, which rewrites the column (board-column.ts).
+// in a second one, without a transaction or a lock. A write that clashes with a concurrent one (the
+// same rank taken, the column's ranks rewritten, the task changed in between) is computed again the
+// locked way, as is a rank grown too long, which then rewrites the column (board-column.ts).
 import { Injectable } from '@nestjs/common';
 import { type MoveTaskBody, REBALANCE_LENGTH, type TaskView } from '@tandem/protocol';
+import { LRUCache } from 'lru-cache';
 import { v7 as uuidv7 } from 'uuid';
 import { PrismaClient } from '../../base/database/database.js';
 import { oneStatement } from '../../base/database/idempotent-request.js';
@@ -46,13 +47,19 @@ const MOVE = `
     ARRAY(SELECT w."userId"::text FROM "TaskWatcher" w WHERE w."taskId" = $1::uuid) AS watchers
   FROM (${viewOf('upd')}) v`;
 
-/** How many times a move that keeps clashing is computed again (after 1, 2, 4 … ms of random backoff) before it answers 409. */
-const MOVE_ATTEMPTS = 10;
+/** How long a column where moves clashed has its moves queue on its lock rather than race. */
+const BUSY_COLUMN_MS = 2_000;
+
+/** How many times a move that keeps clashing is computed again before it answers 409. */
+const MOVE_ATTEMPTS = 8;
 
 type Moved = { view: TaskView; facts: StatusChangeFacts; rebalanced: Record<string, string> | null };
 
 @Injectable()
 export class TaskMover {
+  /** Columns where a move clashed lately (this node): their moves take the lock at once. */
+  private readonly busy = new LRUCache<string, true>({ max: 10_000, ttl: BUSY_COLUMN_MS });
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly policy: PermissionPolicy,
@@ -78,28 +85,35 @@ export class TaskMover {
       if (body.version !== undefined && body.version !== current.version) throw stale(current.version);
       const rank = rankFromNeighbours(placement, current.lo, current.hi);
 
+      // The first try is optimistic, unless the column is busy; after a clash (a hot spot such as the
+      // end of a busy column, where every mover computes the same rank) the move queues on the
+      // column's lock instead of racing again, and so do the column's next moves for a while.
+      const locked = attempt > 1 || rank.length > REBALANCE_LENGTH || this.busy.has(body.status);
       let moved: Moved | null;
       try {
-        moved =
-          rank.length <= REBALANCE_LENGTH
-            ? await oneStatement(this.prisma, async (db) => {
-                const written = await this.write(db, actor, access, taskId, current, body.status, rank, current.epoch);
-                return written && { ...written, rebalanced: null };
-              })
-            : await this.moveLocked(actor, access, taskId, current, body.status, placement, body.afterId ?? body.beforeId ?? null);
+        moved = locked
+          ? await this.moveLocked(actor, access, taskId, current, body.status, placement, body.afterId ?? body.beforeId ?? null)
+          : await oneStatement(this.prisma, async (db) => {
+              const written = await this.write(db, actor, access, taskId, current, body.status, rank, current.epoch);
+              return written && { ...written, rebalanced: null };
+            });
       } catch (err) {
         if (!isRankClash(err)) throw err;
+        this.busy.set(body.status, true);
         moved = null;
       }
       if (moved) return this.announce(actor, access, taskId, current, body.status, moved);
-      if (attempt >= MOVE_ATTEMPTS) throw AppError.conflict('The column is changing faster than the task can be placed in it; try again');
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
+      if (attempt >= MOVE_ATTEMPTS) throw AppError.conflict('The task is changing faster than it can be moved; try again');
+      // Someone else's change to the task itself (a caller without a version asked for none): a short
+      // random pause spreads out writers of one task.
+      if (locked) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 
   /**
-   * A move whose rank has grown past REBALANCE_LENGTH: under the target column's lock, the
-   * neighbours are read again, the task written, and the column rewritten with short ranks.
+   * A move after a clash, or whose rank has grown past REBALANCE_LENGTH: under the target column's
+   * lock, the neighbours are read again, the task written, and the column rewritten with short ranks
+   * if its ranks grew long. No rewrite can run meanwhile (it holds the same lock), so no epoch check.
    */
   private moveLocked(
     actor: Actor,
