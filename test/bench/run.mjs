@@ -7,6 +7,7 @@ import { collabScenarios } from './scenarios/collab.mjs';
 import { desktopScenarios } from './scenarios/desktop.mjs';
 import { filesScenarios } from './scenarios/files.mjs';
 import { mixedScenarios } from './scenarios/mixed.mjs';
+import { movesScenarios } from './scenarios/moves.mjs';
 import { realtimeScenarios } from './scenarios/realtime.mjs';
 import { restScenarios } from './scenarios/rest.mjs';
 import { searchScenarios } from './scenarios/search.mjs';
@@ -22,6 +23,7 @@ const scenarios = {
   ...searchScenarios,
   ...desktopScenarios,
   ...webhookScenarios,
+  ...movesScenarios,
   ...mixedScenarios,
 };
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withPg } from '../lib/db.mjs';
 import { runGenerator } from '../lib/generator.mjs';
+import { cpuSeconds } from '../lib/proc.mjs';
 import { flags, fmt, table, waits } from '../lib/report.mjs';
 import { startTandem } from '../lib/servers.mjs';
 import { registerUser } from '../lib/tandem-world.mjs';
@@ -103,7 +104,7 @@ export const webhookScenarios = {
         const seconds = durationMs / 1000;
         const total = 1000 * seconds;
         log(`outbox: ${total} events at 1,000/s`);
-        const cpuBefore = await processCpu(server.pid);
+        const cpuBefore = cpuSeconds(server.pid) * 1000;
         const t0 = Date.now();
         await withPg(server.database.url, async (c) => {
           for (let i = 0; i < seconds * 10; i++) {
@@ -122,7 +123,7 @@ export const webhookScenarios = {
         const deadline = Date.now() + 60_000;
         while (receiver.count < total && Date.now() < deadline) await sleep(50);
         const drainMs = Date.now() - t0;
-        const cpuAfter = await processCpu(server.pid);
+        const cpuAfter = cpuSeconds(server.pid) * 1000;
         const lags = [...receiver.lags].sort((a, b) => a - b);
         const serverCpuPct = ((cpuAfter - cpuBefore) / drainMs) * 100;
 
@@ -150,10 +151,3 @@ server CPU ${serverCpuPct.toFixed(0)}% of a core over the run.`;
     },
   },
 };
-
-async function processCpu(pid) {
-  const { readFile } = await import('node:fs/promises');
-  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  // utime + stime in clock ticks (100/s on Linux) → ms
-  return ((Number(stat[11]) + Number(stat[12])) * 1000) / 100;
-}
