@@ -47,26 +47,41 @@ const UNREACHABLE_CODES = new Set([
 const UNREACHABLE_MESSAGE =
   /connection terminated|connection refused|ECONNREFUSED|timeout exceeded when trying to connect|can't reach database server|server (has )?closed the connection|connection (is )?closed|is not queryable|transaction already closed|socket hang up/i;
 
+/** What the error walkers look at in a thrown thing and in what it wraps (pg, Prisma and its driver adapter). */
+export interface ErrorFacts {
+  code?: unknown;
+  message?: unknown;
+  kind?: unknown;
+  originalCode?: unknown;
+  originalMessage?: unknown;
+  constraint?: unknown;
+}
+
+/**
+ * Whether `test` holds for `err` or anything it wraps: its `cause` chain, and the driver's error
+ * that Prisma keeps under `meta.driverAdapterError` when a raw query fails (P2010).
+ */
+export function anyCause(err: unknown, test: (e: ErrorFacts) => boolean, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  const e = err as ErrorFacts & { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+  return test(e) || anyCause(e.cause, test, depth + 1) || anyCause(e.meta?.driverAdapterError, test, depth + 1);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
 /**
  * Whether `err` (or what caused it) says the database is unreachable rather than that the request is
- * wrong. Prisma wraps a raw query's driver failure as P2010 with the driver's error under
- * `meta.driverAdapterError` (its `cause.kind` says `ConnectionClosed`), so that is looked into too.
+ * wrong (a raw query's closed connection says so only in its driver error's `kind`).
  */
-export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as {
-    code?: unknown;
-    message?: unknown;
-    cause?: unknown;
-    kind?: unknown;
-    originalCode?: unknown;
-    meta?: { driverAdapterError?: unknown };
-  };
-  if (typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
-  if (typeof e.originalCode === 'string' && UNREACHABLE_CODES.has(e.originalCode)) return true;
-  if (typeof e.kind === 'string' && /NotReachable|ConnectionClosed|SocketTimeout|TooManyConnections/.test(e.kind)) return true;
-  if (typeof e.message === 'string' && UNREACHABLE_MESSAGE.test(e.message)) return true;
-  return isDatabaseUnreachable(e.cause, depth + 1) || isDatabaseUnreachable(e.meta?.driverAdapterError, depth + 1);
+export function isDatabaseUnreachable(err: unknown): boolean {
+  return anyCause(
+    err,
+    (e) =>
+      (isString(e.code) && UNREACHABLE_CODES.has(e.code)) ||
+      (isString(e.originalCode) && UNREACHABLE_CODES.has(e.originalCode)) ||
+      (isString(e.kind) && /NotReachable|ConnectionClosed|SocketTimeout|TooManyConnections/.test(e.kind)) ||
+      (isString(e.message) && UNREACHABLE_MESSAGE.test(e.message)),
+  );
 }
 
 /**
@@ -78,13 +93,14 @@ const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', '53100']);
 const DISK_FULL_MESSAGE = /no space left on device|disk quota exceeded/i;
 
 /** Whether `err` (or what caused it) says a disk is full. */
-export function isDiskFull(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown } };
-  if (typeof e.code === 'string' && DISK_FULL_CODES.has(e.code)) return true;
-  if (typeof e.originalCode === 'string' && DISK_FULL_CODES.has(e.originalCode)) return true;
-  if (typeof e.message === 'string' && DISK_FULL_MESSAGE.test(e.message)) return true;
-  return isDiskFull(e.cause, depth + 1) || isDiskFull(e.meta?.driverAdapterError, depth + 1);
+export function isDiskFull(err: unknown): boolean {
+  return anyCause(
+    err,
+    (e) =>
+      (isString(e.code) && DISK_FULL_CODES.has(e.code)) ||
+      (isString(e.originalCode) && DISK_FULL_CODES.has(e.originalCode)) ||
+      (isString(e.message) && DISK_FULL_MESSAGE.test(e.message)),
+  );
 }
 
 /** How long a client should wait before retrying while the database is unreachable. */

@@ -4,13 +4,13 @@ import { Injectable } from '@nestjs/common';
 import type { CreateStatusBody, StatusView, UpdateStatusBody } from '@tandem/protocol';
 import { rankBetween } from '@tandem/protocol';
 import { PrismaClient } from '../../base/database/database.js';
-import { TX_OPTIONS } from '../../base/database/transaction.js';
+import { retriedWhile, TX_OPTIONS } from '../../base/database/transaction.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { fieldChanges, recordActivity, type Tx } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { type Action, PermissionPolicy } from '../permission/policy.js';
-import { lockColumns, retriedOnRankClash } from '../tasks/board-column.js';
+import { isRankClash, lockColumns } from '../tasks/board-column.js';
 
 const view = (s: { id: string; projectId: string; name: string; category: StatusView['category']; position: number }): StatusView => ({
   id: s.id,
@@ -94,7 +94,7 @@ export class StatusesService {
     }
     if ((await this.prisma.status.count({ where: { projectId } })) === 1) throw AppError.badRequest('A project needs at least one status');
     // Again if a concurrent move took a rank in the target column first (board-column.ts).
-    const moved = await retriedOnRankClash(() =>
+    const moved = await retriedWhile(isRankClash, () =>
       this.prisma.$transaction(async (tx) => {
         await lockColumns(tx, targetId ? [statusId, targetId] : [statusId]);
         // The column's row too: a move into it that already checked it commits first (and is read

@@ -10,6 +10,7 @@
 
 import { REBALANCE_LENGTH, rankBetween, spreadRanks } from '@tandem/protocol';
 import { AppError } from '../../base/errors/app-error.js';
+import { anyCause } from '../../base/errors/error.filter.js';
 import type { Tx } from '../activity/activity-log.js';
 
 /** Locks columns in a fixed order so two transactions locking the same pair cannot deadlock. */
@@ -57,32 +58,14 @@ export function rankFromNeighbours(placement: Placement, lo: string | null, hi: 
 const RANK_INDEX = 'Task_statusId_rank_key';
 
 /** Whether `err` is a write that computed a rank another write took first (try it again). */
-export function isRankClash(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as {
-    code?: unknown;
-    message?: unknown;
-    originalMessage?: unknown;
-    constraint?: unknown;
-    cause?: unknown;
-    meta?: { driverAdapterError?: unknown };
-  };
+export function isRankClash(err: unknown): boolean {
   // pg names the index in its error; Prisma keeps pg's message (in its own, and as originalMessage).
-  if (e.code === '23505' && e.constraint === RANK_INDEX) return true;
-  for (const m of [e.message, e.originalMessage]) if (typeof m === 'string' && m.includes(`"${RANK_INDEX}"`)) return true;
-  return isRankClash(e.cause, depth + 1) || isRankClash(e.meta?.driverAdapterError, depth + 1);
-}
-
-/** Runs a locked write that hands out ranks, again when a concurrent move took its rank first (rare). */
-export async function retriedOnRankClash<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (attempt >= 8 || !isRankClash(err)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-    }
-  }
+  return anyCause(
+    err,
+    (e) =>
+      (e.code === '23505' && e.constraint === RANK_INDEX) ||
+      [e.message, e.originalMessage].some((m) => typeof m === 'string' && m.includes(`"${RANK_INDEX}"`)),
+  );
 }
 
 const notInColumn = (what: string) => AppError.badRequest(`${what} is not a task of the target column`, { field: what });

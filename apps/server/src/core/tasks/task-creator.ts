@@ -6,13 +6,13 @@ import { Injectable } from '@nestjs/common';
 import type { CreateTaskBody, TaskView } from '@tandem/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import { PrismaClient } from '../../base/database/database.js';
-import { TX_OPTIONS } from '../../base/database/transaction.js';
+import { retriedWhile, TX_OPTIONS } from '../../base/database/transaction.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import type { Actor } from '../auth/current-user.js';
 import { Notifier } from '../notifications/notifier.js';
 import { PermissionPolicy } from '../permission/policy.js';
-import { endOfColumn, lockColumns, retriedOnRankClash } from './board-column.js';
+import { endOfColumn, isRankClash, lockColumns } from './board-column.js';
 import { TaskQueries } from './task-queries.js';
 import { TaskRules } from './task-rules.js';
 
@@ -48,7 +48,7 @@ export class TaskCreator {
     const labelIds = [...new Set(body.labelIds ?? [])];
     const changes = JSON.stringify({ title: body.title, status: statusId });
     // Again if a concurrent move took the end-of-column rank first (board-column.ts).
-    await retriedOnRankClash(() =>
+    await retriedWhile(isRankClash, () =>
       this.prisma.$transaction(async (tx) => {
         if (body.parentId) await this.rules.parent(tx, projectId, null, body.parentId);
         await lockColumns(tx, [statusId]);

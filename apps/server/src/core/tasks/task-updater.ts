@@ -5,13 +5,13 @@ import type { TaskView, UpdateTaskBody } from '@tandem/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import { PrismaClient } from '../../base/database/database.js';
 import { oneStatement } from '../../base/database/idempotent-request.js';
-import { TX_OPTIONS } from '../../base/database/transaction.js';
+import { retriedWhile, TX_OPTIONS } from '../../base/database/transaction.js';
 import { AppError } from '../../base/errors/app-error.js';
 import { DomainEvents } from '../../base/events/domain-events.js';
 import { fieldChanges, type Tx } from '../activity/activity-log.js';
 import type { Actor } from '../auth/current-user.js';
 import { PermissionPolicy } from '../permission/policy.js';
-import { endOfColumn, lockColumns, retriedOnRankClash } from './board-column.js';
+import { endOfColumn, isRankClash, lockColumns } from './board-column.js';
 import { TaskNotifications } from './task-notifications.js';
 import { TaskQueries, viewOf } from './task-queries.js';
 import { TaskRules } from './task-rules.js';
@@ -145,7 +145,7 @@ export class TaskUpdater {
     if ((changes.parentId && after.parentId) || changes.status || changes.labelIds) {
       // Again if a concurrent move took the end-of-column rank first (board-column.ts).
       view =
-        (await retriedOnRankClash(() =>
+        (await retriedWhile(isRankClash, () =>
           this.prisma.$transaction(async (tx) => {
             if (changes.parentId && after.parentId) await this.rules.parent(tx, projectId, taskId, after.parentId);
             let rank: string | null = null;
@@ -186,13 +186,6 @@ export function stale(currentVersion: number) {
  * after a short random pause (up to 8 times; past that the task is changing faster than it can be
  * written, and it answers 409).
  */
-export async function retriedUnlessVersioned<T>(version: number | undefined, write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (version !== undefined || attempt >= 8 || !(err instanceof AppError && err.code === 'conflict')) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-    }
-  }
+export function retriedUnlessVersioned<T>(version: number | undefined, write: () => Promise<T>): Promise<T> {
+  return retriedWhile((err) => version === undefined && err instanceof AppError && err.code === 'conflict', write);
 }
