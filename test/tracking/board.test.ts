@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient } from '../../apps/server/src/base/database/database.js';
 import { type DomainEvent, DomainEvents } from '../../apps/server/src/base/events/domain-events.js';
-import { spreadRanks } from '../../packages/protocol/src/rank.js';
+import { rebalanceIfLong } from '../../apps/server/src/core/tasks/board-column.js';
+import { REBALANCE_LENGTH, spreadRanks } from '../../packages/protocol/src/rank.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { failure, team } from './fixtures.js';
 
@@ -122,6 +124,39 @@ describe('board ordering', () => {
       const column = (await t.viewer.tracking.tasks.list(t.project.id, { status: todo!.id })).items;
       expect(column.map((x) => x.title)).toEqual(['a', 'b', 'c', 'late']);
       expect(moved.rank).toBe(column[3]!.rank);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('leaves a card moved out of a column while that column is rewritten where its move put it', async () => {
+    const t = await team(server);
+    const [todo, doing] = t.statuses;
+    const cards = [];
+    for (const title of ['a', 'b', 'c']) cards.push(await t.editor.tracking.tasks.create(t.project.id, { title }));
+    const db = new pg.Client({ connectionString: server.databaseUrl });
+    await db.connect();
+    try {
+      // Card b's row is held, as a move out of the column holds it until it commits.
+      await db.query('BEGIN');
+      await db.query('SELECT 1 FROM "Task" WHERE id = $1 FOR UPDATE', [cards[1]!.id]);
+      // The rewrite reads a, b and c, then waits for b at its first write.
+      const prisma = server.app.get(PrismaClient);
+      const rewriting = prisma.$transaction((tx) => rebalanceIfLong(tx, todo!.id, 'n'.repeat(REBALANCE_LENGTH + 1)));
+      await within(5000, async () => {
+        const { rows } = await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        return rows.length > 0;
+      });
+      await db.query('UPDATE "Task" SET "statusId" = $2, rank = $3 WHERE id = $1', [cards[1]!.id, doing!.id, 'm']);
+      await db.query('COMMIT');
+      const rewritten = await rewriting;
+      // Only a and c were rewritten (and announced); b keeps the rank its move gave it.
+      expect(Object.keys(rewritten ?? {}).sort()).toEqual([cards[0]!.id, cards[2]!.id].sort());
+      const column = (await t.viewer.tracking.tasks.list(t.project.id, { status: todo!.id })).items;
+      expect(column.map((x) => x.title)).toEqual(['a', 'c']);
+      expect(column.map((x) => x.rank)).toEqual([rewritten![cards[0]!.id], rewritten![cards[2]!.id]]);
+      const moved = await t.viewer.tracking.tasks.get(cards[1]!.id);
+      expect(moved).toMatchObject({ status: doing!.id, rank: 'm' });
     } finally {
       await db.end();
     }

@@ -72,7 +72,7 @@ const notInColumn = (what: string) => AppError.badRequest(`${what} is not a task
 
 /**
  * Rewrites a column with evenly spaced short ranks when `rank` has grown too long (lock held).
- * Returns the new ranks by task id, or null when nothing was rewritten.
+ * Returns the new ranks of the cards it rewrote by task id, or null when it was not needed.
  */
 export async function rebalanceIfLong(tx: Tx, statusId: string, rank: string): Promise<Record<string, string> | null> {
   if (rank.length <= REBALANCE_LENGTH) return null;
@@ -89,8 +89,9 @@ export async function rebalanceIfLong(tx: Tx, statusId: string, rank: string): P
   // steps, through placeholders no rank can equal ('~' sorts after the alphabet), since the unique
   // index is checked row by row and a new rank may be another card's old one.
   await tx.$executeRaw`UPDATE "Task" SET rank = '~' || id::text WHERE id = ANY(${ids}::uuid[]) AND "statusId" = ${statusId}::uuid`;
-  await tx.$executeRaw`
+  const rewritten = await tx.$queryRaw<{ id: string; rank: string }[]>`
     UPDATE "Task" t SET rank = v.rank FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${ranks}::text[]) AS rank) v
-    WHERE t.id = v.id AND t."statusId" = ${statusId}::uuid`;
-  return Object.fromEntries(ids.map((id, i) => [id, ranks[i]!]));
+    WHERE t.id = v.id AND t."statusId" = ${statusId}::uuid
+    RETURNING t.id, t.rank`;
+  return Object.fromEntries(rewritten.map((r) => [r.id, r.rank]));
 }
