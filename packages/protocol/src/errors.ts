@@ -1,4 +1,4 @@
-/** Every error code the API and the sockets can answer with (shared/API.md). */
+/** Every error code the API and the sockets can answer with (the OpenAPI document at /api/docs-json, docs/realtime.md). */
 export const ErrorCodes = {
   validation_failed: 400,
   bad_request: 400,

@@ -1,5 +1,5 @@
 // Frames of the realtime socket (/ws): binary msgpack, one map per frame, `t` names its type
-// (shared/API.md "Realtime socket"). Client frames are checked twice before anything trusts them:
+// (docs/realtime.md). Client frames are checked twice before anything trusts them:
 // a structural scan of the raw bytes (depth, declared lengths against the bytes actually present,
 // no extension types) so a hostile frame can never make the decoder allocate or recurse without
 // bound, then a schema per frame type.

@@ -1,4 +1,4 @@
-// Response shapes of the public API (shared/API.md).
+// Response shapes of the public API (the OpenAPI document at /api/docs-json).
 import type { Role } from './roles.js';
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
-// Response shapes the web client reads (shared/API.md). Fields the contract leaves open are optional
-// so the client keeps working while the server grows.
+// Response shapes the web client reads (the OpenAPI document at /api/docs-json). Fields the
+// contract leaves open are optional so the client keeps working while the server grows.
 import type { Role } from '@tandem/protocol';
 
 export type { MemberView, Page, ProjectMemberView, Role, UserView, WorkspaceView } from '@tandem/protocol';

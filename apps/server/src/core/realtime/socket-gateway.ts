@@ -1,4 +1,4 @@
-// The realtime socket, GET /ws?token=… (shared/API.md "Realtime socket").
+// The realtime socket, GET /ws?token=… (docs/realtime.md).
 // Built on `ws` directly inside Nest providers rather than @nestjs/websockets decorators: the token
 // must be verified before the handshake (a bad one gets HTTP 401, never an open socket), and every
 // frame needs size, rate and order control that the decorator layer does not expose.
