@@ -95,6 +95,7 @@ export class ClientFrames {
       return;
     }
     this.registry.join(conn, room, grant, opts);
+    conn.forgetHeld(room); // from before it last left: the list sent now supersedes them
     conn.send(this.subbed(room, grant, conn));
     const present = this.presence.frame(room);
     if (present) conn.send(present);

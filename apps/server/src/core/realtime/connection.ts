@@ -29,6 +29,10 @@ export class SocketConnection {
   queue: Buffer[] | null = null;
   /** The fan-out number of the last event this socket was sent: an event reaching several of its rooms goes out once. */
   lastEvent = 0;
+  /** Presence frames waiting to share this socket's next write (see HeldFrames): room, frame. */
+  private held: [string, Buffer][] | null = null;
+  /** When the held frames go out on their own at the latest (ms timestamp). */
+  heldUntil = 0;
 
   constructor(
     readonly key: number,
@@ -50,13 +54,55 @@ export class SocketConnection {
 
   /**
    * Writes a broadcast's prebuilt WebSocket frame (`binaryFrame`: the same bytes for every receiver of
-   * a room message) straight to the socket. Safe next to `ws`'s own writes: without compression
-   * (perMessageDeflate is off) `ws` writes each of its frames synchronously, so frames never
-   * interleave, and nothing is written once the socket is no longer OPEN. `bufferedAmount` counts
-   * these bytes too.
+   * a room message) straight to the socket, after any held presence frames, in the same write. Safe
+   * next to `ws`'s own writes: without compression (perMessageDeflate is off) `ws` writes each of its
+   * frames synchronously, so frames never interleave, and nothing is written once the socket is no
+   * longer OPEN. `bufferedAmount` counts these bytes too.
    */
   sendFrame(frame: Buffer): void {
-    if (this.writable()) this.socket.write(frame);
+    if (this.writable()) this.socket.write(this.held ? this.takeHeld(frame)! : frame);
+  }
+
+  /** Keeps a prebuilt frame for `room` until this socket's next write, or until `until` at the latest. */
+  hold(room: string, frame: Buffer, until: number): void {
+    if (!this.held) {
+      this.held = [];
+      this.heldUntil = until;
+    } else if (until < this.heldUntil) {
+      this.heldUntil = until;
+    }
+    this.held.push([room, frame]);
+  }
+
+  get holding(): boolean {
+    return this.held !== null;
+  }
+
+  /** Writes the held frames on their own (their wait is over). */
+  writeHeld(): void {
+    if (!this.held) return;
+    if (!this.writable()) {
+      this.held = null;
+      return;
+    }
+    const frames = this.takeHeld(null);
+    if (frames) this.socket.write(frames);
+  }
+
+  /** Drops the frames held for `room` (joined again: the list it is sent now supersedes them). */
+  forgetHeld(room: string): void {
+    if (!this.held) return;
+    this.held = this.held.filter(([r]) => r !== room);
+    if (this.held.length === 0) this.held = null;
+  }
+
+  /** The held frames of rooms this socket is still in, then `last`, as one buffer; nothing is held after. */
+  private takeHeld(last: Buffer | null): Buffer | null {
+    const parts: Buffer[] = [];
+    for (const [room, frame] of this.held ?? []) if (this.rooms?.has(room)) parts.push(frame);
+    this.held = null;
+    if (last) parts.push(last);
+    return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   private writable(): boolean {

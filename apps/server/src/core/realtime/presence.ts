@@ -6,6 +6,8 @@
 // Room lists are re-sent to local subscribers at most once per flush window, encoded once; members
 // that joined with `diff` get only the users who changed or left in that window (in a room of a
 // hundred people the whole list is ~10 KB, and each view change would send it to all of them).
+// In a big room a member's frame may then wait up to one more window for that socket's next write
+// (a live event, usually) and go out with it (see HeldFrames).
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { encodeFrame, type PresenceEntry, type PresenceState } from '@tandem/protocol';
@@ -14,8 +16,8 @@ import { CONFIG, type Config } from '../../base/config/config.js';
 import { binaryFrame } from '../../base/http/ws-frame.js';
 import { logger } from '../../base/logger/logger.js';
 import type { SocketConnection } from './connection.js';
+import { HeldFrames } from './held-frames.js';
 import { RoomRegistry } from './room-registry.js';
-import { SlicedSends } from './sliced-sends.js';
 
 const log = logger('presence');
 const FLUSH_MS = 40;
@@ -59,8 +61,8 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   /** Users' numbers in compact cursor frames from this node. */
   private readonly userNumbers = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | null = null;
-  /** Presence frames on their way to sockets, a slice per turn of the event loop. */
-  private readonly sends = new SlicedSends();
+  /** Presence frames on their way to sockets: riding on their next write, or a slice per turn of the event loop. */
+  private readonly sends = new HeldFrames();
   private beatTimer: NodeJS.Timeout | null = null;
   private unsubscribe?: () => Promise<void>;
 
@@ -280,24 +282,27 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
       }
       if (now < (this.nextFlush.get(room) ?? 0)) continue; // a later flush sends it
       this.dirty.delete(room);
-      this.nextFlush.set(room, now + presenceWindowMs(members.size) * (0.5 + Math.random()));
+      const window = presenceWindowMs(members.size);
+      this.nextFlush.set(room, now + window * (0.5 + Math.random()));
+      // A small room's frames go out now; a big room's may wait one more window for a ride.
+      const holdMs = window - FLUSH_MS;
       const diffs = this.registry.diffMembers(room);
       let list: Buffer | null = null;
       let diff: Buffer | null = null;
-      // Queued, not written at once: a big room's frames go out a slice at a time (see SlicedSends).
       for (const conn of members) {
         if (diffs?.has(conn)) {
           if (!diff) {
             const { present, gone } = this.changes(room, users);
             diff = binaryFrame(encodeFrame({ t: 'presence-diff', room, users: present, gone }));
           }
-          this.sends.add(conn, room, diff);
+          this.sends.add(conn, room, diff, holdMs, now);
         } else {
-          this.sends.add(conn, room, (list ??= binaryFrame(this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] }))));
+          const frame = (list ??= binaryFrame(this.frame(room) ?? encodeFrame({ t: 'presence', room, users: [] })));
+          this.sends.add(conn, room, frame, holdMs, now);
         }
       }
     }
-    this.sends.flush();
+    this.sends.release(now);
     if (this.dirty.size > 0 && !this.flushTimer) {
       this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
       this.flushTimer.unref();
