@@ -23,6 +23,12 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
+  /**
+   * How long a request waits for a free database connection (or for a new one to open) before it is
+   * answered 503 with Retry-After: a database that cannot keep up, or does not answer, fails requests
+   * in bounded time instead of holding them until the client gives up.
+   */
+  DATABASE_POOL_WAIT_MS: int(100, 600_000).default(10_000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')

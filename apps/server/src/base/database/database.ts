@@ -48,7 +48,13 @@ export class Database {
         // Never serve a schema this version does not know (a newer version migrated it).
         await pendingMigrations(url, migrationsDir(config.TANDEM_MIGRATIONS_DIR));
       }
-      const pool = new pg.Pool({ connectionString: url, max: config.DATABASE_POOL_SIZE, idleTimeoutMillis: 30_000 });
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: config.DATABASE_POOL_SIZE,
+        idleTimeoutMillis: 30_000,
+        // Bounds both the wait for a free connection and opening a new one; past it, 503 (error.filter.ts).
+        connectionTimeoutMillis: config.DATABASE_POOL_WAIT_MS,
+      });
       pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
       // 'minimal': an error's message is what failed, not a code frame of the bundled client (unreadable in logs).
       const prisma = markIdempotentCommits(
