@@ -28,7 +28,7 @@ describe('waiting for a database connection', () => {
     }
     expect(answer.status).toBe(503);
     expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await answer.json()).toMatchObject({ error: { code: 'unavailable' } });
+    expect(await answer.json()).toMatchObject({ error: { code: 'unavailable', message: 'The database is busy; try again shortly' } });
 
     const again = await list();
     expect(again.status).toBe(200);

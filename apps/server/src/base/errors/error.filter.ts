@@ -103,13 +103,22 @@ export function isDiskFull(err: unknown): boolean {
   );
 }
 
-/** How long a client should wait before retrying while the database is unreachable. */
+/**
+ * Whether `err` says the node waited DATABASE_POOL_WAIT_MS for one of its database connections, all
+ * of them busy (pg-pool's wording; a connection that cannot be opened says "connection timeout").
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  return anyCause(err, (e) => isString(e.message) && /timeout exceeded when trying to connect/i.test(e.message));
+}
+
+/** How long a client should wait before retrying while the database is unreachable or busy. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Maps anything thrown to an AppError (unknown errors become a logged 500). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isDiskFull(err)) return AppError.insufficientStorage();
+  if (isDatabaseBusy(err)) return AppError.unavailable('The database is busy; try again shortly', DATABASE_RETRY_AFTER_SECONDS);
   if (isDatabaseUnreachable(err)) {
     return AppError.unavailable('The database is unreachable; try again shortly', DATABASE_RETRY_AFTER_SECONDS);
   }
@@ -143,7 +152,8 @@ export class AppErrorFilter implements ExceptionFilter {
     const err = toAppError(exception);
     if (err.code === 'insufficient_storage') log.error({ err: (exception as Error)?.message }, 'request failed: the disk is full');
     else if (err.status >= 500 && err.code !== 'unavailable') log.error({ err: exception }, 'request failed');
-    else if (err.code === 'unavailable') log.warn({ err: (exception as Error)?.message }, 'request failed: a dependency is unreachable');
+    else if (err.code === 'unavailable')
+      log.warn({ err: (exception as Error)?.message }, 'request failed: a dependency is unreachable or busy');
     if (err.headers) reply.headers(err.headers);
     const body: { error: { code: ErrorCode; message: string; details?: unknown } } = {
       error: { code: err.code, message: err.message },
