@@ -45,7 +45,7 @@ const UNREACHABLE_CODES = new Set([
   'P2028', // Prisma: the transaction's connection went away under it (or it outlived its timeout)
 ]);
 const UNREACHABLE_MESSAGE =
-  /connection terminated|connection refused|ECONNREFUSED|timeout exceeded when trying to connect|can't reach database server|server (has )?closed the connection|connection (is )?closed|is not queryable|transaction already closed|socket hang up/i;
+  /connection terminated|connection refused|ECONNREFUSED|can't reach database server|server (has )?closed the connection|connection (is )?closed|is not queryable|transaction already closed|socket hang up/i;
 
 /** What the error walkers look at in a thrown thing and in what it wraps (pg, Prisma and its driver adapter). */
 export interface ErrorFacts {
@@ -103,12 +103,15 @@ export function isDiskFull(err: unknown): boolean {
   );
 }
 
+/** pg-pool's words for a wait for a free connection that ran out (DATABASE_POOL_WAIT_MS). */
+const POOL_BUSY_MESSAGE = /timeout exceeded when trying to connect/i;
+
 /**
  * Whether `err` says the node waited DATABASE_POOL_WAIT_MS for one of its database connections, all
  * of them busy (pg-pool's wording; a connection that cannot be opened says "connection timeout").
  */
 export function isDatabaseBusy(err: unknown): boolean {
-  return anyCause(err, (e) => isString(e.message) && /timeout exceeded when trying to connect/i.test(e.message));
+  return anyCause(err, (e) => isString(e.message) && POOL_BUSY_MESSAGE.test(e.message));
 }
 
 /** How long a client should wait before retrying while the database is unreachable or busy. */
