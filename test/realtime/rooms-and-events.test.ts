@@ -120,6 +120,17 @@ describe('/ws rooms', () => {
     });
     p.close();
   });
+
+  it('puts a socket in its own room as it opens: what happens before its sub arrives still reaches it', async () => {
+    const { owner, member, ws } = await team();
+    const project = await owner.tracking.projects.create(ws.id, { name: 'Ops', key: 'OPS' });
+    const p = await openProbe(server.url, member.accessToken!);
+    const task = await owner.tracking.tasks.create(project.id, { title: 'Rotate the keys', assigneeId: member.userId });
+    expect(await p.next('notification')).toMatchObject({ data: { type: 'assigned', taskId: task.id } });
+    // A sub to it is answered as usual.
+    expect(await p.sub(`user:${member.userId}`)).toEqual({ t: 'subbed', room: `user:${member.userId}` });
+    p.close();
+  });
 });
 
 describe('/ws revocation', () => {

@@ -51,6 +51,15 @@ export class RoomRegistry {
     return access ? this.grant(access.workspaceId, access.role) : null;
   }
 
+  /**
+   * Puts a socket in its user's own room as it opens: a notification created after the socket is
+   * open reaches it, however long its `sub` frames take behind others (a `sub` to it is answered as
+   * usual).
+   */
+  joinOwnRoom(conn: SocketConnection): void {
+    this.join(conn, `user:${conn.userId}`, this.grant(null, null));
+  }
+
   private grant(workspaceId: string | null, role: RoomGrant['role']): RoomGrant {
     const key = `${workspaceId}/${role}`;
     let grant = this.grants.get(key);

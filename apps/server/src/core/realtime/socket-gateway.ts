@@ -54,7 +54,7 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     private readonly frames: ClientFrames,
     private readonly directory: SocketDirectory,
     private readonly limits: SocketLimits,
-    registry: RoomRegistry,
+    private readonly registry: RoomRegistry,
     fanout: EventFanout,
     metrics: Metrics,
   ) {
@@ -159,6 +159,7 @@ export class SocketGateway implements OnModuleInit, OnModuleDestroy {
     const conn = new SocketConnection(++this.nextKey, ws, actor.id, actor.sessionId, socket);
     ws[CONN] = conn;
     this.directory.add(conn);
+    this.registry.joinOwnRoom(conn);
     ws.on('message', this.onMessage);
     ws.on('pong', onPong);
     ws.on('close', this.onClose);
