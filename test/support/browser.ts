@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startTestServer, type TestServer } from './server.js';
 
 export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'web', 'dist');
@@ -15,8 +15,32 @@ export function assertWebBuilt() {
   }
 }
 
+/** The browsers this test file launched, and the last errors their pages logged (for a failure's report). */
+const launched = new Map<Browser, string[]>();
+
+// A failed browser test also reports what each open page showed and the pages' last errors, in
+// the failure summary: a failure seen once on a busy CI machine can then be read, not guessed.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail') return;
+  const lines: string[] = [];
+  for (const [browser, errors] of launched) {
+    for (const page of browser.contexts().flatMap((c) => c.pages())) {
+      const path = `/tmp/tandem-failed-${process.pid}-${lines.length + 1}.png`;
+      const shown = await page
+        .locator('body')
+        .textContent({ timeout: 5000 })
+        .then((text) => (text ?? '').replace(/\s+/g, ' ').trim().slice(0, 600))
+        .catch((err: Error) => `(unreadable: ${err.message.split('\n')[0]})`);
+      await page.screenshot({ path, timeout: 5000 }).catch(() => undefined);
+      lines.push(`page ${page.url()} (screenshot ${path}) shows: ${shown}`);
+    }
+    lines.push(...errors);
+  }
+  if (lines.length) throw new Error(`What the browser showed when the test failed:\n${lines.join('\n')}`);
+});
+
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--headless',
@@ -27,6 +51,18 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const errors: string[] = [];
+  launched.set(browser, errors);
+  browser.on('disconnected', () => launched.delete(browser));
+  const note = (line: string) => errors.push(line) > 20 && errors.shift();
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('console', (m) => m.type() === 'error' && note(`[console] ${m.text()}`));
+    context.on('weberror', (e) => note(`[page error] ${e.error().message}`));
+    return context;
+  };
+  return browser;
 }
 
 /** A new page in a fresh context (its own storage, as a separate person's browser). */
