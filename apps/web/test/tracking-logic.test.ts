@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { SprintView, StatusView, TaskView } from '../src/api/types.js';
+import type { SprintView, StatusView } from '../src/api/types.js';
 import { parseRoute, paths } from '../src/app/routes.js';
 import { sprintLists, unfinished } from '../src/features/board/backlog.js';
 import { reorder } from '../src/features/board/board-order.js';
 import { LABEL_COLORS, labelTextColor, nextLabelColor } from '../src/features/labels/labels.js';
+import { sprintView, statusView, taskView } from './views.js';
 
-const task = (id: string, rank: string, sprintId: string | null, status = 'todo'): TaskView => ({
-  id,
-  key: `T-${id}`,
-  title: id,
-  status,
-  priority: 'none',
-  assigneeId: null,
-  rank,
-  version: 1,
-  sprintId,
-});
-const sprint = (id: string, state: SprintView['state'] = 'planned'): SprintView => ({ id, name: id, state });
+const task = (id: string, rank: string, sprintId: string | null, status = 'todo') => taskView({ id, rank, sprintId, status });
+const sprint = (id: string, state: SprintView['state'] = 'planned') => sprintView({ id, state });
 
 describe('sprint lists', () => {
   it('groups tasks by sprint in rank order and puts tasks of no (or an unknown) sprint in the backlog', () => {
@@ -31,9 +22,9 @@ describe('sprint lists', () => {
 
   it('counts as unfinished the tasks whose status is not in the done category', () => {
     const statuses: StatusView[] = [
-      { id: 'todo', name: 'To Do', category: 'todo' },
-      { id: 'doing', name: 'Doing', category: 'in_progress' },
-      { id: 'done', name: 'Done', category: 'done' },
+      statusView({ id: 'todo', name: 'To Do', category: 'todo', position: 0 }),
+      statusView({ id: 'doing', name: 'Doing', category: 'in_progress', position: 1 }),
+      statusView({ id: 'done', name: 'Done', category: 'done', position: 2 }),
     ];
     const tasks = [task('a', 'a', 's', 'todo'), task('b', 'b', 's', 'doing'), task('c', 'c', 's', 'done')];
     expect(unfinished(tasks, statuses).map((t) => t.id)).toEqual(['a', 'b']);

@@ -1,23 +1,15 @@
 import { ApiError } from '@tandem/client';
 import { describe, expect, it } from 'vitest';
 import { errorMessage, fieldErrors } from '../src/api/errors.js';
-import type { DocumentView, StatusView, TaskView } from '../src/api/types.js';
+import type { DocumentView, StatusView } from '../src/api/types.js';
 import { parseRoute, paths } from '../src/app/routes.js';
 import { applyMove, columns, moveRequest, rankBetween } from '../src/features/board/board-order.js';
 import { ancestors, buildTree, canMove } from '../src/features/docs/tree.js';
 import { insertMention, matchMembers, mentionHandle, mentionQuery } from '../src/features/tasks/mentions.js';
 import { downloadName } from '../src/ui/save-response.js';
+import { documentView, statusView, taskView } from './views.js';
 
-const task = (id: string, status: string, rank: string): TaskView => ({
-  id,
-  key: `T-${id}`,
-  title: id,
-  status,
-  priority: 'none',
-  assigneeId: null,
-  rank,
-  version: 1,
-});
+const task = (id: string, status: string, rank: string) => taskView({ id, status, rank });
 
 describe('board ordering', () => {
   it('finds a rank strictly between any two neighbours, and at either end', () => {
@@ -41,8 +33,8 @@ describe('board ordering', () => {
 
   it('groups tasks into status columns in rank order', () => {
     const statuses: StatusView[] = [
-      { id: 's1', name: 'To do' },
-      { id: 's2', name: 'Done' },
+      statusView({ id: 's1', name: 'To do', position: 0 }),
+      statusView({ id: 's2', name: 'Done', category: 'done', position: 1 }),
     ];
     const cols = columns(statuses, [task('b', 's1', 'm'), task('a', 's1', 'c'), task('c', 's2', 'a')]);
     expect(cols.get('s1')!.map((t) => t.id)).toEqual(['a', 'b']);
@@ -60,18 +52,13 @@ describe('board ordering', () => {
   it('applies a move optimistically so the card shows in its new place at once', () => {
     const tasks = [task('a', 'todo', 'a'), task('b', 'todo', 'b'), task('c', 'done', 'c')];
     const moved = applyMove(tasks, { id: 'c', status: 'todo', afterId: 'a', beforeId: 'b' });
-    const cols = columns([{ id: 'todo', name: 'To do' }], moved);
+    const cols = columns([statusView({ id: 'todo', name: 'To do' })], moved);
     expect(cols.get('todo')!.map((t) => t.id)).toEqual(['a', 'c', 'b']);
   });
 });
 
 describe('knowledge-base tree', () => {
-  const doc = (id: string, parentId: string | null, extra: Partial<DocumentView> = {}): DocumentView => ({
-    id,
-    title: id,
-    parentId,
-    ...extra,
-  });
+  const doc = (id: string, parentId: string | null, extra: Partial<DocumentView> = {}) => documentView({ id, parentId, ...extra });
   const docs = [
     doc('root', null),
     doc('child', 'root'),

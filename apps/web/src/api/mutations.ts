@@ -84,6 +84,13 @@ interface Definition<V> {
   settled?: (v: V) => QueryKey[];
 }
 
+/** The highest rank among `items` (null when there are none): a new one goes after it. */
+const lastRank = (items: readonly { rank: string }[]) =>
+  items
+    .map((i) => i.rank)
+    .sort()
+    .at(-1) ?? null;
+
 const defs: { [K in MutationName]: Definition<Vars[K]> } = {
   'task.create': {
     fn: (v) =>
@@ -98,27 +105,35 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
       ),
     optimistic: (qc, v) =>
       patchCache<TaskView[]>(qc, keys.tasks(v.projectId), (old) => {
-        const last =
-          old
-            .filter((t) => t.status === v.status)
-            .map((t) => t.rank)
-            .sort()
-            .at(-1) ?? null;
-        return [
-          ...old,
-          {
-            id: v.tempId,
-            key: '…',
-            title: v.title,
-            status: v.status ?? '',
-            priority: 'none',
-            assigneeId: null,
-            sprintId: v.sprintId ?? null,
-            labels: [],
-            rank: rankBetween(last, null),
-            version: 0,
-          },
-        ];
+        const last = lastRank(old.filter((t) => t.status === v.status));
+        const now = new Date().toISOString();
+        // The server's answer replaces it: until then, what a new task gets (the key and number are
+        // the server's to give; without a status it takes the project's first).
+        const pending: TaskView = {
+          id: v.tempId,
+          key: '…',
+          number: 0,
+          projectId: v.projectId,
+          title: v.title,
+          description: '',
+          status: v.status ?? '',
+          type: 'task',
+          priority: 'none',
+          assigneeId: null,
+          reporterId: qc.getQueryData<{ id: string }>(keys.me)?.id ?? '',
+          parentId: null,
+          sprintId: v.sprintId ?? null,
+          dueDate: null,
+          estimate: null,
+          rank: rankBetween(last, null),
+          version: 0,
+          labels: [],
+          checklist: { done: 0, total: 0 },
+          archived: false,
+          createdAt: now,
+          updatedAt: now,
+        };
+        return [...old, pending];
       }),
     settled: (v) => [keys.tasks(v.projectId)],
   },
@@ -155,14 +170,26 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     optimistic: (qc, v) =>
       patchCache<CommentView[]>(qc, keys.comments(v.taskId), (old) => [
         ...old,
-        { id: v.tempId, authorId: v.authorId, body: v.body, createdAt: new Date().toISOString() },
+        // Mentions are the server's to work out (members only); the answer brings them.
+        {
+          id: v.tempId,
+          taskId: v.taskId,
+          authorId: v.authorId,
+          body: v.body,
+          mentions: [],
+          createdAt: new Date().toISOString(),
+          editedAt: null,
+        },
       ]),
     settled: (v) => [keys.comments(v.taskId)],
   },
   'checklist.add': {
     fn: (v) => api.checklist.add(v.taskId, v.text, v.tempId),
     optimistic: (qc, v) =>
-      patchCache<ChecklistItemView[]>(qc, keys.checklist(v.taskId), (old) => [...old, { id: v.tempId, text: v.text, done: false }]),
+      patchCache<ChecklistItemView[]>(qc, keys.checklist(v.taskId), (old) => {
+        // At the end of the list, as the server adds it.
+        return [...old, { id: v.tempId, taskId: v.taskId, text: v.text, done: false, rank: rankBetween(lastRank(old), null) }];
+      }),
     settled: (v) => [keys.checklist(v.taskId)],
   },
   'checklist.update': {
@@ -190,7 +217,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     fn: (v) => api.notifications.read(v.id),
     optimistic: (qc, v) =>
       patchCache<NotificationView[]>(qc, keys.notifications, (old) =>
-        old.map((n) => (n.id === v.id ? { ...n, readAt: n.readAt ?? new Date().toISOString() } : n)),
+        old.map((n) => (n.id === v.id ? { ...n, read: true, readAt: n.readAt ?? new Date().toISOString() } : n)),
       ),
     settled: () => [keys.notifications],
   },
@@ -198,7 +225,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     fn: () => api.notifications.readAll(),
     optimistic: (qc) =>
       patchCache<NotificationView[]>(qc, keys.notifications, (old) =>
-        old.map((n) => ({ ...n, readAt: n.readAt ?? new Date().toISOString() })),
+        old.map((n) => ({ ...n, read: true, readAt: n.readAt ?? new Date().toISOString() })),
       ),
     settled: () => [keys.notifications],
   },
@@ -227,7 +254,18 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     optimistic: (qc, v) =>
       patchCache<SprintView[]>(qc, keys.sprints(v.projectId), (old) => [
         ...old,
-        { id: v.tempId, name: v.name, goal: v.goal, state: 'planned' },
+        {
+          id: v.tempId,
+          projectId: v.projectId,
+          name: v.name,
+          goal: v.goal ?? '',
+          state: 'planned',
+          startDate: null,
+          endDate: null,
+          startedAt: null,
+          completedAt: null,
+          createdAt: new Date().toISOString(),
+        },
       ]),
     settled: (v) => [keys.sprints(v.projectId)],
   },
@@ -258,7 +296,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     optimistic: (qc, v) =>
       patchCache<LabelView[]>(qc, keys.labels(v.workspaceId), (old) => [
         ...old,
-        { id: v.tempId, name: v.name, color: v.color ?? '#888888' },
+        { id: v.tempId, workspaceId: v.workspaceId, name: v.name, color: v.color ?? '#888888' },
       ]),
     settled: (v) => [keys.labels(v.workspaceId)],
   },
@@ -286,7 +324,7 @@ const defs: { [K in MutationName]: Definition<Vars[K]> } = {
     optimistic: (qc, v) =>
       patchCache<StatusView[]>(qc, keys.statuses(v.projectId), (old) => [
         ...old,
-        { id: v.tempId, name: v.name, category: v.category, position: old.length },
+        { id: v.tempId, projectId: v.projectId, name: v.name, category: v.category, position: old.length },
       ]),
     settled: (v) => [keys.statuses(v.projectId)],
   },

@@ -93,7 +93,7 @@ export function Comments({ wid, taskId }: { wid: string; taskId: string }) {
       {isPending && <p className="muted">Loading comments…</p>}
       <ol>
         {comments.map((c) => {
-          const author = c.author?.displayName ?? names.get(c.authorId) ?? 'Someone';
+          const author = names.get(c.authorId) ?? 'Someone';
           return (
             <li key={c.id} data-comment-id={c.id} className={`comment ${c.id.startsWith('tmp-') ? 'pending' : ''}`}>
               <Avatar id={c.authorId} name={author} />
