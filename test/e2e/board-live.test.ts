@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, poll, screenshot, signInUi, withWebServer } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
+import { startSlowSocketProxy } from '../support/slow-socket-proxy.js';
 import { card, launchTeam } from './fixtures.js';
 
 let server: TestServer;
@@ -14,6 +15,23 @@ withWebServer((s, b) => {
 });
 
 describe('the board', () => {
+  it("shows a card created while the board's room was still being joined", async () => {
+    const t = await launchTeam(server);
+    // The socket opens at once but its frames reach the server a second late: the board's first
+    // read and its room join cross, and a card created in between must still show.
+    const proxy = await startSlowSocketProxy(server.url, 1000);
+    try {
+      const page = await openPage(browser, `${proxy.url}/w/${t.ws.id}/p/${t.project.id}`);
+      await signInUi(page, t.owner.email);
+      await card(page, 'To Do', t.first.id).waitFor();
+      const created = await t.editor.tracking.tasks.create(t.project.id, { title: 'Made while joining' });
+      await card(page, 'To Do', created.id).waitFor();
+      await page.context().close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('keeps focus on a card moved with Alt+arrows, so moves can be chained', async () => {
     const t = await launchTeam(server);
     const page = await openPage(browser, `${server.url}/w/${t.ws.id}/p/${t.project.id}`);

@@ -170,6 +170,11 @@ export class RealtimeSocket {
     else this.send({ t: 'presence', room, state: r.presence });
   }
 
+  /** Whether the server has confirmed `room` (`subbed`) on the current connection. */
+  joined(room: string): boolean {
+    return this.rooms.get(room)?.joined === true;
+  }
+
   get subscribedRooms(): string[] {
     return [...this.rooms.keys()];
   }

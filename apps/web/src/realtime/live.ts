@@ -169,11 +169,13 @@ export function useLiveCache() {
         if (text) toast(text);
       }
     });
-    // Whatever happened while the socket was down is refetched once it is back.
-    let wasOpen = false;
+    // What was read while the socket was not open (before it first opened, or while it was down)
+    // may have missed changes: it is read again once the socket opens, each read after its room is
+    // joined (see realtime.joined).
+    let open = false;
     const offState = realtime.onState(() => {
-      if (realtime.state === 'open' && wasOpen) void qc.invalidateQueries();
-      if (realtime.state === 'open') wasOpen = true;
+      if (realtime.state === 'open' && !open) void qc.invalidateQueries();
+      open = realtime.state === 'open';
     });
     return () => {
       off();

@@ -16,6 +16,8 @@ export type ServerFrame =
   /** The server dropped a room we were in: access was removed or the thing was deleted. */
   | { t: 'lost'; room: string };
 
+/** The longest a screen's read waits for its room to be joined before reading anyway. */
+const JOIN_WAIT_MS = 3000;
 /** How long the socket may stay unopened, with HTTP working, before the app says so. */
 const BLOCKED_AFTER_MS = 10_000;
 
@@ -91,6 +93,41 @@ class Realtime {
       this.presence.delete(room);
       this.socket?.unsubscribe(room);
     };
+  }
+
+  /**
+   * Runs `read` (a REST read of what `room` announces) so that it cannot miss a change the room
+   * announced meanwhile: on the open socket it reads once the room is joined; a read that started
+   * before the join (the socket still opening, say) is read again once it is. At once when nothing
+   * on screen follows the room. Waits at most JOIN_WAIT_MS for a join. A read made while the socket
+   * is not open is read again when it opens (useLiveCache).
+   */
+  async readInRoom<T>(room: string, read: () => Promise<T>): Promise<T> {
+    await null; // the screen's own useRoom runs in the same commit, after its queries started
+    await this.joined(room);
+    const wasIn = this.inRoomNow(room);
+    const value = await read();
+    if (wasIn || this.state !== 'open' || !this.rooms.has(room)) return value;
+    await this.joined(room);
+    return read();
+  }
+
+  private inRoomNow(room: string): boolean {
+    return this.state === 'open' && this.socket?.joined(room) === true;
+  }
+
+  /** Resolves once `room` is joined, at once when the socket is not open or nothing follows the room. */
+  private async joined(room: string): Promise<void> {
+    const socket = this.socket;
+    if (this.state !== 'open' || !socket || !this.rooms.has(room) || socket.joined(room)) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      socket.subscribe(room, { shallow: room.startsWith('workspace:') }).catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, JOIN_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   setPresence(room: string, state: PresenceState) {
