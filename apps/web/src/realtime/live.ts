@@ -171,7 +171,7 @@ export function useLiveCache() {
     });
     // What was read while the socket was not open (before it first opened, or while it was down)
     // may have missed changes: it is read again once the socket opens, each read after its room is
-    // joined (see realtime.joined).
+    // joined (see realtime.readInRoom).
     let open = false;
     const offState = realtime.onState(() => {
       if (realtime.state === 'open' && !open) void qc.invalidateQueries();
